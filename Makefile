@@ -1,0 +1,52 @@
+# Two commands: `make run` (set up, load the peer-support example, serve on 127.0.0.1:8000)
+# and `make test` (set up, then ruff, Django checks, the suite on SQLite and on PostgreSQL,
+# and the browser tests in headless Chromium).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+
+.PHONY: run test setup lint checks test-sqlite test-postgres test-browser screenshots clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "== Installing the project and its dependencies into $(VENV) (log: $(VENV)/install.log)"
+	@$(BIN)/python -m pip install --upgrade --quiet pip > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@$(BIN)/python -m pip install --editable '.[dev]' >> $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@touch $@
+
+setup: $(INSTALLED)
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: lint checks test-sqlite test-postgres test-browser
+	@echo "== make test: all checks passed"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+checks: setup
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: setup
+	@echo "== Test suite on SQLite"
+	env -u DATABASE_URL $(PYTEST) -m "not browser"
+
+test-postgres: setup
+	@echo "== Test suite on PostgreSQL"
+	scripts/with-postgres.sh $(PYTEST) -m "not browser"
+
+test-browser: setup
+	@echo "== Browser tests (Playwright + headless Chromium)"
+	scripts/ensure-chromium.sh
+	env -u DATABASE_URL $(PYTEST) -m browser
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

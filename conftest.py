@@ -1,0 +1,63 @@
+"""Shared pytest fixtures: factories that fill defaults, and the peer-support fixture loaded."""
+
+import itertools
+
+import pytest
+from django.core.management import call_command
+
+from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # The manifest storage needs collectstatic first; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def make_umbrella(db):
+    def make(**overrides) -> UmbrellaReview:
+        number = next(_sequence)
+        fields = {"title": f"Umbrella review {number}", "slug": f"umbrella-{number}"}
+        fields["is_published"] = True
+        return UmbrellaReview.objects.create(**{**fields, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def make_review(db, make_umbrella):
+    def make(umbrella: UmbrellaReview | None = None, **overrides) -> IncludedReview:
+        number = next(_sequence)
+        fields = {
+            "umbrella": umbrella or make_umbrella(),
+            "label": f"Author {number} 2020",
+            "title": f"A systematic review number {number}",
+            "year": 2020,
+            "review_type": ReviewType.SR_META_ANALYSIS,
+        }
+        return IncludedReview.objects.create(**{**fields, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def make_study(db):
+    def make(umbrella: UmbrellaReview, **overrides) -> PrimaryStudy:
+        number = next(_sequence)
+        fields = {"umbrella": umbrella, "label": f"Trialist {number}", "title": f"Trial {number}"}
+        return PrimaryStudy.objects.create(**{**fields, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def peer_support(db) -> UmbrellaReview:
+    """The model case, loaded the way `make run` loads it."""
+    call_command("load_demo", verbosity=0)
+    return UmbrellaReview.objects.get(slug="peer-support-mental-health")

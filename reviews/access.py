@@ -1,0 +1,70 @@
+"""The one place that decides who may see or change an umbrella review.
+
+Every view reaches its umbrella review through `UmbrellaAccessMixin` (or `get_umbrella`), and
+every list of umbrella reviews comes from `visible_umbrellas`. Anonymous visitors see published
+umbrella reviews only; an unpublished one is a 404 for outsiders, so its existence does not leak.
+Writing needs a logged-in member with a writing role.
+"""
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from .models import Membership, UmbrellaReview
+
+
+def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
+    """The umbrella reviews `user` may read: published ones, plus those they are a member of."""
+    umbrellas = UmbrellaReview.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return umbrellas
+    if user.is_authenticated:
+        return umbrellas.filter(Q(is_published=True) | Q(membership__user=user)).distinct()
+    return umbrellas.published()
+
+
+def can_write(user, umbrella: UmbrellaReview) -> bool:
+    """Owners and researchers of the umbrella review (and superusers) may change its data."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        umbrella=umbrella,
+        user=user,
+        role__in=[Membership.Role.OWNER, Membership.Role.RESEARCHER],
+    ).exists()
+
+
+def get_umbrella(request: HttpRequest, slug: str, *, write: bool = False) -> UmbrellaReview:
+    """Fetch an umbrella review for this request, or raise 404 (not visible) / 403 (no write)."""
+    try:
+        umbrella = visible_umbrellas(request.user).get(slug=slug)
+    except UmbrellaReview.DoesNotExist:
+        raise Http404("No such umbrella review.") from None
+    if write and not can_write(request.user, umbrella):
+        raise PermissionDenied("You are not a researcher on this umbrella review.")
+    return umbrella
+
+
+class UmbrellaAccessMixin(AccessMixin):
+    """Resolve `self.umbrella` from the URL's `slug` before the view runs.
+
+    Views that change data set `write_access = True`: anonymous users are sent to log in,
+    logged-in non-members get a 403.
+    """
+
+    write_access = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.write_access and not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.umbrella = get_umbrella(request, kwargs["slug"], write=self.write_access)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["umbrella"] = self.umbrella
+        context["can_write"] = can_write(self.request.user, self.umbrella)
+        return context

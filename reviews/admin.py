@@ -1,0 +1,148 @@
+"""Django admin for the registry. Staff who are not superusers see and change only the umbrella
+reviews they own or research on, the same rule as `access.can_write`."""
+
+from django.contrib import admin
+
+from .forms import IncludedReviewForm
+from .models import (
+    DeliveryMode,
+    ExcludedReview,
+    ExclusionReason,
+    IncludedReview,
+    Inclusion,
+    InterventionFormat,
+    Membership,
+    Population,
+    PrimaryStudy,
+    Report,
+    ResearchQuestion,
+    UmbrellaReview,
+)
+
+WRITING_ROLES = [Membership.Role.OWNER, Membership.Role.RESEARCHER]
+
+
+class ProjectScopedAdmin(admin.ModelAdmin):
+    """Limit rows and foreign-key choices to the user's umbrella reviews."""
+
+    umbrella_path = "umbrella"
+
+    def _own_umbrella_ids(self, request):
+        return Membership.objects.filter(user=request.user, role__in=WRITING_ROLES).values(
+            "umbrella_id"
+        )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.umbrella_path}__in": self._own_umbrella_ids(request)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "umbrella" and not request.user.is_superuser:
+            kwargs["queryset"] = UmbrellaReview.objects.filter(
+                pk__in=self._own_umbrella_ids(request)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class ResearchQuestionInline(admin.TabularInline):
+    model = ResearchQuestion
+    extra = 0
+
+
+@admin.register(UmbrellaReview)
+class UmbrellaReviewAdmin(ProjectScopedAdmin):
+    umbrella_path = "pk"
+    list_display = ["title", "slug", "protocol_registration", "is_published"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "slug", "question", "protocol_registration"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ResearchQuestionInline, MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ProjectScopedAdmin):
+    list_display = ["user", "umbrella", "role"]
+    list_filter = ["role", "umbrella"]
+    search_fields = ["user__username", "user__email", "umbrella__title"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Population, InterventionFormat, DeliveryMode, ExclusionReason)
+class VocabularyTermAdmin(ProjectScopedAdmin):
+    list_display = ["name", "umbrella", "position"]
+    list_editable = ["position"]
+    list_filter = ["umbrella"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(ResearchQuestion)
+class ResearchQuestionAdmin(ProjectScopedAdmin):
+    list_display = ["code", "kind", "umbrella"]
+    list_filter = ["kind", "umbrella"]
+    search_fields = ["code", "text"]
+
+
+class ReportInline(admin.StackedInline):
+    model = Report
+    extra = 0
+
+
+@admin.register(IncludedReview)
+class IncludedReviewAdmin(ProjectScopedAdmin):
+    form = IncludedReviewForm
+    list_display = ["label", "year", "review_type", "published_rating", "umbrella"]
+    list_filter = [
+        "umbrella",
+        "review_type",
+        "published_rating",
+        "grade_used",
+        "lived_experience_involvement",
+        "populations",
+        "formats",
+        "research_questions",
+    ]
+    search_fields = ["label", "title", "authors", "doi", "pmid", "journal"]
+    filter_horizontal = ["populations", "formats", "delivery_modes", "research_questions"]
+    inlines = [ReportInline]
+    list_select_related = ["umbrella"]
+
+
+@admin.register(Report)
+class ReportAdmin(ProjectScopedAdmin):
+    umbrella_path = "review__umbrella"
+    list_display = ["title", "year", "review"]
+    list_filter = ["review__umbrella"]
+    search_fields = ["title", "authors", "doi", "pmid", "review__label"]
+    autocomplete_fields = ["review"]
+
+
+@admin.register(ExcludedReview)
+class ExcludedReviewAdmin(ProjectScopedAdmin):
+    list_display = ["title", "year", "reason", "umbrella"]
+    list_filter = ["umbrella", "reason"]
+    search_fields = ["title", "authors", "doi", "pmid"]
+
+
+@admin.register(PrimaryStudy)
+class PrimaryStudyAdmin(ProjectScopedAdmin):
+    list_display = ["label", "year", "design", "country", "n_participants", "umbrella"]
+    list_filter = ["umbrella", "design"]
+    search_fields = ["label", "title", "authors", "doi", "pmid", "trial_registration"]
+
+
+@admin.register(Inclusion)
+class InclusionAdmin(ProjectScopedAdmin):
+    umbrella_path = "review__umbrella"
+    list_display = ["review", "study"]
+    list_filter = ["review__umbrella"]
+    search_fields = ["review__label", "study__label", "study__doi"]
+    autocomplete_fields = ["review", "study"]
+    list_select_related = ["review", "study"]

@@ -1,0 +1,92 @@
+"""The included-reviews table's filters: one FilterSet feeds the table, later plots and exports."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .models import (
+    IncludedReview,
+    InterventionFormat,
+    Population,
+    PublishedRating,
+    ResearchQuestion,
+    ReviewType,
+)
+
+
+class IncludedReviewFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search title or authors", method="search", widget=forms.SearchInput
+    )
+    review_type = django_filters.MultipleChoiceFilter(
+        label="Review type", choices=ReviewType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    population = django_filters.ModelMultipleChoiceFilter(
+        label="Population",
+        field_name="populations",
+        queryset=Population.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    format = django_filters.ModelMultipleChoiceFilter(
+        label="Intervention format",
+        field_name="formats",
+        queryset=InterventionFormat.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    research_question = django_filters.ModelMultipleChoiceFilter(
+        label="Research question",
+        field_name="research_questions",
+        queryset=ResearchQuestion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rating = django_filters.MultipleChoiceFilter(
+        label="AMSTAR 2 rating (as published)",
+        field_name="published_rating",
+        choices=PublishedRating.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    year = django_filters.RangeFilter(label="Publication year")
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=(
+            ("label", "label"),
+            ("year", "year"),
+            ("review_type", "review_type"),
+            ("n_primary_studies", "n_primary_studies"),
+            ("n_participants", "n_participants"),
+            ("published_rating", "rating"),
+        ),
+        field_labels={
+            "label": "Review",
+            "year": "Year",
+            "review_type": "Type",
+            "n_primary_studies": "Primary studies",
+            "n_participants": "Participants",
+            "published_rating": "Rating",
+        },
+    )
+
+    class Meta:
+        model = IncludedReview
+        fields = []
+
+    def __init__(self, *args, umbrella, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Vocabularies are per umbrella review, so the choices are too.
+        self.filters["population"].queryset = Population.objects.filter(umbrella=umbrella)
+        self.filters["format"].queryset = InterventionFormat.objects.filter(umbrella=umbrella)
+        self.filters["research_question"].queryset = ResearchQuestion.objects.filter(
+            umbrella=umbrella
+        )
+
+    def search(self, queryset, name, value):
+        terms = value.split()
+        for term in terms:
+            queryset = queryset.filter(
+                Q(title__icontains=term) | Q(authors__icontains=term) | Q(label__icontains=term)
+            )
+        return queryset
+
+    def filter_queryset(self, queryset):
+        # Filtering across many-to-many fields can repeat a review; distinct() keeps one row.
+        return super().filter_queryset(queryset).distinct()

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Umbrella-review evidence database"
+admin.site.site_title = "Evidence database admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("reviews.urls")),
+]
