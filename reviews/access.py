@@ -24,43 +24,60 @@ def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
     return umbrellas.published()
 
 
-def can_write(user, umbrella: UmbrellaReview) -> bool:
-    """Owners and researchers of the umbrella review (and superusers) may change its data."""
+WRITING_ROLES = frozenset({Membership.Role.OWNER, Membership.Role.RESEARCHER})
+APPRAISING_ROLES = WRITING_ROLES | {Membership.Role.REVIEWER}
+
+
+def _has_role(user, umbrella: UmbrellaReview, roles: frozenset[str]) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        umbrella=umbrella,
-        user=user,
-        role__in=[Membership.Role.OWNER, Membership.Role.RESEARCHER],
-    ).exists()
+    return Membership.objects.filter(umbrella=umbrella, user=user, role__in=roles).exists()
 
 
-def get_umbrella(request: HttpRequest, slug: str, *, write: bool = False) -> UmbrellaReview:
-    """Fetch an umbrella review for this request, or raise 404 (not visible) / 403 (no write)."""
+def can_write(user, umbrella: UmbrellaReview) -> bool:
+    """Owners and researchers of the umbrella review (and superusers) may change its data."""
+    return _has_role(user, umbrella, WRITING_ROLES)
+
+
+def can_appraise(user, umbrella: UmbrellaReview) -> bool:
+    """Appraisal is open to owners, researchers and reviewers (who appraise only)."""
+    return _has_role(user, umbrella, APPRAISING_ROLES)
+
+
+def get_umbrella(
+    request: HttpRequest, slug: str, *, write: bool = False, appraise: bool = False
+) -> UmbrellaReview:
+    """Fetch an umbrella review for this request, or raise 404 (not visible) / 403 (no right)."""
     try:
         umbrella = visible_umbrellas(request.user).get(slug=slug)
     except UmbrellaReview.DoesNotExist:
         raise Http404("No such umbrella review.") from None
     if write and not can_write(request.user, umbrella):
         raise PermissionDenied("You are not a researcher on this umbrella review.")
+    if appraise and not can_appraise(request.user, umbrella):
+        raise PermissionDenied("You are not an appraiser on this umbrella review.")
     return umbrella
 
 
 class UmbrellaAccessMixin(AccessMixin):
     """Resolve `self.umbrella` from the URL's `slug` before the view runs.
 
-    Views that change data set `write_access = True`: anonymous users are sent to log in,
-    logged-in non-members get a 403.
+    Views that change data set `write_access = True` (appraisal views `appraise_access = True`):
+    anonymous users are sent to log in, logged-in members without that right get a 403.
     """
 
     write_access = False
+    appraise_access = False
 
     def dispatch(self, request, *args, **kwargs):
-        if self.write_access and not request.user.is_authenticated:
+        needs_login = self.write_access or self.appraise_access
+        if needs_login and not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.umbrella = get_umbrella(request, kwargs["slug"], write=self.write_access)
+        self.umbrella = get_umbrella(
+            request, kwargs["slug"], write=self.write_access, appraise=self.appraise_access
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

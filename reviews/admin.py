@@ -3,6 +3,7 @@ reviews they own or research on, the same rule as `access.can_write`."""
 
 from django.contrib import admin
 
+from .access import WRITING_ROLES
 from .forms import IncludedReviewForm
 from .models import (
     DeliveryMode,
@@ -18,8 +19,6 @@ from .models import (
     ResearchQuestion,
     UmbrellaReview,
 )
-
-WRITING_ROLES = [Membership.Role.OWNER, Membership.Role.RESEARCHER]
 
 
 class ProjectScopedAdmin(admin.ModelAdmin):

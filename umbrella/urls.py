@@ -6,5 +6,7 @@ admin.site.site_title = "Evidence database admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("reviews.urls")),
+    path("", include("appraisal.urls")),
 ]

@@ -1,0 +1,52 @@
+"""The AMSTAR 2 table as a data frame, written as CSV or XLSX with stable column names."""
+
+import io
+
+import pandas as pd
+
+from . import amstar2
+from .tables import AppraisalRow
+
+ITEM_COLUMNS = [f"item_{n}" for n in amstar2.ITEM_NUMBERS]
+COLUMNS = ["review", "year", "review_type", *ITEM_COLUMNS, "overall", "rating_source", "variant"]
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def appraisal_frame(rows: list[AppraisalRow]) -> pd.DataFrame:
+    records = [
+        {
+            "review": row.review.label,
+            "year": row.review.year,
+            "review_type": row.review.review_type,
+            **{f"item_{item}": answer for item, answer, _ in row.cells()},
+            "overall": row.rating,
+            "rating_source": row.rating_source,
+            "variant": row.variant.code if row.variant else "",
+        }
+        for row in rows
+    ]
+    frame = pd.DataFrame.from_records(records, columns=COLUMNS)
+    return frame.astype({"year": "Int64"})
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text that a spreadsheet would run as a formula with a quote; numbers stay."""
+
+    def escape(value):
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+
+    text = [name for name, column in frame.items() if not pd.api.types.is_numeric_dtype(column)]
+    return frame.assign(**{name: frame[name].map(escape) for name in text})
+
+
+def render(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
+    """Bytes and content type of the frame as `csv` or `xlsx`."""
+    frame = neutralise_formulas(frame)
+    if fmt == "csv":
+        return frame.to_csv(index=False).encode("utf-8"), "text/csv; charset=utf-8"
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name="AMSTAR 2")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return buffer.getvalue(), xlsx

@@ -1,0 +1,143 @@
+"""AMSTAR 2 appraisals: two blinded raters and a consensus per included review.
+
+The rules live in `amstar2.py`; these models store the answers and the rating they produce.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from reviews.models import IncludedReview, UmbrellaReview
+
+from . import amstar2
+
+SPLIT_ITEMS = sorted(amstar2.SPLIT_ITEMS)
+
+
+class AnswerChoice(models.TextChoices):
+    YES = amstar2.Answer.YES.value, "Yes"
+    PARTIAL_YES = amstar2.Answer.PARTIAL_YES.value, "Partial yes"
+    NO = amstar2.Answer.NO.value, "No"
+    NO_META_ANALYSIS = amstar2.Answer.NO_META_ANALYSIS.value, "No meta-analysis conducted"
+    NOT_SCORED = amstar2.Answer.NOT_SCORED.value, "Not scored"
+
+
+class Confidence(models.TextChoices):
+    HIGH = amstar2.Confidence.HIGH.value, "High"
+    MODERATE = amstar2.Confidence.MODERATE.value, "Moderate"
+    LOW = amstar2.Confidence.LOW.value, "Low"
+    CRITICALLY_LOW = amstar2.Confidence.CRITICALLY_LOW.value, "Critically low"
+
+
+VARIANT_CHOICES = [(variant.code, variant.name) for variant in amstar2.VARIANTS.values()]
+
+
+class AppraisalSettings(models.Model):
+    """Per-project choice of whether the adapted AMSTAR 2 variants apply."""
+
+    umbrella = models.OneToOneField(
+        UmbrellaReview, on_delete=models.CASCADE, related_name="appraisal_settings"
+    )
+    use_adapted_variants = models.BooleanField(
+        default=True,
+        help_text="Score scoping reviews, qualitative syntheses and reviews without a "
+        "meta-analysis with the adapted variants (see docs/amstar2.md).",
+    )
+
+    class Meta:
+        verbose_name_plural = "appraisal settings"
+
+    def __str__(self):
+        return f"AMSTAR 2 settings of {self.umbrella}"
+
+
+class Appraisal(models.Model):
+    class Role(models.TextChoices):
+        FIRST = "first", "First rater"
+        SECOND = "second", "Second rater"
+        CONSENSUS = "consensus", "Consensus"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    review = models.ForeignKey(IncludedReview, on_delete=models.CASCADE, related_name="appraisals")
+    role = models.CharField(max_length=10, choices=Role)
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    variant = models.CharField(
+        max_length=30, choices=VARIANT_CHOICES, help_text="The rule set that produced the rating."
+    )
+    overall = models.CharField(
+        "overall confidence",
+        max_length=20,
+        choices=Confidence,
+        blank=True,
+        help_text="Computed from the answers on every save; blank while items are missing.",
+    )
+    version = models.PositiveIntegerField(default=1, help_text="For optimistic locking.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "role"], name="one_appraisal_per_role"),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | ~Q(overall=""),
+                name="submitted_appraisal_has_rating",
+                violation_error_message="A submitted appraisal must have an overall rating.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review} – {self.get_role_display()}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "appraisal:appraisal-form",
+            kwargs={"slug": self.review.umbrella.slug, "pk": self.review_id, "role": self.role},
+        )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def variant_rules(self) -> amstar2.Variant:
+        return amstar2.VARIANTS[self.variant]
+
+
+class ItemAnswer(models.Model):
+    """One item's answer; items 9 and 11 may be answered per design (RCT / NRSI parts)."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="answers")
+    item = models.PositiveSmallIntegerField()
+    answer = models.CharField(
+        max_length=20, choices=AnswerChoice, blank=True, help_text="The item's effective answer."
+    )
+    answer_rct = models.CharField("RCT part", max_length=20, choices=AnswerChoice, blank=True)
+    answer_nrsi = models.CharField("NRSI part", max_length=20, choices=AnswerChoice, blank=True)
+    justification = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["appraisal", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "item"], name="one_answer_per_item"),
+            models.CheckConstraint(
+                condition=Q(item__gte=1, item__lte=16),
+                name="item_between_1_and_16",
+                violation_error_message="AMSTAR 2 items are numbered 1 to 16.",
+            ),
+            models.CheckConstraint(
+                condition=Q(item__in=SPLIT_ITEMS) | Q(answer_rct="", answer_nrsi=""),
+                name="design_parts_only_on_items_9_and_11",
+                violation_error_message="Only items 9 and 11 are answered per design.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Item {self.item}: {self.get_answer_display() or 'unanswered'}"

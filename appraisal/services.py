@@ -1,0 +1,166 @@
+"""Saving AMSTAR 2 appraisals: validation per item, the computed rating, optimistic locking."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from reviews.models import IncludedReview
+
+from . import amstar2
+from .models import Appraisal, AppraisalSettings, ItemAnswer
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    """What a rater entered for one item (`rct`/`nrsi` only for items 9 and 11)."""
+
+    answer: str = ""
+    rct: str = ""
+    nrsi: str = ""
+    justification: str = ""
+
+    def effective(self, item: int) -> str:
+        """The item's answer: for items 9 and 11 the worse of the parts given."""
+        if item in amstar2.SPLIT_ITEMS and (self.rct or self.nrsi):
+            return amstar2.combine_parts(self.rct or None, self.nrsi or None)
+        return self.answer
+
+
+class StaleAppraisal(Exception):
+    """Someone saved the appraisal after this form was opened; nothing was written."""
+
+    def __init__(self, current: Appraisal):
+        self.current = current
+        super().__init__(
+            f"This appraisal was changed (now version {current.version}) since you opened it."
+        )
+
+
+class AppraisalLocked(Exception):
+    """A submitted rater appraisal is final: the consensus is where answers change."""
+
+
+def rating_review_type(review: IncludedReview) -> str | None:
+    """The review type the rules see: None (standard AMSTAR 2) when variants are switched off."""
+    try:
+        use_variants = review.umbrella.appraisal_settings.use_adapted_variants
+    except AppraisalSettings.DoesNotExist:
+        use_variants = True
+    return review.review_type if use_variants else None
+
+
+def compute_overall(answers: Mapping[int, str], review_type: str | None) -> str:
+    """The overall rating, or '' while a scored item is still unanswered."""
+    try:
+        return amstar2.overall_confidence(answers, review_type)
+    except ValueError:
+        return ""
+
+
+def check_items(
+    items: Mapping[int, ItemInput], review_type: str | None, *, complete: bool
+) -> dict[int, str]:
+    """Answers by item; raise ValidationError keyed `item_N` for every bad or missing answer."""
+    variant = amstar2.variant_for(review_type)
+    answers, errors = {}, {}
+    for number in amstar2.ITEM_NUMBERS:
+        entry = items.get(number, ItemInput())
+        allowed = amstar2.allowed_answers(number, review_type)
+        parts = {"RCT part": entry.rct, "NRSI part": entry.nrsi, "answer": entry.answer}
+        bad = [
+            f"{name} {value!r}" for name, value in parts.items() if value and value not in allowed
+        ]
+        if bad:
+            errors[f"item_{number}"] = f"Item {number}: {', '.join(bad)} is not allowed here."
+            continue
+        answer = entry.effective(number)
+        if answer and answer not in allowed:
+            errors[f"item_{number}"] = (
+                f"Item {number}: the parts combine to {answer!r}, not allowed."
+            )
+        elif answer:
+            answers[number] = answer
+        elif complete and variant.scores(number):
+            errors[f"item_{number}"] = f"Item {number} needs an answer before submitting."
+    if errors:
+        raise ValidationError(errors)
+    return answers
+
+
+def save_appraisal(
+    *,
+    review: IncludedReview,
+    role: str,
+    rater,
+    items: Mapping[int, ItemInput],
+    expected_version: int,
+    submit: bool,
+) -> Appraisal:
+    """Validate and save one appraisal with its 16 answers, recomputing the overall rating.
+
+    `expected_version` is the version the form was opened at (0 for a new appraisal); if the
+    stored appraisal moved on since, StaleAppraisal is raised and nothing is written.
+    """
+    review_type = rating_review_type(review)
+    answers = check_items(items, review_type, complete=submit)
+    overall = compute_overall(answers, review_type)
+    variant = amstar2.variant_for(review_type).code
+    status = Appraisal.Status.SUBMITTED if submit else Appraisal.Status.DRAFT
+    with transaction.atomic():
+        appraisal = Appraisal.objects.filter(review=review, role=role).first()
+        if appraisal is None:
+            if expected_version != 0:
+                raise ValidationError("This appraisal no longer exists.")
+            appraisal = Appraisal.objects.create(
+                review=review,
+                role=role,
+                rater=rater,
+                status=status,
+                variant=variant,
+                overall=overall,
+            )
+        else:
+            if appraisal.is_submitted and role != Appraisal.Role.CONSENSUS:
+                raise AppraisalLocked("A submitted rater appraisal cannot be changed.")
+            # The version check and the bump are one UPDATE, so two saves from the same
+            # version cannot both succeed, on SQLite or PostgreSQL.
+            updated = Appraisal.objects.filter(pk=appraisal.pk, version=expected_version).update(
+                version=F("version") + 1,
+                status=status,
+                variant=variant,
+                overall=overall,
+                updated_at=timezone.now(),
+            )
+            if not updated:
+                raise StaleAppraisal(Appraisal.objects.get(pk=appraisal.pk))
+            appraisal.refresh_from_db()
+        appraisal.answers.all().delete()
+        ItemAnswer.objects.bulk_create(
+            ItemAnswer(
+                appraisal=appraisal,
+                item=number,
+                answer=answers.get(number, ""),
+                answer_rct=entry.rct,
+                answer_nrsi=entry.nrsi,
+                justification=entry.justification,
+            )
+            for number, entry in sorted(items.items())
+            if entry.answer or entry.rct or entry.nrsi or entry.justification
+        )
+    return appraisal
+
+
+def recompute_overall(appraisal: Appraisal) -> Appraisal:
+    """Re-derive the stored rating from the stored answers (after edits outside the form)."""
+    answers = {a.item: a.answer for a in appraisal.answers.all() if a.answer}
+    review_type = rating_review_type(appraisal.review)
+    appraisal.overall = compute_overall(answers, review_type)
+    appraisal.variant = amstar2.variant_for(review_type).code
+    if not appraisal.overall:
+        appraisal.status = Appraisal.Status.DRAFT
+    appraisal.save(update_fields=["overall", "variant", "status", "updated_at"])
+    return appraisal

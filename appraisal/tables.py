@@ -1,0 +1,126 @@
+"""The project's AMSTAR 2 table: one row per review, its consensus answers and its rating.
+
+A review's rating is computed from its submitted consensus appraisal; where there is none, the
+rating the umbrella review published is shown instead and labelled as such.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
+
+from reviews.models import IncludedReview, PublishedRating
+
+from . import amstar2
+from .models import Appraisal, Confidence
+
+# Best first; "low or critically low" (published only) sits between low and critically low.
+RATING_ORDER = [
+    Confidence.HIGH,
+    Confidence.MODERATE,
+    Confidence.LOW,
+    PublishedRating.LOW_OR_CRITICALLY_LOW,
+    Confidence.CRITICALLY_LOW,
+]
+RATING_LABELS = {**dict(PublishedRating.choices), **dict(Confidence.choices)}
+
+
+def submitted_consensus():
+    return Appraisal.objects.filter(
+        role=Appraisal.Role.CONSENSUS, status=Appraisal.Status.SUBMITTED
+    )
+
+
+def with_ratings(reviews: QuerySet[IncludedReview]) -> QuerySet[IncludedReview]:
+    """Annotate `computed_rating` (from the consensus), `rating` (computed, else published)
+    and `rating_rank` (0 = high … 4 = critically low, 5 = not rated) for sorting."""
+    consensus = submitted_consensus().filter(review=OuterRef("pk")).values("overall")[:1]
+    ranks = [When(rating=value, then=Value(rank)) for rank, value in enumerate(RATING_ORDER)]
+    return reviews.annotate(
+        computed_rating=Subquery(consensus),
+        rating=Coalesce(Subquery(consensus), NullIf("published_rating", Value(""))),
+    ).annotate(
+        rating_rank=Case(*ranks, default=Value(len(RATING_ORDER)), output_field=IntegerField())
+    )
+
+
+@dataclass
+class AppraisalRow:
+    review: IncludedReview
+    answers: dict[int, str] = field(default_factory=dict)
+    variant: amstar2.Variant | None = None
+    rating: str = ""
+    rating_source: str = ""  # "computed", "published" or ""
+
+    @property
+    def rating_label(self) -> str:
+        return RATING_LABELS.get(self.rating, "")
+
+    def cells(self) -> list[tuple[int, str, bool]]:
+        """(item, answer, scored) for the 16 columns."""
+        return [
+            (n, self.answers.get(n, ""), self.variant.scores(n) if self.variant else True)
+            for n in amstar2.ITEM_NUMBERS
+        ]
+
+
+def appraisal_rows(reviews: QuerySet[IncludedReview]) -> list[AppraisalRow]:
+    """Rows of the AMSTAR 2 table in three queries (reviews, consensus, answers)."""
+    consensus = Prefetch(
+        "appraisals",
+        queryset=submitted_consensus().prefetch_related("answers"),
+        to_attr="consensus_list",
+    )
+    rows = []
+    for review in reviews.prefetch_related(consensus):
+        row = AppraisalRow(review=review)
+        if review.consensus_list:
+            appraisal = review.consensus_list[0]
+            row.answers = {a.item: a.answer for a in appraisal.answers.all() if a.answer}
+            row.variant = appraisal.variant_rules
+            row.rating, row.rating_source = appraisal.overall, "computed"
+        elif review.published_rating:
+            row.rating, row.rating_source = review.published_rating, "published"
+        rows.append(row)
+    return rows
+
+
+def rating_counts(rows: list[AppraisalRow]) -> list[tuple[str, str, int]]:
+    """(value, label, count) in rating order, then the unrated."""
+    counts = Counter(row.rating for row in rows)
+    table = [(value, RATING_LABELS[value], counts[value]) for value in RATING_ORDER]
+    return [*table, ("", "Not rated", counts[""])]
+
+
+@dataclass(frozen=True)
+class Weakness:
+    item: amstar2.Item
+    eligible: int  # reviews with a consensus whose variant scores this item
+    weak: int  # of those, answered "no"
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.weak / self.eligible if self.eligible else None
+
+
+def weakness_counts(rows: list[AppraisalRow]) -> list[Weakness]:
+    """For each item, how many eligible reviews had a weakness there (most common first)."""
+    appraised = [row for row in rows if row.rating_source == "computed"]
+    weaknesses = []
+    for item in amstar2.ITEMS:
+        eligible = [row for row in appraised if row.variant.scores(item.number)]
+        weak = sum(1 for row in eligible if row.answers.get(item.number) == amstar2.Answer.NO)
+        weaknesses.append(Weakness(item, len(eligible), weak))
+    return sorted(weaknesses, key=lambda w: (-w.weak, w.item.number))
+
+
+def answer_counts(rows: list[AppraisalRow]) -> dict[int, Counter]:
+    """Per item, how often each answer was given in the consensus appraisals."""
+    counts = {n: Counter() for n in amstar2.ITEM_NUMBERS}
+    for row in rows:
+        if row.rating_source != "computed":
+            continue
+        for item, answer, scored in row.cells():
+            counts[item][answer if scored and answer else amstar2.Answer.NOT_SCORED] += 1
+    return counts

@@ -1,0 +1,28 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "appraisal"
+
+urlpatterns = [
+    path("u/<slug:slug>/appraisal/", views.AppraisalTableView.as_view(), name="appraisal-table"),
+    *(
+        path(
+            f"u/<slug:slug>/appraisal/amstar2.{fmt}",
+            views.AppraisalExportView.as_view(),
+            {"fmt": fmt},
+            name=f"appraisal-export-{fmt}",
+        )
+        for fmt in ("csv", "xlsx")
+    ),
+    path(
+        "u/<slug:slug>/reviews/<int:pk>/appraisal/compare/",
+        views.CompareView.as_view(),
+        name="appraisal-compare",
+    ),
+    re_path(
+        r"^u/(?P<slug>[-\w]+)/reviews/(?P<pk>\d+)/appraisal/(?P<role>first|second|consensus)/$",
+        views.AppraisalFormView.as_view(),
+        name="appraisal-form",
+    ),
+]
