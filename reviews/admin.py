@@ -16,7 +16,10 @@ from .models import (
     Population,
     PrimaryStudy,
     Report,
+    ReportedInclusionFrequency,
     ResearchQuestion,
+    StudyMerge,
+    StudyReport,
     UmbrellaReview,
 )
 
@@ -135,6 +138,7 @@ class PrimaryStudyAdmin(ProjectScopedAdmin):
     list_display = ["label", "year", "design", "country", "n_participants", "umbrella"]
     list_filter = ["umbrella", "design"]
     search_fields = ["label", "title", "authors", "doi", "pmid", "trial_registration"]
+    readonly_fields = ["merged_into"]  # merges go through registry_services, which records them
 
 
 @admin.register(Inclusion)
@@ -145,3 +149,30 @@ class InclusionAdmin(ProjectScopedAdmin):
     search_fields = ["review__label", "study__label", "study__doi"]
     autocomplete_fields = ["review", "study"]
     list_select_related = ["review", "study"]
+
+
+# Overlap: publication threads, merges (read-only history) and reported frequencies.
+@admin.register(StudyReport)
+class StudyReportAdmin(ProjectScopedAdmin):
+    umbrella_path = "study__umbrella"
+    list_display = ["title", "study", "year"]
+    search_fields = ["title", "authors", "doi", "pmid", "study__label"]
+    autocomplete_fields = ["study"]
+
+
+@admin.register(StudyMerge)
+class StudyMergeAdmin(ProjectScopedAdmin):
+    list_display = ["merged", "kept", "merged_by", "merged_at", "undone_at"]
+    list_filter = ["umbrella"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportedInclusionFrequency)
+class ReportedInclusionFrequencyAdmin(ProjectScopedAdmin):
+    list_display = ["umbrella", "times_included", "n_primary_studies", "source"]
+    list_filter = ["umbrella"]

@@ -45,6 +45,7 @@ __all__ = [
     "overlap_band",
     "pairwise_cca",
     "pairwise_cca_matrix",
+    "shared_study_counts",
 ]
 
 R = TypeVar("R", bound=Hashable)
@@ -204,6 +205,27 @@ def pairwise_cca_matrix(
     if inc.c == 0:
         return [], np.empty((0, 0))
     return list(inc.review_ids), _pairwise_array(inc, missing)
+
+
+def shared_study_counts(
+    matrix: Mapping[R, Iterable[S]],
+) -> tuple[list[R], npt.NDArray[np.int64]]:
+    """Number of distinct studies each pair of reviews shares, as a square array.
+
+    Returns ``(review_ids, shared)`` in the matrix's review order; ``shared[i, j]`` is
+    |A_i & A_j| and the diagonal holds each review's own number of distinct studies. Shown
+    beside pairwise CCA (hover text of the heatmap) so a percentage never hides a count.
+    """
+    inc = _incidence(matrix)
+    c, r = inc.c, inc.r
+    if c == 0:
+        return [], np.zeros((0, 0), dtype=np.int64)
+    rows = np.fromiter(
+        (j for studies in inc.studies_of for j in studies), dtype=np.int64, count=inc.n
+    )
+    cols = np.repeat(np.arange(c, dtype=np.int64), [len(s) for s in inc.studies_of])
+    x = sparse.csc_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(r, c))
+    return list(inc.review_ids), np.asarray((x.T @ x).toarray(), dtype=np.int64)
 
 
 def pairwise_cca(

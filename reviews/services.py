@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 PEER_SUPPORT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "peer_support.json"
@@ -41,6 +42,20 @@ def _describe(deserialized) -> str:
     return f"{instance._meta.label} {key}"
 
 
+def _stop_at_dangling_reference(objects, problems: list[str], name: str):
+    """Stop at an object that refers to one already rejected, and say so, instead of crashing.
+
+    Deserializing resolves natural keys as it goes, so an object pointing at a rejected row
+    (say, an outcome result of a review with a bad year) cannot even be read.
+    """
+    try:
+        yield from objects
+    except DeserializationError as error:
+        if not problems:
+            raise
+        problems.append(f"{name}: stopped at an object that refers to a rejected one ({error}).")
+
+
 def load_fixture(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> LoadReport:
     """Validate every object of a JSON fixture, then save them all in one transaction.
 
@@ -52,7 +67,9 @@ def load_fixture(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> LoadReport:
     by_model: Counter[str] = Counter()
     problems: list[str] = []
     with transaction.atomic(using=using), path.open(encoding="utf-8") as handle:
-        objects = serializers.deserialize("json", handle, using=using)
+        objects = _stop_at_dangling_reference(
+            serializers.deserialize("json", handle, using=using), problems, path.name
+        )
         for position, deserialized in enumerate(objects, start=1):
             instance = deserialized.object
             model = type(instance)

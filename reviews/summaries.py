@@ -66,7 +66,7 @@ def umbrella_summary(umbrella: UmbrellaReview) -> UmbrellaSummary:
             for r in PublishedRating
         },
     )
-    n_studies = PrimaryStudy.objects.filter(umbrella=umbrella).count()
+    n_studies = PrimaryStudy.objects.active().filter(umbrella=umbrella).count()
     as_reported = n_studies == 0 and umbrella.reported_primary_studies is not None
     questions = ResearchQuestion.objects.filter(umbrella=umbrella).annotate(n=Count("reviews"))
     return UmbrellaSummary(

@@ -95,7 +95,10 @@ class IncludedReviewDetailView(UmbrellaAccessMixin, DetailView):
     def get_queryset(self):
         studies = Prefetch(
             "inclusions",
-            queryset=Inclusion.objects.select_related("study").order_by("study__label"),
+            # A merge may leave a cell on the hidden record; the kept study already stands for it.
+            queryset=Inclusion.objects.filter(study__merged_into__isnull=True)
+            .select_related("study")
+            .order_by("study__label"),
         )
         return (
             IncludedReview.objects.filter(umbrella=self.umbrella)

@@ -15,6 +15,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from peer_support_outcomes import outcome_objects  # synthesis: outcomes and results
+
 SLUG = "peer-support-mental-health"
 OUTPUT = Path(__file__).resolve().parent.parent / "fixtures" / "peer_support.json"
 
@@ -212,7 +214,26 @@ def build(seed: Path) -> list[dict]:
                     },
                 }
             )
-    return objects + reports
+    return objects + reports + reported_overlap_objects(seed) + outcome_objects(seed)
+
+
+def reported_overlap_objects(seed: Path) -> list[dict]:
+    """The overlap frequency table as the paper states it ("300 ... 72 ... 18 ... 1"), shown
+    labelled "as reported" while the primary-study registry is empty."""
+    overlap = json.loads((seed / "prisma_and_overlap.json").read_text(encoding="utf-8"))["overlap"]
+    source = f"Cooper et al. 2024, Results (seed line {overlap['seed_line']})"
+    return [
+        {
+            "model": "reviews.reportedinclusionfrequency",
+            "fields": {
+                "umbrella": [SLUG],
+                "times_included": row["times_included"],
+                "n_primary_studies": row["n_primary_studies"],
+                "source": source,
+            },
+        }
+        for row in overlap["distribution_stated"]
+    ]
 
 
 def main() -> None:

@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("reviews.urls")),
+    path("", include("synthesis.urls")),
     path("", include("appraisal.urls")),
 ]

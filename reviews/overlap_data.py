@@ -1,0 +1,192 @@
+"""Overlap of an umbrella review's reviews, read from the registry in a fixed number of queries.
+
+The science is in the pure `overlap.py`; this module builds its citation matrix from the
+database (active studies only, so a merged record never counts twice) and the structural
+missingness rule:
+
+    a cell (review, study) is structurally missing when the study's year is later than the
+    review's search year (the year of `search_date`, or the review's publication year when
+    the search date is not reported), and the review does not include it.
+
+Studies without a year are never structurally missing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .models import IncludedReview, Inclusion, PrimaryStudy, ReportedInclusionFrequency
+from .overlap import (
+    corrected_covered_area,
+    inclusion_frequency,
+    overlap_band,
+    pairwise_cca_matrix,
+    shared_study_counts,
+)
+
+MOST_INCLUDED = 10
+
+
+@dataclass(frozen=True)
+class ReviewColumn:
+    pk: int
+    label: str
+    year: int | None
+    search_year: int | None  # the year structural missingness compares with
+
+
+@dataclass(frozen=True)
+class StudyCount:
+    pk: int
+    label: str
+    year: int | None
+    n_reviews: int
+
+
+@dataclass(frozen=True)
+class Overlap:
+    reviews: list[ReviewColumn]
+    n_studies: int  # r
+    n_inclusions: int  # N
+    cca: float | None
+    cca_band: str
+    cca_adjusted: float | None  # with structural missingness removed from the denominator
+    cca_adjusted_band: str
+    n_missing_cells: int
+    frequency: dict[int, int]
+    most_included: list[StudyCount]
+    pairwise: npt.NDArray[np.float64]  # per cent, adjusted; NaN on the diagonal / undefined
+    shared: npt.NDArray[np.int64]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.n_studies == 0
+
+
+def band_or_blank(value: float | None) -> str:
+    return "" if value is None else overlap_band(value)
+
+
+def search_year(review: IncludedReview | dict) -> int | None:
+    get = review.get if isinstance(review, dict) else lambda name: getattr(review, name)
+    return get("search_date").year if get("search_date") else get("year")
+
+
+def structurally_missing(
+    reviews: Iterable[ReviewColumn], study_years: dict[int, int | None]
+) -> list[tuple[int, int]]:
+    """Every (review, study) pair whose study was published after the review's search year."""
+    cells = []
+    for review in reviews:
+        if review.search_year is None:
+            continue
+        cells += [
+            (review.pk, study)
+            for study, year in study_years.items()
+            if year is not None and year > review.search_year
+        ]
+    return cells
+
+
+def overlap_for_reviews(umbrella, review_ids: Iterable[int] | None = None) -> Overlap:
+    """Overlap among the umbrella review's reviews, or among `review_ids` (e.g. one outcome's).
+
+    Three queries: the reviews, the inclusions with their studies' years, the most-included
+    studies' labels.
+    """
+    reviews_qs = IncludedReview.objects.filter(umbrella=umbrella)
+    if review_ids is not None:
+        reviews_qs = reviews_qs.filter(pk__in=list(review_ids))
+    reviews = [
+        ReviewColumn(r["pk"], r["label"], r["year"], search_year(r))
+        for r in reviews_qs.order_by("year", "label").values("pk", "label", "year", "search_date")
+    ]
+    matrix: dict[int, list[int]] = {r.pk: [] for r in reviews}
+    study_years: dict[int, int | None] = {}
+    inclusions = Inclusion.objects.filter(
+        review__in=matrix.keys(), study__merged_into__isnull=True
+    ).values_list("review_id", "study_id", "study__year")
+    for review_id, study_id, year in inclusions:
+        matrix[review_id].append(study_id)
+        study_years[study_id] = year
+    missing = structurally_missing(reviews, study_years)
+    cca = corrected_covered_area(matrix)
+    adjusted = corrected_covered_area(matrix, missing)
+    _, pairwise = pairwise_cca_matrix(matrix, missing)
+    _, shared = shared_study_counts(matrix)
+    per_study = Counter(s for studies in matrix.values() for s in set(studies))
+    top = per_study.most_common(MOST_INCLUDED)
+    studies = PrimaryStudy.objects.in_bulk([pk for pk, _ in top])
+    n_missing = len({(r, s) for r, s in missing if s not in set(matrix[r])})
+    return Overlap(
+        reviews=reviews,
+        n_studies=len(per_study),
+        n_inclusions=sum(per_study.values()),
+        cca=cca,
+        cca_band=band_or_blank(cca),
+        cca_adjusted=adjusted,
+        cca_adjusted_band=band_or_blank(adjusted),
+        n_missing_cells=n_missing,
+        frequency=inclusion_frequency(matrix),
+        most_included=[
+            StudyCount(pk, studies[pk].label, studies[pk].year, n) for pk, n in top if n > 1
+        ],
+        pairwise=pairwise,
+        shared=shared,
+    )
+
+
+@dataclass(frozen=True)
+class ReportedFrequency:
+    rows: list[ReportedInclusionFrequency]
+    total_reported: int | None
+    unstated: int | None  # studies the stated rows do not account for
+
+    @property
+    def stated_sum(self) -> int:
+        return sum(r.n_primary_studies for r in self.rows)
+
+
+def reported_frequency(umbrella) -> ReportedFrequency:
+    rows = list(ReportedInclusionFrequency.objects.filter(umbrella=umbrella))
+    total = umbrella.reported_primary_studies
+    stated = sum(r.n_primary_studies for r in rows)
+    unstated = total - stated if total is not None and rows and total > stated else None
+    return ReportedFrequency(rows, total, unstated)
+
+
+def matrix_rows(umbrella) -> tuple[list[str], list[list[str]]]:
+    """The citation matrix in ccaR's layout: header, then one row per study included at least
+    once: study label (with its id, so labels stay unique), then 1 / 0 / blank (structurally
+    missing) per review, reviews ordered by year then label."""
+    overlap_reviews = [
+        ReviewColumn(r["pk"], r["label"], r["year"], search_year(r))
+        for r in IncludedReview.objects.filter(umbrella=umbrella)
+        .order_by("year", "label")
+        .values("pk", "label", "year", "search_date")
+    ]
+    included: dict[int, set[int]] = {}
+    labels: dict[int, str] = {}
+    years: dict[int, int | None] = {}
+    for review_id, study_id, label, year in (
+        Inclusion.objects.filter(review__umbrella=umbrella, study__merged_into__isnull=True)
+        .order_by("study__label", "study_id")
+        .values_list("review_id", "study_id", "study__label", "study__year")
+    ):
+        included.setdefault(study_id, set()).add(review_id)
+        labels[study_id], years[study_id] = label, year
+    missing = set(structurally_missing(overlap_reviews, years))
+    header = ["study", *(r.label for r in overlap_reviews)]
+    rows = []
+    for study_id, reviews in included.items():
+        cells = [
+            "1" if r.pk in reviews else "" if (r.pk, study_id) in missing else "0"
+            for r in overlap_reviews
+        ]
+        rows.append([f"{labels[study_id]} [{study_id}]", *cells])
+    return header, rows

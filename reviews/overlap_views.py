@@ -1,0 +1,108 @@
+"""The overlap page (overall and for any set of reviews) and the citation-matrix download."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.views.generic import TemplateView
+
+from .access import UmbrellaAccessMixin, get_umbrella
+from .overlap import overlap_band
+from .overlap_data import Overlap, matrix_rows, overlap_for_reviews, reported_frequency
+from .plots import cluster_order, frequency_bar, pairwise_heatmap
+
+ORDERS = {"year": "publication year", "cluster": "clustering (similar reviews together)"}
+TOP_PAIRS = 50
+
+
+def _top_pairs(overlap: Overlap) -> list[dict]:
+    """The pairs with the highest pairwise CCA: the heatmap's accessible, text-only twin."""
+    pairs = []
+    reviews = overlap.reviews
+    for i in range(len(reviews)):
+        for j in range(i + 1, len(reviews)):
+            value = float(overlap.pairwise[i, j])
+            if math.isnan(value):
+                continue
+            pairs.append(
+                {
+                    "a": reviews[i].label,
+                    "b": reviews[j].label,
+                    "cca": value,
+                    "shared": int(overlap.shared[i, j]),
+                    "band": overlap_band(value),
+                }
+            )
+    pairs.sort(key=lambda p: (-p["cca"], -p["shared"], p["a"], p["b"]))
+    return pairs[:TOP_PAIRS]
+
+
+def overlap_context(umbrella, review_ids: Iterable[int] | None = None, order: str = "year"):
+    """Everything `reviews/_overlap_section.html` shows; other apps call this for a subset of
+    reviews (e.g. those contributing to one outcome) and include the partial."""
+    overlap = overlap_for_reviews(umbrella, review_ids)
+    context = {"overlap": overlap, "order": order if order in ORDERS else "year"}
+    if overlap.is_empty:
+        return context
+    if overlap.cca is not None:
+        labels = [r.label for r in overlap.reviews]
+        positions = cluster_order(overlap.pairwise) if context["order"] == "cluster" else None
+        heatmap = pairwise_heatmap(labels, overlap.pairwise, overlap.shared, positions)
+        context["heatmap"] = heatmap.to_html(full_html=False, include_plotlyjs=False)
+        context["top_pairs"] = _top_pairs(overlap)
+    bar = frequency_bar(overlap.frequency)
+    context["frequency_chart"] = bar.to_html(full_html=False, include_plotlyjs=False)
+    return context
+
+
+class OverlapView(UmbrellaAccessMixin, TemplateView):
+    template_name = "reviews/overlap.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.request.GET.get("order", "year")
+        chosen = self.request.GET.getlist("review")
+        review_ids = [int(pk) for pk in chosen if pk.isdigit()] or None
+        context |= overlap_context(self.umbrella, review_ids, order)
+        context["orders"] = ORDERS
+        context["subset"] = review_ids
+        if context["overlap"].is_empty and review_ids is None:
+            context["reported"] = reported_frequency(self.umbrella)
+        return context
+
+
+class OutcomeOverlapView(OverlapView):
+    """Overlap among the reviews contributing to one outcome's evidence table.
+
+    The synthesis app owns outcomes; it is looked up through the app registry so `reviews`
+    does not import `synthesis` (which depends on `reviews`).
+    """
+
+    def get_context_data(self, **kwargs):
+        outcome_model = apps.get_model("synthesis", "Outcome")
+        outcome = get_object_or_404(outcome_model, umbrella=self.umbrella, pk=self.kwargs["pk"])
+        review_ids = sorted(set(outcome.results.values_list("review_id", flat=True)))
+        context = super(OverlapView, self).get_context_data(**kwargs)
+        context |= overlap_context(self.umbrella, review_ids, self.request.GET.get("order", ""))
+        context |= {"orders": ORDERS, "subset": review_ids, "outcome": outcome}
+        return context
+
+
+def matrix_csv(request, slug):
+    """The citation matrix as CSV in the layout ccaR reads (1 / 0 / blank = structurally
+    missing), one row per study included at least once."""
+    umbrella = get_umbrella(request, slug)
+    header, rows = matrix_rows(umbrella)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(umbrella.slug)}-citation-matrix.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response

@@ -1,0 +1,133 @@
+"""One FilterSet for every evidence table: it feeds the matrix, tables, plots and exports."""
+
+import django_filters
+from django import forms
+from django.db.models import F
+
+from reviews.models import InterventionFormat, Population, PublishedRating, ResearchQuestion
+
+from .models import (
+    Comparator,
+    EvidenceType,
+    Finding,
+    Outcome,
+    OutcomeDomain,
+    OutcomeResult,
+    Timepoint,
+)
+from .ratings import POSSIBLY_CRITICALLY_LOW, RATING_ORDER, rating_lookup, ratings_at_least
+
+CHECKBOXES = forms.CheckboxSelectMultiple
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Missing values sort last both ways, on SQLite and PostgreSQL alike."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        field = F(value.lstrip("-"))
+        return field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
+
+
+class OutcomeResultFilter(django_filters.FilterSet):
+    domain = django_filters.ModelMultipleChoiceFilter(
+        label="Outcome domain",
+        field_name="outcome__domain",
+        queryset=OutcomeDomain.objects.none(),
+        widget=CHECKBOXES,
+    )
+    outcome = django_filters.ModelMultipleChoiceFilter(
+        label="Outcome", queryset=Outcome.objects.none(), widget=forms.SelectMultiple
+    )
+    evidence_type = django_filters.MultipleChoiceFilter(
+        label="Evidence", choices=EvidenceType.choices, widget=CHECKBOXES
+    )
+    finding = django_filters.MultipleChoiceFilter(
+        label="Finding", choices=Finding.choices, widget=CHECKBOXES
+    )
+    timepoint = django_filters.MultipleChoiceFilter(
+        label="Timepoint", choices=Timepoint.choices, widget=CHECKBOXES
+    )
+    population = django_filters.ModelMultipleChoiceFilter(
+        label="Population (of the review)",
+        field_name="review__populations",
+        queryset=Population.objects.none(),
+        widget=forms.SelectMultiple,
+    )
+    format = django_filters.ModelMultipleChoiceFilter(
+        label="Intervention format (of the review)",
+        field_name="review__formats",
+        queryset=InterventionFormat.objects.none(),
+        widget=CHECKBOXES,
+    )
+    comparator = django_filters.MultipleChoiceFilter(
+        label="Comparator", choices=Comparator.choices, widget=forms.SelectMultiple
+    )
+    research_question = django_filters.ModelMultipleChoiceFilter(
+        label="Research question",
+        field_name="review__research_questions",
+        queryset=ResearchQuestion.objects.none(),
+        widget=CHECKBOXES,
+    )
+    min_rating = django_filters.ChoiceFilter(
+        label="Minimum AMSTAR 2 rating",
+        choices=[(str(r), PublishedRating(r).label) for r in RATING_ORDER],
+        empty_label="Any (including unrated)",
+        method="filter_min_rating",
+    )
+    sensitivity = django_filters.BooleanFilter(
+        label="Sensitivity: leave out reviews rated (possibly) critically low",
+        method="filter_sensitivity",
+        widget=forms.CheckboxInput,
+    )
+    sort = NullsLastOrderingFilter(
+        label="Sort by",
+        fields=(
+            ("review__label", "review"),
+            ("rating_rank", "rating"),
+            ("k", "k"),
+            ("n", "n"),
+            ("estimate", "estimate"),
+            ("finding", "finding"),
+        ),
+    )
+
+    class Meta:
+        model = OutcomeResult
+        fields = []
+
+    def __init__(self, *args, umbrella, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Vocabularies are per umbrella review, so the choices are too.
+        self.filters["domain"].queryset = OutcomeDomain.objects.filter(umbrella=umbrella)
+        self.filters["outcome"].queryset = Outcome.objects.filter(umbrella=umbrella)
+        self.filters["population"].queryset = Population.objects.filter(umbrella=umbrella)
+        self.filters["format"].queryset = InterventionFormat.objects.filter(umbrella=umbrella)
+        self.filters["research_question"].queryset = ResearchQuestion.objects.filter(
+            umbrella=umbrella
+        )
+
+    def filter_min_rating(self, queryset, name, value):
+        return queryset.filter(**{f"{rating_lookup()}__in": ratings_at_least(value)})
+
+    def filter_sensitivity(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.exclude(**{f"{rating_lookup()}__in": sorted(POSSIBLY_CRITICALLY_LOW)})
+
+    def filter_queryset(self, queryset):
+        # Filtering across many-to-many fields can repeat a row; distinct() keeps one.
+        return super().filter_queryset(queryset).distinct()
+
+    @property
+    def is_active(self) -> bool:
+        """Whether any filter (not just the sort order) is set."""
+        return (
+            any(
+                value not in (None, "", [], False)
+                for name, value in self.form.cleaned_data.items()
+                if name != "sort"
+            )
+            if self.is_bound and self.form.is_valid()
+            else False
+        )

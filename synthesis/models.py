@@ -1,0 +1,447 @@
+"""Outcomes of an umbrella review and the results each included review reports for them.
+
+The rules (derived finding, validation, p/CI consistency) live in the pure `findings.py`;
+`clean()` applies them with messages naming the field, and check constraints repeat what a
+database can check, so rows that bypass forms (fixtures, imports) are refused too.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from reviews.models import IncludedReview, ProjectScopedManager, UmbrellaReview, VocabularyTerm
+
+from . import findings
+from .findings import RATIO_MEASURES
+
+DEFAULT_DOMAINS = [
+    "Clinical",
+    "Recovery",
+    "Psychosocial",
+    "Service use",
+    "Relational",
+    "Satisfaction",
+    "Cost",
+    "Other",
+]
+
+
+class OutcomeDomain(VocabularyTerm):
+    """A domain of outcomes, e.g. 'Recovery'; each project edits its own list."""
+
+
+class Direction(models.TextChoices):
+    HIGHER_IS_BETTER = findings.Direction.HIGHER_IS_BETTER, "Higher is better"
+    LOWER_IS_BETTER = findings.Direction.LOWER_IS_BETTER, "Lower is better"
+
+
+class Outcome(models.Model):
+    umbrella = models.ForeignKey(UmbrellaReview, on_delete=models.CASCADE, related_name="outcomes")
+    name = models.CharField(max_length=200)
+    domain = models.ForeignKey(OutcomeDomain, on_delete=models.PROTECT, related_name="outcomes")
+    direction = models.CharField(
+        "direction of benefit",
+        max_length=10,
+        choices=Direction,
+        default=Direction.HIGHER_IS_BETTER,
+        help_text="Which way an effect favours the intervention; decides derived findings.",
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ProjectScopedManager()
+
+    class Meta:
+        ordering = ["domain__position", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["umbrella", "name"], name="unique_outcome_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "synthesis:outcome-detail", kwargs={"slug": self.umbrella.slug, "pk": self.pk}
+        )
+
+    def natural_key(self):
+        return (self.umbrella.slug, self.name)
+
+    natural_key.dependencies = ["reviews.umbrellareview", "synthesis.outcomedomain"]
+
+    def clean(self):
+        super().clean()
+        if self.domain_id and self.umbrella_id and self.domain.umbrella_id != self.umbrella_id:
+            raise ValidationError({"domain": "This domain belongs to another umbrella review."})
+
+
+class EvidenceType(models.TextChoices):
+    META_ANALYSIS = findings.EvidenceType.META_ANALYSIS, "Meta-analysis"
+    NARRATIVE = findings.EvidenceType.NARRATIVE, "Narrative"
+
+
+class Comparator(models.TextChoices):
+    TAU = "tau", "Treatment as usual"
+    ACTIVE = "active", "Active control"
+    WAITLIST = "waitlist", "Waitlist"
+    MIXED = "mixed", "Mixed"
+    NOT_REPORTED = "not_reported", "Not reported"
+
+
+class Timepoint(models.TextChoices):
+    POST = "post", "Post-intervention"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    NOT_SPECIFIED = "not_specified", "Not specified"
+
+
+class Measure(models.TextChoices):
+    SMD = findings.Measure.SMD, "SMD"
+    HEDGES_G = findings.Measure.HEDGES_G, "Hedges' g"
+    MD = findings.Measure.MD, "MD"
+    RR = findings.Measure.RR, "RR"
+    OR = findings.Measure.OR, "OR"
+    RD = findings.Measure.RD, "RD"
+    HR = findings.Measure.HR, "HR"
+    OTHER = findings.Measure.OTHER, "Other"
+
+
+class PoolingModel(models.TextChoices):
+    FIXED = "fixed", "Fixed effect"
+    RANDOM = "random", "Random effects"
+
+
+class Grade(models.TextChoices):
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+
+
+class Finding(models.TextChoices):
+    IMPROVEMENT = findings.Finding.IMPROVEMENT, "Improvement"
+    NO_EFFECT = findings.Finding.NO_EFFECT, "No effect"
+    MIXED = findings.Finding.MIXED, "Mixed"
+    HARM = findings.Finding.HARM, "Harm"
+
+
+class OutcomeResultManager(models.Manager):
+    def get_by_natural_key(self, umbrella_slug, review_label, extraction_id):
+        return self.get(
+            review__umbrella__slug=umbrella_slug,
+            review__label=review_label,
+            extraction_id=extraction_id,
+        )
+
+
+def _new_extraction_id() -> str:
+    return f"X-{secrets.token_hex(4)}"
+
+
+NUMBER_FIELDS = [
+    "k",
+    "n",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "tau2",
+    "i2_percent",
+    "i2_ci_low",
+    "i2_ci_high",
+    "q",
+    "df",
+    "p_q",
+    "pi_low",
+    "pi_high",
+    "months_from",
+    "months_to",
+]
+
+
+class OutcomeResult(models.Model):
+    """What one included review reports for one outcome (one row of an evidence table)."""
+
+    review = models.ForeignKey(
+        IncludedReview, on_delete=models.CASCADE, related_name="outcome_results"
+    )
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="results")
+    extraction_id = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="A stable id of the extraction row (e.g. O028); made up when left blank.",
+    )
+    evidence_type = models.CharField(max_length=20, choices=EvidenceType)
+    population_note = models.CharField(max_length=300, blank=True)
+    format_note = models.CharField("intervention-format note", max_length=300, blank=True)
+    comparator = models.CharField(
+        max_length=20, choices=Comparator, default=Comparator.NOT_REPORTED
+    )
+    timepoint = models.CharField(max_length=20, choices=Timepoint, default=Timepoint.NOT_SPECIFIED)
+    months_from = models.FloatField(null=True, blank=True)
+    months_to = models.FloatField(null=True, blank=True)
+    timepoint_note = models.CharField(max_length=200, blank=True)
+    k = models.PositiveIntegerField("studies (k)", null=True, blank=True)
+    n = models.PositiveIntegerField("participants (n)", null=True, blank=True)
+    measure = models.CharField("effect measure", max_length=20, choices=Measure, blank=True)
+    estimate = models.FloatField(null=True, blank=True)
+    ci_low = models.FloatField("95% CI lower", null=True, blank=True)
+    ci_high = models.FloatField("95% CI upper", null=True, blank=True)
+    p_value = models.FloatField("p value", null=True, blank=True)
+    pooling_model = models.CharField("model", max_length=10, choices=PoolingModel, blank=True)
+    tau2 = models.FloatField("τ²", null=True, blank=True)
+    i2_percent = models.FloatField("I² (%)", null=True, blank=True)
+    i2_ci_low = models.FloatField("I² CI lower (%)", null=True, blank=True)
+    i2_ci_high = models.FloatField("I² CI upper (%)", null=True, blank=True)
+    q = models.FloatField("Q", null=True, blank=True)
+    df = models.PositiveIntegerField("df of Q", null=True, blank=True)
+    p_q = models.FloatField("p for Q", null=True, blank=True)
+    pi_low = models.FloatField("prediction interval lower", null=True, blank=True)
+    pi_high = models.FloatField("prediction interval upper", null=True, blank=True)
+    grade_certainty = models.CharField(
+        "GRADE certainty",
+        max_length=10,
+        choices=Grade,
+        blank=True,
+        help_text="Blank: not assessed.",
+    )
+    finding = models.CharField(
+        max_length=20,
+        choices=Finding,
+        blank=True,
+        help_text="Leave blank on a meta-analysis with a CI to use the derived finding.",
+    )
+    derived_finding = models.CharField(max_length=20, choices=Finding, blank=True, editable=False)
+    finding_override_reason = models.TextField(
+        blank=True, help_text="Required when the finding differs from the derived one; shown."
+    )
+    narrative_summary = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="E.g. a disagreement between sources.")
+    source_location = models.CharField(
+        max_length=200, blank=True, help_text="Table, figure or page in the review."
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entered_results",
+        editable=False,
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checked_results",
+        editable=False,
+    )
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OutcomeResultManager()
+
+    class Meta:
+        ordering = ["outcome", "timepoint", "review__label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "extraction_id"], name="unique_result_extraction_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(i2_percent__isnull=True) | Q(i2_percent__gte=0, i2_percent__lte=100),
+                name="result_i2_0_100",
+                violation_error_message="I² must lie between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(p_value__isnull=True) | Q(p_value__gte=0, p_value__lte=1),
+                name="result_p_0_1",
+                violation_error_message="The p value must lie between 0 and 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(p_q__isnull=True) | Q(p_q__gte=0, p_q__lte=1),
+                name="result_p_q_0_1",
+                violation_error_message="The p value of Q must lie between 0 and 1.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(evidence_type=EvidenceType.META_ANALYSIS)
+                | Q(k__isnull=True)
+                | Q(k__gte=2),
+                name="result_meta_analysis_k_2",
+                violation_error_message="A meta-analysis pools at least 2 studies.",
+            ),
+            models.CheckConstraint(
+                condition=Q(k__isnull=True) | Q(n__isnull=True) | Q(n__gte=F("k")),
+                name="result_n_at_least_k",
+                violation_error_message="There cannot be fewer participants than studies.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ci_low__isnull=True)
+                | Q(ci_high__isnull=True)
+                | Q(ci_low__lte=F("ci_high")),
+                name="result_ci_ordered",
+                violation_error_message="The lower CI limit must not exceed the upper.",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimate__isnull=True)
+                | Q(ci_low__isnull=True)
+                | Q(ci_high__isnull=True)
+                | Q(ci_low__lte=F("estimate"), ci_high__gte=F("estimate")),
+                name="result_ci_contains_estimate",
+                violation_error_message="The CI must contain the estimate.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure__in=sorted(m.value for m in RATIO_MEASURES))
+                | (
+                    (Q(estimate__isnull=True) | Q(estimate__gt=0))
+                    & (Q(ci_low__isnull=True) | Q(ci_low__gt=0))
+                    & (Q(ci_high__isnull=True) | Q(ci_high__gt=0))
+                ),
+                name="result_ratio_positive",
+                violation_error_message="Ratio measures and their CIs must be positive.",
+            ),
+            models.CheckConstraint(
+                condition=Q(tau2__isnull=True) | Q(tau2__gte=0),
+                name="result_tau2_not_negative",
+                violation_error_message="τ² cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(months_from__isnull=True)
+                | Q(months_to__isnull=True)
+                | Q(months_from__lte=F("months_to")),
+                name="result_months_ordered",
+                violation_error_message="The timepoint cannot start after it ends.",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="result_version_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review} – {self.outcome} ({self.get_timepoint_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        if not self.extraction_id:
+            self.extraction_id = _new_extraction_id()
+        self.apply_derived_finding()
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        # The check constraints repeat clean()'s rules, whose messages name the field; only
+        # the unique constraint is left to check here, so no message is shown twice.
+        unique = [c for c in self._meta.constraints if isinstance(c, models.UniqueConstraint)]
+        errors = {}
+        for constraint in unique:
+            try:
+                constraint.validate(self.__class__, self, exclude=exclude)
+            except ValidationError as error:
+                errors.setdefault("extraction_id", []).extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def natural_key(self):
+        return (*self.review.natural_key(), self.extraction_id)
+
+    natural_key.dependencies = ["reviews.includedreview", "synthesis.outcome"]
+
+    # -- rules -------------------------------------------------------------------------------
+
+    def result_values(self) -> findings.ResultValues:
+        return findings.ResultValues(
+            evidence_type=self.evidence_type,
+            measure=self.measure,
+            **{name: getattr(self, name) for name in NUMBER_FIELDS},
+        )
+
+    def compute_derived_finding(self) -> str:
+        if self.evidence_type != EvidenceType.META_ANALYSIS or not self.outcome_id:
+            return ""
+        derived = findings.derive_finding(
+            self.measure, self.outcome.direction, self.ci_low, self.ci_high
+        )
+        return derived.value if derived else ""
+
+    def apply_derived_finding(self) -> None:
+        """Store the derived finding; a blank finding takes it."""
+        self.derived_finding = self.compute_derived_finding()
+        if not self.finding and self.derived_finding:
+            self.finding = self.derived_finding
+
+    def clean(self):
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for problem in findings.validate(self.result_values()):
+            errors.setdefault(problem.field, []).append(problem.message)
+        if (
+            self.review_id
+            and self.outcome_id
+            and self.review.umbrella_id != self.outcome.umbrella_id
+        ):
+            errors.setdefault("outcome", []).append(
+                "This outcome belongs to another umbrella review."
+            )
+        if not errors:
+            self.apply_derived_finding()
+            if not self.finding:
+                errors["finding"] = [
+                    "Record the finding: it cannot be derived without a 95% CI and a "
+                    "difference or ratio measure."
+                ]
+            elif (
+                self.derived_finding
+                and self.finding != self.derived_finding
+                and not self.finding_override_reason.strip()
+            ):
+                derived = Finding(self.derived_finding).label.lower()
+                errors["finding_override_reason"] = [
+                    f"The numbers give '{derived}'; to record "
+                    f"'{Finding(self.finding).label.lower()}' instead, give a reason."
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+    # -- display -----------------------------------------------------------------------------
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.derived_finding) and self.finding != self.derived_finding
+
+    @property
+    def consistency(self) -> findings.ConsistencyCheck | None:
+        return findings.check_p_consistency(
+            self.measure, self.estimate, self.ci_low, self.ci_high, self.p_value
+        )
+
+    @property
+    def consistency_warning(self) -> str:
+        check = self.consistency
+        return check.message if check and not check.consistent else ""
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.measure in RATIO_MEASURES
+
+    @property
+    def timepoint_label(self) -> str:
+        label = self.get_timepoint_display()
+        if self.months_from is not None or self.months_to is not None:
+            label += f" ({_months(self.months_from, self.months_to)})"
+        return label
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _months(start: float | None, end: float | None) -> str:
+    if start is not None and end is not None:
+        if start == end:
+            return f"{_number(start)} months"
+        return f"{_number(start)}–{_number(end)} months"
+    if start is not None:
+        return f"over {_number(start)} months"
+    return f"up to {_number(end)} months"

@@ -1,0 +1,287 @@
+"""Evidence pages (overview matrix, per-outcome table), exports and the researcher's forms."""
+
+from dataclasses import replace
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views import View
+from django.views.generic import TemplateView
+
+from reviews.access import UmbrellaAccessMixin
+from reviews.models import IncludedReview
+from reviews.views import Column, table_columns
+
+from . import evidence, plots, tables
+from .filters import OutcomeResultFilter
+from .forms import OutcomeResultForm
+from .models import NUMBER_FIELDS, Outcome, OutcomeResult
+from .ratings import rating_for, rating_label, with_rating_rank
+from .services import StaleEdit, mark_checked, save_result
+
+RESULT_COLUMNS = [
+    Column("Review", "review"),
+    Column("AMSTAR 2", "rating"),
+    Column("Evidence"),
+    Column("Population"),
+    Column("Format"),
+    Column("Comparator"),
+    Column("Timepoint"),
+    Column("k", "k", numeric=True),
+    Column("n", "n", numeric=True),
+    Column("Measure"),
+    Column("Estimate [95% CI]", "estimate", numeric=True),
+    Column("I²", numeric=True),
+    Column("GRADE"),
+    Column("Finding", "finding"),
+    Column("Notes"),
+]
+
+
+def plot_html(fig) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"responsive": True})
+
+
+class FilteredResultsMixin(UmbrellaAccessMixin):
+    """The filtered results of this umbrella review; every evidence page starts here."""
+
+    def base_results(self):
+        return with_rating_rank(OutcomeResult.objects.filter(review__umbrella=self.umbrella))
+
+    def get_filter(self, results=None) -> OutcomeResultFilter:
+        return OutcomeResultFilter(
+            self.request.GET or None,
+            queryset=self.base_results() if results is None else results,
+            umbrella=self.umbrella,
+        )
+
+
+class EvidenceOverviewView(FilteredResultsMixin, TemplateView):
+    template_name = "synthesis/evidence_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.get_filter()
+        results = filterset.qs
+        cells = evidence.map_cells(self.umbrella, results)
+        groups = evidence.evidence_matrix(self.umbrella, results, self.request.GET)
+        context.update(
+            filter=filterset,
+            groups=groups,
+            n_outcomes=sum(len(group.rows) for group in groups),
+            map_cells=cells,
+            map_html=plot_html(plots.evidence_map(cells)) if cells else "",
+            query=active_query(self.request.GET),
+        )
+        return context
+
+
+class OutcomeDetailView(FilteredResultsMixin, TemplateView):
+    template_name = "synthesis/outcome_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        outcome = get_object_or_404(
+            Outcome.objects.select_related("domain", "umbrella"),
+            umbrella=self.umbrella,
+            pk=kwargs["pk"],
+        )
+        filterset = self.get_filter(self.base_results().filter(outcome=outcome))
+        results = filterset.qs
+        rows = list(evidence.ordered_results(results))
+        if not self.request.GET.get("sort"):
+            rows.sort(key=lambda r: (r.review.label, r.pk))
+        forest = forest_points(rows)
+        ratio = bool(forest) and forest[0][1].is_ratio
+        points = [point for point, _ in forest]
+        context.update(
+            outcome=outcome,
+            filter=filterset,
+            groups=evidence.group_by_timepoint(rows),
+            n_rows=len(rows),
+            summary=evidence.summary_sentence(results),
+            columns=table_columns(RESULT_COLUMNS, self.request.GET.get("sort", "")),
+            forest_html=plot_html(plots.forest_plot(points, ratio=ratio)) if points else "",
+            forest_omitted=len(rows) - len(points),
+            export_query=export_query(self.request.GET, outcome),
+        )
+        return context
+
+
+def active_query(query) -> str:
+    """The query string without empty parameters, for links that keep the filters."""
+    params = query.copy()
+    for key in list(params):
+        values = [value for value in params.getlist(key) if value]
+        if values:
+            params.setlist(key, values)
+        else:
+            del params[key]
+    return params.urlencode()
+
+
+def export_query(query, outcome: Outcome) -> str:
+    params = query.copy()
+    params.setlist("outcome", [str(outcome.pk)])
+    params.pop("sort", None)
+    return active_query(params)
+
+
+def forest_points(rows: list[OutcomeResult]) -> list[tuple[plots.ForestPoint, OutcomeResult]]:
+    """Rows with an estimate and CI, on one scale: ratios or differences, whichever has more."""
+    numeric = [r for r in rows if None not in (r.estimate, r.ci_low, r.ci_high) and r.measure]
+    ratios = [r for r in numeric if r.is_ratio]
+    chosen = ratios if len(ratios) > len(numeric) - len(ratios) else [
+        r for r in numeric if not r.is_ratio
+    ]  # fmt: skip
+    seen: dict[str, int] = {}
+    points = []
+    for row in chosen:
+        label = row.review.label
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1 or sum(r.review_id == row.review_id for r in chosen) > 1:
+            label = f"{label} · {row.timepoint_label.lower()}"
+        rating = rating_for(row.review)
+        point = plots.ForestPoint(
+            label=label,
+            estimate=row.estimate,
+            ci_low=row.ci_low,
+            ci_high=row.ci_high,
+            rating=rating,
+            rating_label=rating_label(rating),
+            n=row.n,
+            k=row.k,
+            i2_percent=row.i2_percent,
+            measure=row.get_measure_display(),
+        )
+        points.append((point, row))
+    # Labels must be unique on a categorical axis.
+    labels: dict[str, int] = {}
+    unique = []
+    for point, row in points:
+        labels[point.label] = labels.get(point.label, 0) + 1
+        if labels[point.label] > 1:
+            point = replace(point, label=f"{point.label} ({labels[point.label]})")
+        unique.append((point, row))
+    return unique
+
+
+class ExportView(FilteredResultsMixin, View):
+    """CSV or XLSX of the rows any evidence table shows under the same filters."""
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filter()
+        rows = evidence.ordered_results(filterset.qs)
+        rows = rows.order_by("outcome__domain__position", "outcome__name", "review__label", "pk")
+        frame = tables.results_frame(rows)
+        name = f"{self.umbrella.slug}-evidence"
+        if kwargs["format"] == "xlsx":
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            response = HttpResponse(tables.to_xlsx(frame), content_type=content_type)
+        else:
+            response = HttpResponse(tables.to_csv(frame), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.{kwargs["format"]}"'
+        return response
+
+
+class ResultFormView(UmbrellaAccessMixin, TemplateView):
+    """Add or edit a result from the review page: Preview re-renders, Save writes."""
+
+    write_access = True
+    template_name = "synthesis/outcomeresult_form.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.stale: OutcomeResult | None = None
+
+    def get_review(self) -> IncludedReview:
+        return get_object_or_404(IncludedReview, umbrella=self.umbrella, pk=self.kwargs["pk"])
+
+    def get_instance(self, review) -> OutcomeResult:
+        if "result_pk" not in self.kwargs:
+            return OutcomeResult(review=review)
+        results = OutcomeResult.objects.select_related("outcome")
+        return get_object_or_404(results, review=review, pk=self.kwargs["result_pk"])
+
+    def make_form(self, review, instance, data=None) -> OutcomeResultForm:
+        return OutcomeResultForm(data, instance=instance, umbrella=self.umbrella, review=review)
+
+    def get(self, request, *args, **kwargs):
+        review = self.get_review()
+        form = self.make_form(review, self.get_instance(review))
+        return self.render_to_response(self.get_context_data(form=form, review=review))
+
+    def post(self, request, *args, **kwargs):
+        review = self.get_review()
+        instance = self.get_instance(review)
+        form = self.make_form(review, instance, request.POST)
+        preview = "preview" in request.POST
+        if form.is_valid() and not preview:
+            try:
+                saved = save_result(
+                    form.instance, expected_version=form.cleaned_data["version"], user=request.user
+                )
+            except StaleEdit as stale:
+                self.stale = stale.current
+            else:
+                verb = "added" if saved.created else "saved"
+                messages.success(request, f"Result for {saved.result.outcome} {verb}.")
+                return HttpResponseRedirect(review.get_absolute_url() + "#outcome-results")
+        context = self.get_context_data(form=form, review=review, preview=preview)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs["form"]
+        context["result"] = form.instance
+        if form.is_bound and form.is_valid():
+            context["derived"] = form.instance.derived_finding
+            context["warning"] = form.instance.consistency_warning
+        if self.stale is not None:
+            context["stale"] = self.stale
+            context["conflicts"] = conflicts(form.instance, self.stale)
+        return context
+
+
+def conflicts(mine: OutcomeResult, theirs: OutcomeResult) -> list[tuple[str, str, str]]:
+    """(field label, your value, saved value) for every field the two versions disagree on."""
+    rows = []
+    for name in OutcomeResultForm.Meta.fields:
+        field = OutcomeResult._meta.get_field(name)
+        yours, saved = field.value_from_object(mine), field.value_from_object(theirs)
+        if yours != saved:
+            rows.append((str(field.verbose_name), _display(mine, name), _display(theirs, name)))
+    return rows
+
+
+def _display(result: OutcomeResult, name: str) -> str:
+    if name == "outcome":
+        return str(result.outcome) if result.outcome_id else "–"
+    getter = getattr(result, f"get_{name}_display", None)
+    value = getter() if getter else getattr(result, name)
+    if value in (None, ""):
+        return "–"
+    return f"{value:g}" if name in NUMBER_FIELDS and isinstance(value, float) else str(value)
+
+
+class MarkCheckedView(UmbrellaAccessMixin, View):
+    write_access = True
+
+    def post(self, request, *args, **kwargs):
+        result = get_object_or_404(
+            OutcomeResult.objects.select_related("review", "outcome"),
+            review__umbrella=self.umbrella,
+            review__pk=kwargs["pk"],
+            pk=kwargs["result_pk"],
+        )
+        try:
+            mark_checked(
+                result, user=request.user, expected_version=int(request.POST.get("version", 0))
+            )
+        except StaleEdit:
+            messages.error(request, "The result changed since you opened the page: check again.")
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Result for {result.outcome} marked as checked.")
+        return HttpResponseRedirect(result.review.get_absolute_url() + "#outcome-results")
