@@ -4,11 +4,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from appraisal.tables import RATING_LABELS, RATING_ORDER
+
 from .models import (
     IncludedReview,
     InterventionFormat,
     Population,
-    PublishedRating,
     ResearchQuestion,
     ReviewType,
 )
@@ -39,10 +40,11 @@ class IncludedReviewFilter(django_filters.FilterSet):
         queryset=ResearchQuestion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    # `rating` is annotated by appraisal.tables.with_ratings: the consensus rating, else the
+    # rating the umbrella review published.
     rating = django_filters.MultipleChoiceFilter(
-        label="AMSTAR 2 rating (as published)",
-        field_name="published_rating",
-        choices=PublishedRating.choices,
+        label="AMSTAR 2 rating",
+        choices=[(value, RATING_LABELS[value]) for value in RATING_ORDER],
         widget=forms.CheckboxSelectMultiple,
     )
     year = django_filters.RangeFilter(label="Publication year")
@@ -54,7 +56,7 @@ class IncludedReviewFilter(django_filters.FilterSet):
             ("review_type", "review_type"),
             ("n_primary_studies", "n_primary_studies"),
             ("n_participants", "n_participants"),
-            ("published_rating", "rating"),
+            ("rating_rank", "rating"),
         ),
         field_labels={
             "label": "Review",
@@ -62,7 +64,7 @@ class IncludedReviewFilter(django_filters.FilterSet):
             "review_type": "Type",
             "n_primary_studies": "Primary studies",
             "n_participants": "Participants",
-            "published_rating": "Rating",
+            "rating_rank": "Rating",
         },
     )
 

@@ -4,6 +4,8 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from appraisal.tables import with_ratings
+
 from .access import UmbrellaAccessMixin, visible_umbrellas
 from .filters import IncludedReviewFilter
 from .models import IncludedReview, Inclusion
@@ -28,7 +30,7 @@ REVIEW_COLUMNS = [
     Column("RQs"),
     Column("Primary studies", "n_primary_studies", numeric=True),
     Column("Participants", "n_participants", numeric=True),
-    Column("AMSTAR 2 (published)", "rating"),
+    Column("AMSTAR 2", "rating"),
 ]
 
 
@@ -73,7 +75,7 @@ class IncludedReviewListView(UmbrellaAccessMixin, FilterView):
 
     def get_queryset(self):
         return (
-            IncludedReview.objects.filter(umbrella=self.umbrella)
+            with_ratings(IncludedReview.objects.filter(umbrella=self.umbrella))
             .select_related("umbrella")
             .prefetch_related("populations", "formats", "research_questions")
             .order_by("label")

@@ -13,6 +13,14 @@ def lookup(mapping, key):
     return mapping.get(key, "")
 
 
+@register.inclusion_tag("appraisal/_rating.html")
+def rating_badge(review):
+    """The rating badge of a review annotated by `tables.with_ratings`."""
+    rating = review.rating or ""
+    source = "computed" if review.computed_rating else "published" if rating else ""
+    return {"rating": rating, "label": RATING_LABELS.get(rating, ""), "source": source}
+
+
 @register.inclusion_tag("appraisal/_review_appraisal.html", takes_context=True)
 def review_appraisal(context, review):
     """The AMSTAR 2 block of a review page: its rating and, for appraisers, their next step."""

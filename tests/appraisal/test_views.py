@@ -218,3 +218,17 @@ def test_appraisal_pages_run_a_bounded_number_of_queries(
         client.get(form_url(reviews[0], "consensus"))
     with django_assert_max_num_queries(14):
         client.get(reviews[0].get_absolute_url())
+
+
+def test_reviews_list_shows_and_filters_the_consensus_rating(
+    client, peer_support, make_member, appraise
+):
+    ong = IncludedReview.objects.get(umbrella=peer_support, label="Ong 2022")
+    answers = {n: "yes" for n in range(1, 17) if n not in (9, 11, 12, 15)}
+    appraise(ong, "consensus", make_member(peer_support, "ann"), answers)  # published: crit. low
+    url = reverse("reviews:review-list", kwargs={"slug": SLUG})
+    response = client.get(url, {"rating": "high"})
+    assert sorted(r.label for r in response.context["object_list"]) == ["Chien 2019", "Ong 2022"]
+    rows = {r.label: (r.rating, r.computed_rating) for r in response.context["object_list"]}
+    assert rows == {"Chien 2019": ("high", None), "Ong 2022": ("high", "high")}
+    assert client.get(url, {"rating": "critically_low"}).context["paginator"].count == 15
