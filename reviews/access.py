@@ -24,7 +24,8 @@ def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
     return umbrellas.published()
 
 
-WRITING_ROLES = frozenset({Membership.Role.OWNER, Membership.Role.RESEARCHER})
+OWNER_ROLES = frozenset({Membership.Role.OWNER})
+WRITING_ROLES = OWNER_ROLES | {Membership.Role.RESEARCHER}
 APPRAISING_ROLES = WRITING_ROLES | {Membership.Role.REVIEWER}
 
 
@@ -46,8 +47,18 @@ def can_appraise(user, umbrella: UmbrellaReview) -> bool:
     return _has_role(user, umbrella, APPRAISING_ROLES)
 
 
+def can_manage(user, umbrella: UmbrellaReview) -> bool:
+    """Owners (and superusers) manage the umbrella review's members."""
+    return _has_role(user, umbrella, OWNER_ROLES)
+
+
 def get_umbrella(
-    request: HttpRequest, slug: str, *, write: bool = False, appraise: bool = False
+    request: HttpRequest,
+    slug: str,
+    *,
+    write: bool = False,
+    appraise: bool = False,
+    manage: bool = False,
 ) -> UmbrellaReview:
     """Fetch an umbrella review for this request, or raise 404 (not visible) / 403 (no right)."""
     try:
@@ -58,25 +69,33 @@ def get_umbrella(
         raise PermissionDenied("You are not a researcher on this umbrella review.")
     if appraise and not can_appraise(request.user, umbrella):
         raise PermissionDenied("You are not an appraiser on this umbrella review.")
+    if manage and not can_manage(request.user, umbrella):
+        raise PermissionDenied("Only the owners of this umbrella review manage its members.")
     return umbrella
 
 
 class UmbrellaAccessMixin(AccessMixin):
     """Resolve `self.umbrella` from the URL's `slug` before the view runs.
 
-    Views that change data set `write_access = True` (appraisal views `appraise_access = True`):
-    anonymous users are sent to log in, logged-in members without that right get a 403.
+    Views that change data set `write_access = True` (appraisal views `appraise_access = True`,
+    membership views `manage_access = True`): anonymous users are sent to log in, logged-in
+    members without that right get a 403.
     """
 
     write_access = False
     appraise_access = False
+    manage_access = False
 
     def dispatch(self, request, *args, **kwargs):
-        needs_login = self.write_access or self.appraise_access
+        needs_login = self.write_access or self.appraise_access or self.manage_access
         if needs_login and not request.user.is_authenticated:
             return self.handle_no_permission()
         self.umbrella = get_umbrella(
-            request, kwargs["slug"], write=self.write_access, appraise=self.appraise_access
+            request,
+            kwargs["slug"],
+            write=self.write_access,
+            appraise=self.appraise_access,
+            manage=self.manage_access,
         )
         return super().dispatch(request, *args, **kwargs)
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import overlap_views, registry_views, views
+from . import member_views, overlap_views, registry_views, views
 
 app_name = "reviews"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("u/<slug:slug>/", views.UmbrellaDetailView.as_view(), name="umbrella-detail"),
+    path("u/<slug:slug>/members/", member_views.MembersView.as_view(), name="members"),
     path("u/<slug:slug>/reviews/", views.IncludedReviewListView.as_view(), name="review-list"),
     path(
         "u/<slug:slug>/reviews/<int:pk>/",

@@ -6,7 +6,7 @@ from django_filters.views import FilterView
 
 from appraisal.tables import with_ratings
 
-from .access import UmbrellaAccessMixin, visible_umbrellas
+from .access import UmbrellaAccessMixin, can_manage, visible_umbrellas
 from .filters import IncludedReviewFilter
 from .models import IncludedReview, Inclusion
 from .summaries import umbrella_summary
@@ -65,6 +65,7 @@ class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = umbrella_summary(self.umbrella)
+        context["can_manage"] = can_manage(self.request.user, self.umbrella)
         return context
 
 
