@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -16,6 +17,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# Pages are rendered by a single-threaded live server on a 2-core machine; allow slow answers.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
