@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run test setup lint checks test-sqlite test-postgres test-browser screenshots clean
+.PHONY: run test setup lint checks test-sqlite test-postgres test-browser screenshots clean bench
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test-browser: setup
 	@echo "== Browser tests (Playwright + headless Chromium)"
 	scripts/ensure-chromium.sh
 	env -u DATABASE_URL $(PYTEST) -m browser
+
+bench: setup
+	@echo "== Benchmarks on PostgreSQL (default settings): model case vs synthetic large"
+	benchmarks/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

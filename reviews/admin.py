@@ -2,6 +2,8 @@
 reviews they own or research on, the same rule as `access.can_write`."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .access import WRITING_ROLES
 from .forms import IncludedReviewForm
@@ -9,10 +11,12 @@ from .models import (
     DeliveryMode,
     ExcludedReview,
     ExclusionReason,
+    ExperienceTheme,
     IncludedReview,
     Inclusion,
     InterventionFormat,
     Membership,
+    Perspective,
     Population,
     PrimaryStudy,
     Report,
@@ -62,11 +66,18 @@ class ResearchQuestionInline(admin.TabularInline):
 @admin.register(UmbrellaReview)
 class UmbrellaReviewAdmin(ProjectScopedAdmin):
     umbrella_path = "pk"
-    list_display = ["title", "slug", "protocol_registration", "is_published"]
+    list_display = ["title", "slug", "protocol_registration", "is_published", "import_export"]
     list_filter = ["is_published"]
     search_fields = ["title", "slug", "question", "protocol_registration"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ResearchQuestionInline, MembershipInline]
+
+    @admin.display(description="Data")
+    def import_export(self, obj):
+        # Bulk loading goes through the project's Import data page, so the admin uses the
+        # same validation, dry run and all-or-nothing write (reviews/workbook/).
+        url = reverse("dataio:import", args=[obj.slug])
+        return format_html('<a href="{}">Import / export</a>', url)
 
 
 @admin.register(Membership)
@@ -77,7 +88,7 @@ class MembershipAdmin(ProjectScopedAdmin):
     autocomplete_fields = ["user"]
 
 
-@admin.register(Population, InterventionFormat, DeliveryMode, ExclusionReason)
+@admin.register(Population, InterventionFormat, DeliveryMode, ExclusionReason, Perspective)
 class VocabularyTermAdmin(ProjectScopedAdmin):
     list_display = ["name", "umbrella", "position"]
     list_editable = ["position"]
@@ -176,3 +187,9 @@ class StudyMergeAdmin(ProjectScopedAdmin):
 class ReportedInclusionFrequencyAdmin(ProjectScopedAdmin):
     list_display = ["umbrella", "times_included", "n_primary_studies", "source"]
     list_filter = ["umbrella"]
+
+
+@admin.register(ExperienceTheme)
+class ExperienceThemeAdmin(VocabularyTermAdmin):
+    """Overarching themes are a per-project list; factors, subthemes and the PRISMA counts are
+    edited in the site's versioned forms (optimistic locking), not here."""

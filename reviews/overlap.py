@@ -135,6 +135,13 @@ def _cca(n: int, r: int, c: int, s: int) -> float | None:
     return (n - r) / denominator * 100.0
 
 
+def cca_from_counts(n: int, r: int, c: int, s: int) -> float | None:
+    """CCA (per cent) from the counts N, r, c and s, for callers that count the structurally
+    missing cells without listing them (a large matrix has tens of millions); None when
+    undefined, as in :func:`corrected_covered_area`."""
+    return _cca(n, r, c, s)
+
+
 def corrected_covered_area(
     matrix: Mapping[R, Iterable[S]],
     structurally_missing: Iterable[tuple[R, S]] | None = None,

@@ -13,15 +13,19 @@ Studies without a year are never structurally missing.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 
 from .models import IncludedReview, Inclusion, PrimaryStudy, ReportedInclusionFrequency
 from .overlap import (
+    cca_from_counts,
     corrected_covered_area,
     inclusion_frequency,
     overlap_band,
@@ -30,6 +34,10 @@ from .overlap import (
 )
 
 MOST_INCLUDED = 10
+# The heatmap and the pairwise table cover at most this many reviews (those including the most
+# studies): a 2,000 x 2,000 heatmap is unreadable and tens of megabytes, and listing the
+# structurally missing cells of every pair would take minutes. Overall figures cover all.
+PAIRWISE_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,11 @@ class Overlap:
     most_included: list[StudyCount]
     pairwise: npt.NDArray[np.float64]  # per cent, adjusted; NaN on the diagonal / undefined
     shared: npt.NDArray[np.int64]
+    pairwise_reviews: list[ReviewColumn]  # rows and columns of `pairwise` and `shared`
+
+    @property
+    def pairwise_limited(self) -> bool:
+        return len(self.pairwise_reviews) < len(self.reviews)
 
     @property
     def is_empty(self) -> bool:
@@ -93,6 +106,27 @@ def structurally_missing(
     return cells
 
 
+def missing_cell_count(
+    reviews: Iterable[ReviewColumn],
+    matrix: dict[int, list[int]],
+    study_years: dict[int, int | None],
+) -> int:
+    """How many cells are structurally missing, counted without listing them (sorted years).
+
+    The same number as the pure module counts from `structurally_missing`'s list: cells of a
+    review with a search year and a study (a row) published later that it does not include.
+    """
+    years = np.sort(np.fromiter((y for y in study_years.values() if y is not None), dtype=int))
+    total = 0
+    for review in reviews:
+        if review.search_year is None:
+            continue
+        later = len(years) - int(np.searchsorted(years, review.search_year, side="right"))
+        own = {s for s in matrix[review.pk] if (study_years[s] or 0) > review.search_year}
+        total += later - len(own)
+    return total
+
+
 def overlap_for_reviews(umbrella, review_ids: Iterable[int] | None = None) -> Overlap:
     """Overlap among the umbrella review's reviews, or among `review_ids` (e.g. one outcome's).
 
@@ -114,15 +148,22 @@ def overlap_for_reviews(umbrella, review_ids: Iterable[int] | None = None) -> Ov
     for review_id, study_id, year in inclusions:
         matrix[review_id].append(study_id)
         study_years[study_id] = year
-    missing = structurally_missing(reviews, study_years)
     cca = corrected_covered_area(matrix)
-    adjusted = corrected_covered_area(matrix, missing)
-    _, pairwise = pairwise_cca_matrix(matrix, missing)
-    _, shared = shared_study_counts(matrix)
     per_study = Counter(s for studies in matrix.values() for s in set(studies))
+    n_missing = missing_cell_count(reviews, matrix, study_years)
+    adjusted = cca_from_counts(sum(per_study.values()), len(per_study), len(reviews), n_missing)
+    pairwise_reviews = reviews
+    if len(reviews) > PAIRWISE_LIMIT:
+        largest = sorted(reviews, key=lambda r: (-len(set(matrix[r.pk])), r.label))
+        chosen = {r.pk for r in largest[:PAIRWISE_LIMIT]}
+        pairwise_reviews = [r for r in reviews if r.pk in chosen]
+    sub_matrix = {r.pk: matrix[r.pk] for r in pairwise_reviews}
+    sub_years = {s: study_years[s] for studies in sub_matrix.values() for s in studies}
+    # A pair's CCA depends only on the pair's own rows, so the sub-matrix gives the same values.
+    _, pairwise = pairwise_cca_matrix(sub_matrix, structurally_missing(pairwise_reviews, sub_years))
+    _, shared = shared_study_counts(sub_matrix)
     top = per_study.most_common(MOST_INCLUDED)
     studies = PrimaryStudy.objects.in_bulk([pk for pk, _ in top])
-    n_missing = len({(r, s) for r, s in missing if s not in set(matrix[r])})
     return Overlap(
         reviews=reviews,
         n_studies=len(per_study),
@@ -138,7 +179,46 @@ def overlap_for_reviews(umbrella, review_ids: Iterable[int] | None = None) -> Ov
         ],
         pairwise=pairwise,
         shared=shared,
+        pairwise_reviews=pairwise_reviews,
     )
+
+
+CACHE_SECONDS = 600
+
+
+def _signature(umbrella, review_ids: list[int] | None) -> str:
+    """What the overlap is computed from, in two aggregate queries: any added, removed or
+    merged inclusion or study, a changed study year, or a changed review set gives a new key."""
+    inclusions = Inclusion.objects.filter(review__umbrella=umbrella)
+    if review_ids is not None:
+        inclusions = inclusions.filter(review__in=review_ids)
+    links = inclusions.aggregate(
+        n=Count("pk"), top=Max("pk"), studies=Sum("study_id"), years=Sum("study__year")
+    )
+    reviews = IncludedReview.objects.filter(umbrella=umbrella).aggregate(
+        n=Count("pk"), top=Max("pk"), years=Sum("year"), searches=Max("search_date")
+    )
+    merged = PrimaryStudy.objects.filter(umbrella=umbrella, merged_into__isnull=False).count
+    ids = ",".join(map(str, review_ids or []))
+    return f"overlap:{umbrella.pk}:{ids}:{sorted(links.items())}:{sorted(reviews.items())}" + (
+        f":{merged()}"
+    )
+
+
+def cached_overlap_for_reviews(umbrella, review_ids: Iterable[int] | None = None) -> Overlap:
+    """`overlap_for_reviews`, cached under a key that changes whenever its inputs do.
+
+    On 2,000 reviews and 150,000 inclusions the computation takes about 2 s; the key costs
+    three small aggregate queries. Edits that change no count, sum or maximum (a study's label)
+    show after CACHE_SECONDS.
+    """
+    ids = sorted(set(review_ids)) if review_ids is not None else None
+    key = hashlib.sha256(_signature(umbrella, ids).encode()).hexdigest()
+    overlap = cache.get(key)
+    if overlap is None:
+        overlap = overlap_for_reviews(umbrella, ids)
+        cache.set(key, overlap, CACHE_SECONDS)
+    return overlap
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from .access import UmbrellaAccessMixin, get_umbrella
 from .overlap import overlap_band
-from .overlap_data import Overlap, matrix_rows, overlap_for_reviews, reported_frequency
+from .overlap_data import Overlap, cached_overlap_for_reviews, matrix_rows, reported_frequency
 from .plots import cluster_order, frequency_bar, pairwise_heatmap
 
 ORDERS = {"year": "publication year", "cluster": "clustering (similar reviews together)"}
@@ -24,7 +24,7 @@ TOP_PAIRS = 50
 def _top_pairs(overlap: Overlap) -> list[dict]:
     """The pairs with the highest pairwise CCA: the heatmap's accessible, text-only twin."""
     pairs = []
-    reviews = overlap.reviews
+    reviews = overlap.pairwise_reviews
     for i in range(len(reviews)):
         for j in range(i + 1, len(reviews)):
             value = float(overlap.pairwise[i, j])
@@ -46,12 +46,12 @@ def _top_pairs(overlap: Overlap) -> list[dict]:
 def overlap_context(umbrella, review_ids: Iterable[int] | None = None, order: str = "year"):
     """Everything `reviews/_overlap_section.html` shows; other apps call this for a subset of
     reviews (e.g. those contributing to one outcome) and include the partial."""
-    overlap = overlap_for_reviews(umbrella, review_ids)
+    overlap = cached_overlap_for_reviews(umbrella, review_ids)
     context = {"overlap": overlap, "order": order if order in ORDERS else "year"}
     if overlap.is_empty:
         return context
     if overlap.cca is not None:
-        labels = [r.label for r in overlap.reviews]
+        labels = [r.label for r in overlap.pairwise_reviews]
         positions = cluster_order(overlap.pairwise) if context["order"] == "cluster" else None
         heatmap = pairwise_heatmap(labels, overlap.pairwise, overlap.shared, positions)
         context["heatmap"] = heatmap.to_html(full_html=False, include_plotlyjs=False)

@@ -157,8 +157,8 @@ def check(counts: PrismaCounts) -> list[str]:
 # SVG
 # --------------------------------------------------------------------------------------
 
-BOX_WIDTH, LINE_HEIGHT, PADDING, INDENT = 350, 17, 10, 14
-COLUMNS = {"main": 195, "side": 585, "other": 975}
+BOX_WIDTH, LINE_HEIGHT, PADDING, INDENT = 380, 17, 10, 14
+COLUMNS = {"main": 210, "side": 630, "other": 1050}
 
 
 def _shown(value: int | None) -> str:
@@ -175,7 +175,9 @@ class _Box:
         return 2 * PADDING + LINE_HEIGHT * len(self.lines)
 
 
-def _boxes(counts: PrismaCounts) -> list[tuple[_Box | None, _Box | None, _Box | None]]:
+def _boxes(
+    counts: PrismaCounts, unit: str = "studies"
+) -> list[tuple[_Box | None, _Box | None, _Box | None]]:
     """Rows of (main column, exclusions beside it, other methods) boxes."""
     reasons = [f"  {reason} (n = {n:,})" for reason, n in counts.excluded_by_reason.items()]
     return [
@@ -237,8 +239,9 @@ def _boxes(counts: PrismaCounts) -> list[tuple[_Box | None, _Box | None, _Box | 
             _Box(
                 "main",
                 (
-                    f"Studies included in review (n = {_shown(counts.studies_included)})",
-                    f"Reports of included studies (n = {_shown(counts.reports_included)})",
+                    f"{unit.capitalize()} included in review "
+                    f"(n = {_shown(counts.studies_included)})",
+                    f"Reports of included {unit} (n = {_shown(counts.reports_included)})",
                 ),
             ),
             None,
@@ -247,13 +250,19 @@ def _boxes(counts: PrismaCounts) -> list[tuple[_Box | None, _Box | None, _Box | 
     ]
 
 
-def flow_svg(counts: PrismaCounts, *, title: str = "PRISMA 2020 flow diagram") -> str:
-    """The flow diagram as a standalone SVG document, every count written as text."""
+def flow_svg(
+    counts: PrismaCounts, *, title: str = "PRISMA 2020 flow diagram", unit: str = "studies"
+) -> str:
+    """The flow diagram as a standalone SVG document, every count written as text.
+
+    `unit` names what was included: "studies" in a systematic review, "reviews" in an
+    umbrella review, whose included studies are reviews.
+    """
     parts: list[str] = []
     y = 50
     previous_main: int | None = None
     previous_other: int | None = None
-    for row in _boxes(counts):
+    for row in _boxes(counts, unit):
         row_height = max(box.height for box in row if box is not None)
         for box in row:
             if box is None:

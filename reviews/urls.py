@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import member_views, overlap_views, registry_views, views
+from . import member_views, overlap_views, prisma_views, qualitative_views, registry_views, views
 
 app_name = "reviews"
 
@@ -43,4 +43,59 @@ urlpatterns = [
         registry_views.ReviewStudiesView.as_view(),
         name="review-studies",
     ),
+    # Issue 7: implementation factors (CFIR), experience themes, key findings, PRISMA flow.
+    path(
+        "u/<slug:slug>/implementation/",
+        qualitative_views.ImplementationView.as_view(),
+        name="implementation",
+    ),
+    path(
+        "u/<slug:slug>/implementation/add/",
+        qualitative_views.FactorFormView.as_view(),
+        name="factor-add",
+    ),
+    path(
+        "u/<slug:slug>/implementation/<int:pk>/edit/",
+        qualitative_views.FactorFormView.as_view(),
+        name="factor-edit",
+    ),
+    path(
+        "u/<slug:slug>/experiences/",
+        qualitative_views.ExperiencesView.as_view(),
+        name="experiences",
+    ),
+    path(
+        "u/<slug:slug>/experiences/add/",
+        qualitative_views.SubthemeFormView.as_view(),
+        name="subtheme-add",
+    ),
+    path(
+        "u/<slug:slug>/experiences/<int:pk>/edit/",
+        qualitative_views.SubthemeFormView.as_view(),
+        name="subtheme-edit",
+    ),
+    path(
+        "u/<slug:slug>/key-findings/",
+        qualitative_views.KeyFindingsView.as_view(),
+        name="key-findings",
+    ),
+    path(
+        "u/<slug:slug>/key-findings/<str:code>/edit/",
+        qualitative_views.NarrativeFormView.as_view(),
+        name="narrative-edit",
+    ),
+    path("u/<slug:slug>/prisma/", prisma_views.PrismaView.as_view(), name="prisma"),
+    path(
+        "u/<slug:slug>/prisma.svg",
+        prisma_views.PrismaDownloadView.as_view(),
+        {"format": "svg"},
+        name="prisma-svg",
+    ),
+    path(
+        "u/<slug:slug>/prisma.png",
+        prisma_views.PrismaDownloadView.as_view(),
+        {"format": "png"},
+        name="prisma-png",
+    ),
+    path("u/<slug:slug>/prisma/edit/", prisma_views.PrismaFormView.as_view(), name="prisma-edit"),
 ]

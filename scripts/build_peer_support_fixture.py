@@ -15,6 +15,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from peer_support_context import context_objects  # RQ2 factors, RQ3 themes, PRISMA flow
 from peer_support_outcomes import outcome_objects  # synthesis: outcomes and results
 
 SLUG = "peer-support-mental-health"
@@ -162,6 +163,7 @@ def build(seed: Path) -> list[dict]:
     ]
 
     reports = []
+    label_of_ref: dict[str, str] = {}
     for review_id, papers in sorted(papers_by_review.items()):
         main_ref = MAIN_REPORT.get(review_id, papers[0]["ref_no"])
         main = next(paper for paper in papers if paper["ref_no"] == main_ref)
@@ -170,6 +172,7 @@ def build(seed: Path) -> list[dict]:
         if main["review_type"] == "uncertain":
             review_type_note = f"Uncertain; classed by elimination. {review_type_note}"
         notes = " ".join(dict.fromkeys(paper["notes"] for paper in papers if paper["notes"]))
+        label_of_ref.update({paper["ref_no"]: label for paper in papers})
         objects.append(
             {
                 "model": "reviews.includedreview",
@@ -214,7 +217,13 @@ def build(seed: Path) -> list[dict]:
                     },
                 }
             )
-    return objects + reports + reported_overlap_objects(seed) + outcome_objects(seed)
+    return (
+        objects
+        + reports
+        + reported_overlap_objects(seed)
+        + outcome_objects(seed)
+        + context_objects(seed, label_of_ref)
+    )
 
 
 def reported_overlap_objects(seed: Path) -> list[dict]:

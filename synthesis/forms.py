@@ -2,7 +2,9 @@
 
 from django import forms
 
-from .models import Outcome, OutcomeResult
+from reviews.models import PrimaryStudy
+
+from .models import Outcome, OutcomeResult, ReanalysisMethod, StudyEffect
 
 FIELDSETS = [
     ("What was measured", ["outcome", "evidence_type", "population_note", "format_note",
@@ -45,3 +47,63 @@ class OutcomeResultForm(forms.ModelForm):
 
     def fieldsets(self):
         return [(legend, [self[name] for name in names]) for legend, names in FIELDSETS]
+
+
+STUDY_FIELDSETS = [
+    ("Study", ["study", "label", "kind", "note"]),
+    ("Intervention arm (arm 1)", ["events1", "n1", "mean1", "sd1"]),
+    ("Control arm (arm 2)", ["events2", "n2", "mean2", "sd2"]),
+    ("Estimate with its 95% CI (on the result's measure scale, e.g. RR 0.86)",
+     ["estimate", "ci_low", "ci_high"]),
+]  # fmt: skip
+
+
+class StudyEffectForm(forms.ModelForm):
+    """One study's data; only the fields of the chosen kind are kept (the model clears the rest)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = StudyEffect
+        fields = [name for _, names in STUDY_FIELDSETS for name in names]
+        widgets = {"kind": forms.RadioSelect}
+        labels = {"n1": "n, intervention", "n2": "n, control"}  # n stays lower case
+
+    def __init__(self, *args, result: OutcomeResult, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.outcome_result = result
+        self.fields["study"].queryset = PrimaryStudy.objects.filter(
+            umbrella_id=result.review.umbrella_id
+        ).active()
+        self.fields["study"].required = False
+        self.fields["label"].required = False
+        self.fields["label"].help_text = "Leave blank to use the registry study's label."
+        for name in ("mean1", "sd1", "mean2", "sd2", "estimate", "ci_low", "ci_high"):
+            self.fields[name].widget.attrs["step"] = "any"
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("label") and cleaned.get("study"):
+            cleaned["label"] = cleaned["study"].label
+            self.instance.label = cleaned["label"]
+        if not cleaned.get("label") and "label" not in self.errors:
+            self.add_error("label", "Name the study, or choose it from the registry.")
+        return cleaned
+
+    def fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in STUDY_FIELDSETS]
+
+
+class PasteStudiesForm(forms.Form):
+    rows = forms.CharField(
+        label="Rows (CSV or tab-separated, with a header row)",
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text="e.g. label,events1,n1,events2,n2 — or label,mean1,sd1,n1,mean2,sd2,n2 — "
+        "or label,estimate,ci_low,ci_high. All rows are saved or none.",
+    )
+
+
+class ReanalysisMethodForm(forms.Form):
+    method = forms.ChoiceField(label="Method", choices=ReanalysisMethod.choices)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import study_views, views
 
 app_name = "synthesis"
 
@@ -37,5 +37,35 @@ urlpatterns = [
         "u/<slug:slug>/reviews/<int:pk>/results/<int:result_pk>/check/",
         views.MarkCheckedView.as_view(),
         name="result-check",
+    ),
+    path(
+        "u/<slug:slug>/evidence/results/<int:pk>/studies/",
+        study_views.ReanalysisView.as_view(),
+        name="reanalysis",
+    ),
+    path(
+        "u/<slug:slug>/evidence/results/<int:pk>/studies/add/",
+        study_views.StudyEffectFormView.as_view(),
+        name="study-add",
+    ),
+    path(
+        "u/<slug:slug>/evidence/results/<int:pk>/studies/paste/",
+        study_views.PasteStudiesView.as_view(),
+        name="study-paste",
+    ),
+    path(
+        "u/<slug:slug>/evidence/results/<int:pk>/studies/method/",
+        study_views.MethodView.as_view(),
+        name="reanalysis-method",
+    ),
+    path(
+        "u/<slug:slug>/evidence/results/<int:pk>/studies/<int:study_pk>/edit/",
+        study_views.StudyEffectFormView.as_view(),
+        name="study-edit",
+    ),
+    path(
+        "u/<slug:slug>/evidence/results/<int:pk>/studies/<int:study_pk>/delete/",
+        study_views.StudyEffectDeleteView.as_view(),
+        name="study-delete",
     ),
 ]

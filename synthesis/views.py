@@ -17,6 +17,7 @@ from .filters import OutcomeResultFilter
 from .forms import OutcomeResultForm
 from .models import NUMBER_FIELDS, Outcome, OutcomeResult
 from .ratings import rating_for, rating_label, with_rating_rank
+from .reanalysis import credibility_cell
 from .services import StaleEdit, mark_checked, save_result
 
 RESULT_COLUMNS = [
@@ -34,6 +35,7 @@ RESULT_COLUMNS = [
     Column("I²", numeric=True),
     Column("GRADE"),
     Column("Finding", "finding"),
+    Column("Credibility"),
     Column("Notes"),
 ]
 
@@ -88,7 +90,9 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
         )
         filterset = self.get_filter(self.base_results().filter(outcome=outcome))
         results = filterset.qs
-        rows = list(evidence.ordered_results(results))
+        rows = list(evidence.ordered_results(results).prefetch_related("study_effects"))
+        for row in rows:
+            row.credibility = credibility_cell(row)
         if not self.request.GET.get("sort"):
             rows.sort(key=lambda r: (r.review.label, r.pk))
         forest = forest_points(rows)

@@ -6,6 +6,10 @@ The models live in one module per topic; import them from `reviews.models`.
 """
 
 from .citation import MAX_YEAR, MIN_YEAR, Citation, unique_identifier_constraints
+from .experiences import ExperienceSubtheme, ExperienceTheme, ExperienceValence, Perspective
+from .flow import COUNT_FIELDS, PrismaFlow
+from .implementation import CfirDomain, FactorValence, ImplementationFactor
+from .key_findings import KeyFindingNarrative
 from .project import (
     DeliveryMode,
     ExclusionReason,
@@ -28,19 +32,29 @@ from .studies import (
 )
 
 __all__ = [
+    "COUNT_FIELDS",
     "MAX_YEAR",
     "MIN_YEAR",
+    "CfirDomain",
     "Citation",
     "DeliveryMode",
     "ExcludedReview",
     "ExclusionReason",
+    "ExperienceSubtheme",
+    "ExperienceTheme",
+    "ExperienceValence",
+    "FactorValence",
+    "ImplementationFactor",
     "IncludedReview",
     "Inclusion",
     "InterventionFormat",
+    "KeyFindingNarrative",
     "Membership",
     "NotDuplicate",
+    "Perspective",
     "Population",
     "PrimaryStudy",
+    "PrismaFlow",
     "ProjectScopedManager",
     "PublishedRating",
     "Report",

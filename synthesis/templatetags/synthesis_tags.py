@@ -40,3 +40,11 @@ def review_outcome_results(context, review):
         "user": context.get("user"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def shown_effect(study, analysis) -> str:
+    """A study's effect and 95% CI on the printed scale (ratios exponentiated), 2 decimals."""
+    low, high = study.ci
+    values = [analysis.shown(x) for x in (study.yi, low, high)]
+    return "{:.2f} [{:.2f}, {:.2f}]".format(*values).replace("-", "−")

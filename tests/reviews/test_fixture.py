@@ -91,8 +91,9 @@ def test_load_demo_is_idempotent(peer_support):
     before = list(IncludedReview.objects.order_by("pk").values())
     out = StringIO()
     call_command("load_demo", stdout=out)
-    # 191 + 4 reported inclusion-frequency rows (overlap, "as reported")
-    assert "0 created, 0 updated, 195 unchanged" in out.getvalue()
+    # 191 + 4 reported inclusion-frequency rows (overlap, "as reported") + 107 of issue 7
+    # (33 CFIR factors, 6 perspectives, 3 themes, 64 subthemes, 1 PRISMA flow)
+    assert "0 created, 0 updated, 302 unchanged" in out.getvalue()
     assert list(IncludedReview.objects.order_by("pk").values()) == before
     assert UmbrellaReview.objects.count() == 1
     assert Report.objects.count() == 1

@@ -124,11 +124,12 @@ def test_overlap_page_query_count_does_not_grow_with_the_data(
 
     build("small", 3, 6)
     build("large", 25, 300)
+    # 6 queries, plus 3 small aggregates keying the overlap cache (reviews/overlap_data.py).
     for slug in ("small", "large"):
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(9):
             response = client.get(overlap_url(slug))
         assert response.context["overlap"].cca is not None
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):
         client.get(overlap_url("large"), {"order": "cluster"})
 
 

@@ -1,0 +1,105 @@
+"""Print benchmarks/results.json as tables (pages side by side, computations, load test)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{b / a:.1f}×" if a else "–"
+
+
+def page_rows(pages: dict) -> list[list[str]]:
+    rows = []
+    for page, sizes in pages.items():
+        small, large = sizes.get("fixture"), sizes.get("large")
+        if not small or not large:
+            continue
+        rows.append(
+            [
+                page,
+                f"{small['median_ms']:.0f}",
+                f"{small['p95_ms']:.0f}",
+                str(small["queries"]),
+                f"{small['db_ms']:.1f}",
+                f"{large['median_ms']:.0f}",
+                f"{large['p95_ms']:.0f}",
+                str(large["queries"]),
+                f"{large['db_ms']:.1f}",
+                ratio(small["median_ms"], large["median_ms"]),
+                ratio(small["queries"], large["queries"]),
+            ]
+        )
+    return rows
+
+
+PAGE_HEADER = [
+    "page",
+    "fixture median ms",
+    "p95",
+    "queries",
+    "DB ms",
+    "large median ms",
+    "p95",
+    "queries",
+    "DB ms",
+    "time large/fixture",
+    "queries large/fixture",
+]
+
+
+def table(header: list[str], rows: list[list[str]], markdown: bool) -> str:
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
+
+    def line(cells):
+        return "  ".join(
+            str(c).rjust(w) if i else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def render(results: dict, markdown: bool = False) -> str:
+    out = []
+    m = results.get("machine", {})
+    if m:
+        out.append(
+            f"Machine: {m['cpus']} cores, {m['memory_gb']} GB RAM; {m['database']}; "
+            f"Python {m['python']}; DEBUG={m['debug']}; {m['date']}"
+        )
+    for line in results.get("generation", []):
+        out.append(line)
+    if "pages" in results:
+        out += ["", table(PAGE_HEADER, page_rows(results["pages"]), markdown)]
+    if "computations" in results:
+        rows = [
+            [name, f"{v['median_ms']:.0f}", str(v["n"])]
+            for name, v in results["computations"].items()
+        ]
+        out += ["", table(["computation on large", "median ms", "runs"], rows, markdown)]
+    load = results.get("load")
+    if load:
+        rows = [[
+            str(load["concurrency"]), f"{load['duration_s']:.0f}", str(load["requests"]),
+            f"{load['rps']:.1f}", f"{load['p50_ms']:.0f}", f"{load['p95_ms']:.0f}",
+            f"{load['p99_ms']:.0f}", str(load["errors"]),
+        ]]  # fmt: skip
+        header = ["readers", "seconds", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
+        out += ["", f"HTTP load test: {load['server']}; pages: {', '.join(load['pages'])}"]
+        out += [table(header, rows, markdown)]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    if not RESULTS.exists():
+        sys.exit(f"No {RESULTS}: run benchmarks/run.sh first.")
+    print(render(json.loads(RESULTS.read_text()), markdown="--markdown" in sys.argv))

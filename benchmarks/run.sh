@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `make bench`: start a throw-away PostgreSQL cluster with the DEFAULT durability settings
+# (fsync, synchronous_commit and full_page_writes stay on: figures quoted from a database must
+# come from a database configured as in production), load the model case and the large
+# synthetic project, then run the page benchmarks, the overlap and AMSTAR 2 timings and the
+# HTTP load test. The figures are printed as a table and written to benchmarks/results.json.
+# The cluster is stopped and deleted on exit, also when a step fails.
+#
+#   benchmarks/run.sh                  # everything
+#   BENCH_SKIP_LOAD=1 benchmarks/run.sh  # pages and computations only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [[ -z "$PGBIN" ]]; then
+  echo "PostgreSQL binaries not found (apt-get install -y postgresql)." >&2
+  exit 1
+fi
+CLUSTER=$(mktemp -d /tmp/umbrella-bench-pg.XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as_owner=()
+if [[ $(id -u) -eq 0 ]]; then
+  chown postgres: "$CLUSTER"  # initdb refuses to run as root
+  as_owner=(runuser -u postgres --)
+fi
+stop_cluster() {
+  "${as_owner[@]}" "$PGBIN/pg_ctl" -D "$CLUSTER/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$CLUSTER"
+}
+trap stop_cluster EXIT
+
+"${as_owner[@]}" "$PGBIN/initdb" -D "$CLUSTER/data" -U postgres --auth=trust -E UTF8 \
+  --locale=C.UTF-8 >"$CLUSTER/initdb.log" 2>&1 || { cat "$CLUSTER/initdb.log"; exit 1; }
+# Defaults only: no fsync=off, synchronous_commit=off or full_page_writes=off here.
+"${as_owner[@]}" "$PGBIN/pg_ctl" -D "$CLUSTER/data" -l "$CLUSTER/server.log" -w start \
+  -o "-p $PORT -k $CLUSTER -c listen_addresses=127.0.0.1" >/dev/null \
+  || { cat "$CLUSTER/server.log"; exit 1; }
+"$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE umbrella_bench;" >/dev/null
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/umbrella_bench"
+export DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver"
+echo "== PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') (default settings) on 127.0.0.1:$PORT"
+
+$PY manage.py migrate --noinput -v0
+$PY manage.py collectstatic --noinput -v0  # DEBUG is off: pages need the static manifest
+$PY manage.py load_demo
+SEED=${BENCH_SEED:-1}
+/usr/bin/time -f "generate_synthetic --size large: %e s wall, %M KB max RSS" \
+  $PY manage.py generate_synthetic --size large --seed "$SEED" --publish 2>&1 | tee "$CLUSTER/generate.log"
+"$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d umbrella_bench -qc "VACUUM ANALYZE;" >/dev/null
+
+$PY benchmarks/bench_pages.py --seed "$SEED" --generate-log "$CLUSTER/generate.log"
+if [[ -z "${BENCH_SKIP_LOAD:-}" ]]; then
+  $PY benchmarks/bench_load.py --seed "$SEED"
+fi
+$PY benchmarks/report.py

@@ -1,0 +1,110 @@
+"""Experience themes: overarching themes, their subthemes, and whose perspective each reflects."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from .project import ProjectScopedManager, UmbrellaReview, VocabularyTerm
+from .registry import IncludedReview
+
+
+class Perspective(VocabularyTerm):
+    """Whose experience a finding reports, e.g. 'Peer support workers', 'Service users'."""
+
+
+class ExperienceTheme(models.Model):
+    """An overarching theme of the experiences synthesis."""
+
+    umbrella = models.ForeignKey(
+        UmbrellaReview, on_delete=models.CASCADE, related_name="experience_themes"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ProjectScopedManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["umbrella", "name"], name="unique_theme_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.umbrella.slug, self.name)
+
+    natural_key.dependencies = ["reviews.umbrellareview"]
+
+
+class ExperienceValence(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+    MIXED = "mixed", "Mixed"
+    # Kept from the seed coding: neither good nor bad (e.g. "disclosure needs discretion").
+    NEUTRAL = "neutral", "Neutral"
+
+
+class SubthemeManager(models.Manager):
+    def get_by_natural_key(self, umbrella_slug, code):
+        return self.get(theme__umbrella__slug=umbrella_slug, code=code)
+
+
+class ExperienceSubtheme(models.Model):
+    """A subtheme: one synthesised statement, whose perspective it is, and its support."""
+
+    theme = models.ForeignKey(ExperienceTheme, on_delete=models.CASCADE, related_name="subthemes")
+    code = models.CharField(max_length=20, help_text="A short code such as E01.")
+    statement = models.TextField()
+    perspectives = models.ManyToManyField(Perspective, blank=True, related_name="subthemes")
+    valence = models.CharField(max_length=20, choices=ExperienceValence)
+    reviews = models.ManyToManyField(
+        IncludedReview, blank=True, related_name="experience_subthemes"
+    )
+    contrasting = models.BooleanField(
+        "contrasting findings",
+        default=False,
+        help_text="The supporting reviews (or perspectives) report contrasting findings.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = SubthemeManager()
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "code"], name="unique_subtheme_code"),
+            models.CheckConstraint(
+                condition=models.Q(valence__in=ExperienceValence.values),
+                name="subtheme_valence_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.statement}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:experiences", kwargs={"slug": self.theme.umbrella.slug})
+
+    def natural_key(self):
+        return (self.theme.umbrella.slug, self.code)
+
+    natural_key.dependencies = [
+        "reviews.experiencetheme",
+        "reviews.perspective",
+        "reviews.includedreview",
+    ]
+
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude)
+        # Codes are unique per project, not only per theme: the natural key needs it.
+        if self.theme_id and self.code:
+            clash = ExperienceSubtheme.objects.filter(
+                theme__umbrella_id=self.theme.umbrella_id, code=self.code
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"code": "Another subtheme of this project has this code."})

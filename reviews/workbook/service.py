@@ -1,0 +1,85 @@
+"""Importing a workbook from start to end: read, check, and (unless a dry run) write."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from .read import Problem, read_workbook
+from .validate import validate
+from .write import Counts, write
+
+
+@dataclass
+class ImportResult:
+    path: str
+    project: str
+    dry_run: bool
+    update: bool
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def totals(self) -> Counts:
+        total = Counts()
+        for counts in self.counts.values():
+            total.created += counts.created
+            total.updated += counts.updated
+            total.unchanged += counts.unchanged
+            total.skipped += counts.skipped
+        return total
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "project": self.project,
+            "dry_run": self.dry_run,
+            "update": self.update,
+            "rows": self.rows,
+            "valid": self.ok,
+            "written": self.written,
+            "problems": [p.as_dict() for p in self.problems],
+            "counts": {name: c.as_dict() for name, c in self.counts.items()},
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False, default=str)
+
+
+def import_workbook(
+    path: Path,
+    *,
+    slug: str,
+    dry_run: bool = False,
+    update: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ImportResult:
+    """Import `path` into project `slug`: every problem is reported, and nothing is written
+    unless there are none. A dry run checks and stops there."""
+    tables, read_problems = read_workbook(Path(path))
+    result = ImportResult(str(path), slug, dry_run, update)
+    result.rows = sum(len(t.rows) for t in tables.values())
+    # Checking and writing share one transaction, so the checks see the data written.
+    with transaction.atomic():
+        plan = validate(tables, slug=slug, read_problems=read_problems, progress=progress)
+        result.problems = plan.problems
+        if plan.problems:
+            return result
+        result.counts = write(plan, update=update, progress=progress)
+        if dry_run:
+            # A dry run writes inside the transaction and rolls it back: its counts are
+            # exactly what the import would do, and nothing stays.
+            transaction.set_rollback(True)
+    return result

@@ -1,0 +1,414 @@
+"""The workbook format, declared: sheets, columns, types, allowed values and natural keys.
+
+Each sheet maps to one model. Columns are inferred from the model's fields (type, whether
+required, allowed values, help text), so adding an entity is one small `sheet(...)` call;
+references to other rows are by natural key (a review's label, an outcome's name), never by
+database id. Sheets are listed in the order they are written (referenced sheets first).
+docs/data-format.md describes the same format for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+
+from django.db import models
+
+from appraisal.models import Appraisal, ItemAnswer
+from reviews import models as rm
+from synthesis.models import Outcome, OutcomeDomain, OutcomeResult
+
+TEXT, INTEGER, NUMBER, DATE, BOOLEAN, CHOICE, REF, REFS = (
+    "text",
+    "integer",
+    "number",
+    "date",
+    "boolean",
+    "choice",
+    "reference",
+    "list of references",
+)
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    field: str  # the model field written ("" for a column that only helps resolve a link)
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    ref: str = ""  # the sheet whose natural key a REF/REFS column names
+    path: str = ""  # ORM path read by exports and key matching
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A foreign key resolved from several columns (an item answer's review + role)."""
+
+    field: str
+    sheet: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    model: type[models.Model]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    scope: str  # ORM path from the model to its umbrella review
+    description: str
+    link: Link | None = None
+    computed: tuple[str, ...] = ()  # fields derived by the rules, never read from the file
+    export_filter: dict = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        return self.by_name[name]
+
+    @cached_property  # read for every cell: built once per sheet
+    def by_name(self) -> dict[str, Column]:
+        return {c.name: c for c in self.columns}
+
+    @property
+    def key_paths(self) -> tuple[str, ...]:
+        return tuple(self.column(name).path for name in self.key)
+
+
+def _kind(model_field: models.Field) -> str:
+    if model_field.choices:
+        return CHOICE
+    if isinstance(model_field, models.BooleanField):
+        return BOOLEAN
+    if isinstance(model_field, models.FloatField | models.DecimalField):
+        return NUMBER
+    if isinstance(model_field, models.IntegerField):
+        return INTEGER
+    if isinstance(model_field, models.DateField):
+        return DATE
+    return TEXT
+
+
+def _required(model_field: models.Field) -> bool:
+    return not model_field.blank and not model_field.has_default() and not model_field.null
+
+
+def _describe(model_field: models.Field) -> str:
+    text = str(model_field.help_text or "")
+    label = str(model_field.verbose_name)
+    return f"{label[:1].upper()}{label[1:]}. {text}".strip() if text else f"{label}."
+
+
+def cols(model: type[models.Model], *names: str, required: tuple[str, ...] = ()) -> list[Column]:
+    """Plain columns inferred from the model's fields."""
+    out = []
+    for name in names:
+        f = model._meta.get_field(name)
+        out.append(
+            Column(
+                name=name,
+                kind=_kind(f),
+                field=name,
+                required=_required(f) or name in required,
+                choices=tuple(str(value) for value, _ in f.choices or ()),
+                path=name,
+                description=_describe(f),
+            )
+        )
+    return out
+
+
+def ref(name: str, target: str, *, field: str = "", path: str = "", required=True, many=False):
+    """A column naming rows of `target` by their natural key (resolved to a foreign key)."""
+    target_key = f"{{{target}}}"  # filled in by `_resolve_paths` once every sheet is known
+    return Column(
+        name=name,
+        kind=REFS if many else REF,
+        field=name if field == "" else field,
+        required=required,
+        ref=target,
+        path=path or f"{name if field == '' else field}__{target_key}",
+        description=(
+            f"{'Natural keys' if many else 'Natural key'} of rows of the '{target}' sheet"
+            + (f", separated by '{LIST_SEPARATOR}'." if many else ".")
+        ),
+    )
+
+
+CITATION = ("authors", "year", "title", "journal", "volume", "pages", "doi", "pmid")
+VOCABULARY = ("name", "description", "position")
+
+
+def vocabulary(name: str, model, description: str) -> Sheet:
+    return Sheet(name, model, tuple(cols(model, *VOCABULARY)), ("name",), "umbrella", description)
+
+
+def _sheets() -> list[Sheet]:
+    active = {"merged_into__isnull": True}
+    return [
+        Sheet(
+            "project",
+            rm.UmbrellaReview,
+            tuple(
+                cols(
+                    rm.UmbrellaReview,
+                    "title",
+                    "question",
+                    "protocol_registration",
+                    "citation",
+                    "doi",
+                    "search_start",
+                    "search_end",
+                    "databases_searched",
+                    "reported_primary_studies",
+                )
+            ),
+            (),
+            "",
+            "The umbrella review itself: one row. Its slug is the --project argument.",
+        ),
+        Sheet(
+            "research_questions",
+            rm.ResearchQuestion,
+            tuple(cols(rm.ResearchQuestion, "code", "text", "kind")),
+            ("code",),
+            "umbrella",
+            "The umbrella review's research questions.",
+        ),
+        vocabulary("populations", rm.Population, "Population categories."),
+        vocabulary("intervention_formats", rm.InterventionFormat, "Intervention formats."),
+        vocabulary("delivery_modes", rm.DeliveryMode, "Delivery modes."),
+        vocabulary("exclusion_reasons", rm.ExclusionReason, "Reasons for full-text exclusion."),
+        vocabulary("outcome_domains", OutcomeDomain, "Domains of outcomes."),
+        Sheet(
+            "included_reviews",
+            rm.IncludedReview,
+            (
+                *cols(rm.IncludedReview, "label", "reference_number", "review_type"),
+                *cols(rm.IncludedReview, "review_type_note", *CITATION),
+                ref("populations", "populations", required=False, many=True),
+                ref("formats", "intervention_formats", required=False, many=True),
+                ref("delivery_modes", "delivery_modes", required=False, many=True),
+                ref("research_questions", "research_questions", required=False, many=True),
+                *cols(
+                    rm.IncludedReview,
+                    "n_primary_studies",
+                    "n_participants",
+                    "search_date",
+                    "grade_used",
+                    "lived_experience_involvement",
+                    "published_rating",
+                    "published_rating_note",
+                    "notes",
+                ),
+            ),
+            ("label",),
+            "umbrella",
+            "The included reviews; each one's citation is its main report.",
+        ),
+        Sheet(
+            "reports",
+            rm.Report,
+            (
+                ref("review", "included_reviews"),
+                *cols(rm.Report, "title", "reference_number", *CITATION[:2], *CITATION[3:]),
+                *cols(rm.Report, "note"),
+            ),
+            ("review", "title"),
+            "review__umbrella",
+            "Further papers reporting an included review.",
+        ),
+        Sheet(
+            "excluded_reviews",
+            rm.ExcludedReview,
+            (
+                *cols(rm.ExcludedReview, "title", *CITATION[:2], *CITATION[3:]),
+                ref("reason", "exclusion_reasons"),
+                *cols(rm.ExcludedReview, "note"),
+            ),
+            ("title",),
+            "umbrella",
+            "Full texts assessed and excluded, with the reason.",
+        ),
+        Sheet(
+            "primary_studies",
+            rm.PrimaryStudy,
+            tuple(
+                cols(
+                    rm.PrimaryStudy,
+                    "label",
+                    *CITATION,
+                    "design",
+                    "country",
+                    "n_participants",
+                    "trial_registration",
+                )
+            ),
+            ("label",),
+            "umbrella",
+            "The primary-study registry (records merged into another are not exported).",
+            export_filter=active,
+        ),
+        Sheet(
+            "study_reports",
+            rm.StudyReport,
+            (
+                ref("study", "primary_studies"),
+                *cols(rm.StudyReport, "title", *CITATION[:2], *CITATION[3:], "note"),
+            ),
+            ("study", "title"),
+            "study__umbrella",
+            "Further papers of a primary study (its publication thread).",
+            export_filter={"study__merged_into__isnull": True},
+        ),
+        Sheet(
+            "inclusions",
+            rm.Inclusion,
+            (ref("review", "included_reviews"), ref("study", "primary_studies")),
+            ("review", "study"),
+            "review__umbrella",
+            "The citation matrix: one row per review including a study.",
+            export_filter={"study__merged_into__isnull": True},
+        ),
+        Sheet(
+            "reported_frequencies",
+            rm.ReportedInclusionFrequency,
+            tuple(
+                cols(rm.ReportedInclusionFrequency, "times_included", "n_primary_studies", "source")
+            ),
+            ("times_included",),
+            "umbrella",
+            "The overlap frequency table as the umbrella review reports it.",
+        ),
+        Sheet(
+            "appraisals",
+            Appraisal,
+            (ref("review", "included_reviews"), *cols(Appraisal, "role", "status")),
+            ("review", "role"),
+            "review__umbrella",
+            "AMSTAR 2 appraisals (the overall rating and variant are computed from the answers).",
+            computed=("overall", "variant"),
+        ),
+        Sheet(
+            "appraisal_answers",
+            ItemAnswer,
+            (
+                ref("review", "included_reviews", field=None, path="appraisal__review__label"),
+                Column(
+                    "role",
+                    CHOICE,
+                    "",
+                    required=True,
+                    choices=tuple(Appraisal.Role.values),
+                    path="appraisal__role",
+                    description="The appraisal's role (with the review, names the appraisal).",
+                ),
+                *cols(ItemAnswer, "item", required=("item",)),
+                *cols(ItemAnswer, "answer", "answer_rct", "answer_nrsi", "justification"),
+            ),
+            ("review", "role", "item"),
+            "appraisal__review__umbrella",
+            "One AMSTAR 2 item's answer per row; items 9 and 11 may be answered per design.",
+            link=Link("appraisal", "appraisals", ("review", "role")),
+        ),
+        Sheet(
+            "outcomes",
+            Outcome,
+            (
+                *cols(Outcome, "name"),
+                ref("domain", "outcome_domains"),
+                *cols(Outcome, "direction", "description", "position"),
+            ),
+            ("name",),
+            "umbrella",
+            "The outcomes of the umbrella review.",
+        ),
+        Sheet(
+            "outcome_results",
+            OutcomeResult,
+            (
+                ref("review", "included_reviews"),
+                *cols(OutcomeResult, "extraction_id", required=("extraction_id",)),
+                ref("outcome", "outcomes"),
+                *cols(
+                    OutcomeResult,
+                    "evidence_type",
+                    "population_note",
+                    "format_note",
+                    "comparator",
+                    "timepoint",
+                    "months_from",
+                    "months_to",
+                    "timepoint_note",
+                    "k",
+                    "n",
+                    "measure",
+                    "estimate",
+                    "ci_low",
+                    "ci_high",
+                    "p_value",
+                    "pooling_model",
+                    "tau2",
+                    "i2_percent",
+                    "i2_ci_low",
+                    "i2_ci_high",
+                    "q",
+                    "df",
+                    "p_q",
+                    "pi_low",
+                    "pi_high",
+                    "grade_certainty",
+                    "finding",
+                    "finding_override_reason",
+                    "narrative_summary",
+                    "note",
+                    "source_location",
+                ),
+            ),
+            ("review", "extraction_id"),
+            "review__umbrella",
+            "What each included review reports for each outcome (one evidence-table row).",
+            computed=("derived_finding", "finding"),
+        ),
+    ]
+
+
+def _resolve_paths(sheets: list[Sheet]) -> list[Sheet]:
+    """Fill `{sheet}` placeholders in reference paths with that sheet's key field."""
+    by_name = {s.name: s for s in sheets}
+    resolved = []
+    for s in sheets:
+        columns = []
+        for c in s.columns:
+            if c.ref and "{" in c.path:
+                (target_key,) = by_name[c.ref].key
+                c = Column(**{**c.__dict__, "path": c.path.replace(f"{{{c.ref}}}", target_key)})
+            if c.field is None:
+                c = Column(**{**c.__dict__, "field": ""})
+            columns.append(c)
+        resolved.append(Sheet(**{**s.__dict__, "columns": tuple(columns)}))
+    return resolved
+
+
+@cache
+def sheets() -> tuple[Sheet, ...]:
+    return tuple(_resolve_paths(_sheets()))
+
+
+def sheet_by_name() -> dict[str, Sheet]:
+    return {s.name: s for s in sheets()}
+
+
+def list_targets() -> set[str]:
+    """Sheets named in list columns: their keys may not contain the list separator."""
+    return {c.ref for s in sheets() for c in s.columns if c.kind == REFS}
+
+
+# Entities of the project not (yet) in the workbook; docs/data-format.md lists them too.
+NOT_COVERED = (
+    "appraisal raters and settings (AppraisalSettings.use_adapted_variants)",
+    "result checks (entered_by / checked_by)",
+    "de-duplication history (merged records, StudyMerge, NotDuplicate)",
+    "memberships and publication status",
+)

@@ -1,0 +1,221 @@
+"""Every URL × {anonymous, reader, researcher, owner, member of another project} × {published,
+unpublished} answers as the access rules say (docs/security.md).
+
+The URL list comes from the URL configuration itself, so a new page without a rule here fails
+`test_every_url_has_a_rule`.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import get_resolver, reverse
+from django.urls.resolvers import URLResolver
+
+from appraisal.services import ItemInput, save_appraisal
+from reviews.models import (
+    ExperienceSubtheme,
+    ExperienceTheme,
+    ImplementationFactor,
+    IncludedReview,
+    Membership,
+    PrimaryStudy,
+    ResearchQuestion,
+    ReviewType,
+    UmbrellaReview,
+)
+from reviews.registry_services import merge_studies
+from synthesis.models import Outcome, OutcomeDomain, OutcomeResult, StudyEffect
+
+READ, WRITE, APPRAISE, MANAGE, ACCOUNT = "read", "write", "appraise", "manage", "account"
+
+# URL name → (access level, status for an allowed user's GET). POST-only actions answer 405.
+RULES = {
+    "reviews:home": (ACCOUNT, 200),
+    "reviews:umbrella-detail": (READ, 200),
+    "reviews:members": (MANAGE, 200),
+    "reviews:review-list": (READ, 200),
+    "reviews:review-detail": (READ, 200),
+    "reviews:overlap": (READ, 200),
+    "reviews:outcome-overlap": (READ, 200),
+    "reviews:overlap-matrix": (READ, 200),
+    "reviews:study-list": (READ, 200),
+    "reviews:study-duplicates": (WRITE, 200),
+    "reviews:study-merge": (WRITE, 405),
+    "reviews:study-not-duplicate": (WRITE, 405),
+    "reviews:study-merge-undo": (WRITE, 405),
+    "reviews:review-studies": (WRITE, 200),
+    "reviews:implementation": (READ, 200),
+    "reviews:factor-add": (WRITE, 200),
+    "reviews:factor-edit": (WRITE, 200),
+    "reviews:experiences": (READ, 200),
+    "reviews:subtheme-add": (WRITE, 200),
+    "reviews:subtheme-edit": (WRITE, 200),
+    "reviews:key-findings": (READ, 200),
+    "reviews:narrative-edit": (WRITE, 200),
+    "reviews:prisma": (READ, 200),
+    "reviews:prisma-svg": (READ, 200),
+    "reviews:prisma-png": (READ, 200),
+    "reviews:prisma-edit": (WRITE, 200),
+    "synthesis:overview": (READ, 200),
+    "synthesis:outcome-detail": (READ, 200),
+    "synthesis:export-csv": (READ, 200),
+    "synthesis:export-xlsx": (READ, 200),
+    "synthesis:result-add": (WRITE, 200),
+    "synthesis:result-edit": (WRITE, 200),
+    "synthesis:result-check": (WRITE, 405),
+    "synthesis:reanalysis": (READ, 200),
+    "synthesis:study-add": (WRITE, 200),
+    "synthesis:study-paste": (WRITE, 405),
+    "synthesis:reanalysis-method": (WRITE, 405),
+    "synthesis:study-edit": (WRITE, 200),
+    "synthesis:study-delete": (WRITE, 200),  # a confirmation page
+    "appraisal:appraisal-table": (READ, 200),
+    "appraisal:appraisal-export-csv": (READ, 200),
+    "appraisal:appraisal-export-xlsx": (READ, 200),
+    "appraisal:appraisal-compare": (APPRAISE, 200),
+    "appraisal:appraisal-form": (APPRAISE, 200),
+    "dataio:import": (WRITE, 200),
+    "dataio:export": (READ, 200),
+    "dataio:template": (ACCOUNT, 200),
+}
+# Account pages are not about one umbrella review; tests/security/test_accounts.py covers them.
+NOT_PROJECT_PAGES = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+USERS = ["anonymous", "reader", "researcher", "owner", "outsider"]
+ALLOWED = {
+    WRITE: {"researcher", "owner"},
+    APPRAISE: {"researcher", "owner"},
+    MANAGE: {"owner"},
+}
+
+
+def url_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                yield from url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_a_rule():
+    names = set(url_names()) - NOT_PROJECT_PAGES
+    assert sorted(names - RULES.keys()) == [], "add the new pages to RULES"
+    assert sorted(RULES.keys() - names) == [], "remove rules of pages that are gone"
+
+
+def expected_status(level: str, allowed_status: int, user: str, published: bool) -> int:
+    if level == ACCOUNT:
+        return allowed_status
+    if level == READ:
+        return allowed_status if published or user not in {"anonymous", "outsider"} else 404
+    if user == "anonymous":
+        return 302  # to the log-in page, before anything is looked up
+    if user == "outsider":
+        return 403 if published else 404
+    return allowed_status if user in ALLOWED[level] else 403
+
+
+@pytest.fixture
+def project(db):
+    umbrella = UmbrellaReview.objects.create(title="Project", slug="project")
+    other = UmbrellaReview.objects.create(title="Another project", slug="other")
+    users = {name: get_user_model().objects.create_user(name) for name in USERS[1:]}
+    for name in ("reader", "researcher", "owner"):
+        Membership.objects.create(umbrella=umbrella, user=users[name], role=name)
+    Membership.objects.create(umbrella=other, user=users["outsider"], role="owner")
+    review = IncludedReview.objects.create(
+        umbrella=umbrella,
+        label="Ann 2020",
+        title="A review",
+        review_type=ReviewType.SR_META_ANALYSIS,
+    )
+    question = ResearchQuestion.objects.create(umbrella=umbrella, code="RQ1", text="Does it work?")
+    domain = OutcomeDomain.objects.create(umbrella=umbrella, name="Clinical")
+    outcome = Outcome.objects.create(umbrella=umbrella, name="Depression", domain=domain)
+    result = OutcomeResult.objects.create(
+        review=review, outcome=outcome, evidence_type="narrative", finding="improvement"
+    )
+    effect = StudyEffect.objects.create(
+        outcome_result=result,
+        label="Trial 1",
+        kind="estimate",
+        estimate=0.2,
+        ci_low=0.1,
+        ci_high=0.3,
+    )
+    kept, merged = (
+        PrimaryStudy.objects.create(umbrella=umbrella, label=f"Study {n}", title="Same trial")
+        for n in (1, 2)
+    )
+    merge = merge_studies(kept=kept, merged=merged, user=users["owner"])
+    factor = ImplementationFactor.objects.create(
+        umbrella=umbrella,
+        code="C01",
+        domain="inner_setting",
+        statement="Supervision",
+        valence="facilitator",
+    )
+    theme = ExperienceTheme.objects.create(umbrella=umbrella, name="Connection")
+    subtheme = ExperienceSubtheme.objects.create(
+        theme=theme, code="E01", statement="Shared experience", valence="positive"
+    )
+    answers = {n: ItemInput(answer="yes") for n in range(1, 17) if n not in (9, 11)}
+    answers |= {9: ItemInput(rct="yes"), 11: ItemInput(rct="yes")}
+    for role, rater in (("first", users["researcher"]), ("second", users["owner"])):
+        save_appraisal(
+            review=review, role=role, rater=rater, items=answers, expected_version=0, submit=True
+        )
+    kwargs = {
+        "reviews:review-detail": {"pk": review.pk},
+        "reviews:outcome-overlap": {"pk": outcome.pk},
+        "reviews:study-merge-undo": {"pk": merge.pk},
+        "reviews:review-studies": {"pk": review.pk},
+        "reviews:factor-edit": {"pk": factor.pk},
+        "reviews:subtheme-edit": {"pk": subtheme.pk},
+        "reviews:narrative-edit": {"code": question.code},
+        "synthesis:outcome-detail": {"pk": outcome.pk},
+        "synthesis:result-add": {"pk": review.pk},
+        "synthesis:result-edit": {"pk": review.pk, "result_pk": result.pk},
+        "synthesis:result-check": {"pk": review.pk, "result_pk": result.pk},
+        "synthesis:reanalysis": {"pk": result.pk},
+        "synthesis:study-add": {"pk": result.pk},
+        "synthesis:study-paste": {"pk": result.pk},
+        "synthesis:reanalysis-method": {"pk": result.pk},
+        "synthesis:study-edit": {"pk": result.pk, "study_pk": effect.pk},
+        "synthesis:study-delete": {"pk": result.pk, "study_pk": effect.pk},
+        "appraisal:appraisal-compare": {"pk": review.pk},
+        # The consensus opens once both raters have submitted, as they have here.
+        "appraisal:appraisal-form": {"pk": review.pk, "role": "consensus"},
+        "dataio:export": {"fmt": "xlsx"},
+    }
+    return umbrella, users, kwargs
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_access_matrix(client, project, name):
+    umbrella, users, kwargs = project
+    level, allowed_status = RULES[name]
+    url_kwargs = {} if level == ACCOUNT else {"slug": umbrella.slug, **kwargs.get(name, {})}
+    url = reverse(name, kwargs=url_kwargs)
+    seen = {}
+    for published in (True, False):
+        UmbrellaReview.objects.filter(pk=umbrella.pk).update(is_published=published)
+        for user in USERS:
+            client.logout()
+            if user != "anonymous":
+                client.force_login(users[user])
+            seen[(user, published)] = client.get(url).status_code
+    expected = {
+        (user, published): expected_status(level, allowed_status, user, published)
+        for user in USERS
+        for published in (True, False)
+    }
+    assert seen == expected
