@@ -7,13 +7,23 @@ rating the umbrella review published is shown instead and labelled as such.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf
 
 from reviews.models import IncludedReview, PublishedRating
 
 from . import amstar2
-from .models import Appraisal, Confidence
+from .models import Appraisal, Confidence, ItemAnswer
 
 # Best first; "low or critically low" (published only) sits between low and critically low.
 RATING_ORDER = [
@@ -86,9 +96,10 @@ def appraisal_rows(reviews: QuerySet[IncludedReview]) -> list[AppraisalRow]:
     return rows
 
 
-def rating_counts(rows: list[AppraisalRow]) -> list[tuple[str, str, int]]:
-    """(value, label, count) in rating order, then the unrated."""
-    counts = Counter(row.rating for row in rows)
+def rating_counts(reviews: QuerySet[IncludedReview]) -> list[tuple[str, str, int]]:
+    """(value, label, count) in rating order, then the unrated; `reviews` from with_ratings."""
+    tallies = reviews.order_by().values("rating").annotate(n=Count("pk"))
+    counts = Counter({tally["rating"] or "": tally["n"] for tally in tallies})
     table = [(value, RATING_LABELS[value], counts[value]) for value in RATING_ORDER]
     return [*table, ("", "Not rated", counts[""])]
 
@@ -104,23 +115,50 @@ class Weakness:
         return 100 * self.weak / self.eligible if self.eligible else None
 
 
-def weakness_counts(rows: list[AppraisalRow]) -> list[Weakness]:
-    """For each item, how many eligible reviews had a weakness there (most common first)."""
-    appraised = [row for row in rows if row.rating_source == "computed"]
+@dataclass(frozen=True)
+class AnswerTallies:
+    variants: Counter  # rule-set code → consensus appraisals
+    answers: Counter  # (item, answer, rule-set code) → answers
+
+
+def answer_tallies(reviews: QuerySet[IncludedReview]) -> AnswerTallies:
+    """Consensus appraisals by rule set, and their answers by (item, answer, rule set)."""
+    consensus = submitted_consensus().filter(review__in=reviews.order_by().values("pk"))
+    variants = Counter(
+        {row["variant"]: row["n"] for row in consensus.values("variant").annotate(n=Count("pk"))}
+    )
+    answers = ItemAnswer.objects.filter(appraisal__in=consensus).exclude(answer="")
+    rows = answers.values("item", "answer", "appraisal__variant").annotate(n=Count("pk"))
+    return AnswerTallies(
+        variants, Counter({(r["item"], r["answer"], r["appraisal__variant"]): r["n"] for r in rows})
+    )
+
+
+def weakness_counts(tallies: AnswerTallies) -> list[Weakness]:
+    """For each item, how many eligible reviews had a weakness there (most common first).
+
+    Eligible: the review has a consensus appraisal whose rule set scores the item. Counted in
+    the database, so the cost does not grow with the number of rows shown.
+    """
+    variants, answers = tallies.variants, tallies.answers
     weaknesses = []
     for item in amstar2.ITEMS:
-        eligible = [row for row in appraised if row.variant.scores(item.number)]
-        weak = sum(1 for row in eligible if row.answers.get(item.number) == amstar2.Answer.NO)
-        weaknesses.append(Weakness(item, len(eligible), weak))
+        scoring = [code for code in variants if amstar2.VARIANTS[code].scores(item.number)]
+        eligible = sum(variants[code] for code in scoring)
+        weak = sum(answers[(item.number, amstar2.Answer.NO.value, code)] for code in scoring)
+        weaknesses.append(Weakness(item, eligible, weak))
     return sorted(weaknesses, key=lambda w: (-w.weak, w.item.number))
 
 
-def answer_counts(rows: list[AppraisalRow]) -> dict[int, Counter]:
-    """Per item, how often each answer was given in the consensus appraisals."""
+def answer_counts(tallies: AnswerTallies) -> dict[int, Counter]:
+    """Per item, how often each answer was given in the consensus appraisals; an answer to an
+    item the review's rule set does not score counts as "not scored"."""
+    variants, answers = tallies.variants, tallies.answers
     counts = {n: Counter() for n in amstar2.ITEM_NUMBERS}
-    for row in rows:
-        if row.rating_source != "computed":
-            continue
-        for item, answer, scored in row.cells():
-            counts[item][answer if scored and answer else amstar2.Answer.NOT_SCORED] += 1
+    for (item, answer, code), n in answers.items():
+        scored = amstar2.VARIANTS[code].scores(item)
+        counts[item][answer if scored else amstar2.Answer.NOT_SCORED.value] += n
+    for counter in counts.values():
+        # Unscored items may be left unanswered: they still belong in the "not scored" bar.
+        counter[amstar2.Answer.NOT_SCORED.value] += sum(variants.values()) - sum(counter.values())
     return counts

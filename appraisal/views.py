@@ -19,7 +19,14 @@ from .services import (
     rating_review_type,
     save_appraisal,
 )
-from .tables import answer_counts, appraisal_rows, rating_counts, weakness_counts, with_ratings
+from .tables import (
+    answer_counts,
+    answer_tallies,
+    appraisal_rows,
+    rating_counts,
+    weakness_counts,
+    with_ratings,
+)
 
 
 class AppraisalTableMixin(UmbrellaAccessMixin):
@@ -31,30 +38,34 @@ class AppraisalTableMixin(UmbrellaAccessMixin):
 
 
 class AppraisalTableView(AppraisalTableMixin, FilterView):
+    """Counts, weaknesses and agreement cover every filtered review; the table and the
+    traffic-light chart show one page of them, so the page stays fast on large projects."""
+
     template_name = "appraisal/appraisal_table.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = appraisal_rows(self.object_list)
-        counts = answer_counts(rows)
+        rows = appraisal_rows(context["object_list"])
         rater_appraisals = Appraisal.objects.filter(
             review__umbrella=self.umbrella, role__in=[Appraisal.Role.FIRST, Appraisal.Role.SECOND]
         ).prefetch_related("answers")
         project, n_double = project_agreement(rater_appraisals)
-        has_computed = any(row.rating_source == "computed" for row in rows)
+        counts = rating_counts(self.object_list)
+        tallies = answer_tallies(self.object_list)
+        weaknesses = weakness_counts(tallies)
+        has_computed = any(weakness.eligible for weakness in weaknesses)
         context.update(
             rows=rows,
             item_numbers=amstar2.ITEM_NUMBERS,
-            rating_counts=rating_counts(rows),
-            weaknesses=weakness_counts(rows),
+            rating_counts=counts,
+            weaknesses=weaknesses,
             agreement=project,
             n_double_rated=n_double,
             has_computed=has_computed,
             has_published=any(row.rating_source == "published" for row in rows),
-            traffic_light=has_computed
-            and plots.traffic_light(rows).to_html(full_html=False, include_plotlyjs=False),
-            answers_plot=has_computed
-            and plots.answers_by_item(counts).to_html(full_html=False, include_plotlyjs=False),
+            traffic_light=plots.traffic_light(rows) if has_computed else None,
+            answers_plot=(plots.answers_by_item(answer_counts(tallies)) if has_computed else None),
         )
         return context
 

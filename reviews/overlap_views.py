@@ -54,10 +54,10 @@ def overlap_context(umbrella, review_ids: Iterable[int] | None = None, order: st
         labels = [r.label for r in overlap.pairwise_reviews]
         positions = cluster_order(overlap.pairwise) if context["order"] == "cluster" else None
         heatmap = pairwise_heatmap(labels, overlap.pairwise, overlap.shared, positions)
-        context["heatmap"] = heatmap.to_html(full_html=False, include_plotlyjs=False)
+        context["heatmap"] = heatmap
         context["top_pairs"] = _top_pairs(overlap)
     bar = frequency_bar(overlap.frequency)
-    context["frequency_chart"] = bar.to_html(full_html=False, include_plotlyjs=False)
+    context["frequency_chart"] = bar
     return context
 
 

@@ -20,7 +20,6 @@ from .study_services import (
     save_study_effect,
     set_reanalysis_method,
 )
-from .views import plot_html
 
 
 def reanalysis_url(result: OutcomeResult) -> str:
@@ -62,7 +61,7 @@ class ReanalysisView(ResultMixin, TemplateView):
         if analysis is not None and analysis.pooled is not None:
             comparisons = reanalysis.comparisons(result, analysis)
             context.update(
-                forest_html=plot_html(study_forest_plot(analysis, measure_label=measure_label)),
+                forest_figure=study_forest_plot(analysis, measure_label=measure_label),
                 pooled_rows=reanalysis.pooled_rows(analysis, measure_label),
                 comparisons=comparisons,
                 n_differ=sum(c.differs for c in comparisons),

@@ -40,10 +40,6 @@ RESULT_COLUMNS = [
 ]
 
 
-def plot_html(fig) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"responsive": True})
-
-
 class FilteredResultsMixin(UmbrellaAccessMixin):
     """The filtered results of this umbrella review; every evidence page starts here."""
 
@@ -72,7 +68,7 @@ class EvidenceOverviewView(FilteredResultsMixin, TemplateView):
             groups=groups,
             n_outcomes=sum(len(group.rows) for group in groups),
             map_cells=cells,
-            map_html=plot_html(plots.evidence_map(cells)) if cells else "",
+            map_figure=plots.evidence_map(cells) if cells else None,
             query=active_query(self.request.GET),
         )
         return context
@@ -105,7 +101,7 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
             n_rows=len(rows),
             summary=evidence.summary_sentence(results),
             columns=table_columns(RESULT_COLUMNS, self.request.GET.get("sort", "")),
-            forest_html=plot_html(plots.forest_plot(points, ratio=ratio)) if points else "",
+            forest_figure=plots.forest_plot(points, ratio=ratio) if points else None,
             forest_omitted=len(rows) - len(points),
             export_query=export_query(self.request.GET, outcome),
         )

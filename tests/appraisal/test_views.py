@@ -204,7 +204,7 @@ def add_appraised_reviews(umbrella, rater, count, appraise):
     return reviews
 
 
-@pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize("count", [3, 60])  # 60 > one page of the table
 def test_appraisal_pages_run_a_bounded_number_of_queries(
     client, make_umbrella, make_member, appraise, django_assert_max_num_queries, count
 ):
@@ -212,7 +212,7 @@ def test_appraisal_pages_run_a_bounded_number_of_queries(
     rater = make_member(umbrella, "ann")
     reviews = add_appraised_reviews(umbrella, rater, count, appraise)
     client.force_login(rater)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(reverse("appraisal:appraisal-table", kwargs={"slug": umbrella.slug}))
     with django_assert_max_num_queries(12):
         client.get(form_url(reviews[0], "consensus"))
@@ -232,3 +232,16 @@ def test_reviews_list_shows_and_filters_the_consensus_rating(
     rows = {r.label: (r.rating, r.computed_rating) for r in response.context["object_list"]}
     assert rows == {"Chien 2019": ("high", None), "Ong 2022": ("high", "high")}
     assert client.get(url, {"rating": "critically_low"}).context["paginator"].count == 15
+
+
+def test_table_pages_its_rows_but_counts_every_review(client, make_umbrella, make_member, appraise):
+    umbrella = make_umbrella()
+    add_appraised_reviews(umbrella, make_member(umbrella, "ann"), 55, appraise)
+    url = reverse("appraisal:appraisal-table", kwargs={"slug": umbrella.slug})
+    first = client.get(url)
+    assert len(first.context["rows"]) == 50
+    assert {label: n for _, label, n in first.context["rating_counts"]}["High"] == 55
+    weak = {w.item.number: (w.weak, w.eligible) for w in first.context["weaknesses"]}
+    assert weak[9] == (0, 0)  # scoping reviews are not scored on item 9
+    assert weak[2] == (0, 55)
+    assert len(client.get(url, {"page": 2}).context["rows"]) == 5

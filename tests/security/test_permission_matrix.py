@@ -89,6 +89,9 @@ NOT_PROJECT_PAGES = {
     "password_reset_complete",
 }
 USERS = ["anonymous", "reader", "researcher", "owner", "outsider"]
+# User data that would run if any page or plot printed it unescaped.
+EVIL = '<script>alert(1)</script> "quoted" & more'
+
 ALLOWED = {
     WRITE: {"researcher", "owner"},
     APPRAISE: {"researcher", "owner"},
@@ -125,7 +128,7 @@ def expected_status(level: str, allowed_status: int, user: str, published: bool)
 
 @pytest.fixture
 def project(db):
-    umbrella = UmbrellaReview.objects.create(title="Project", slug="project")
+    umbrella = UmbrellaReview.objects.create(title=f"Project {EVIL}", slug="project")
     other = UmbrellaReview.objects.create(title="Another project", slug="other")
     users = {name: get_user_model().objects.create_user(name) for name in USERS[1:]}
     for name in ("reader", "researcher", "owner"):
@@ -133,13 +136,13 @@ def project(db):
     Membership.objects.create(umbrella=other, user=users["outsider"], role="owner")
     review = IncludedReview.objects.create(
         umbrella=umbrella,
-        label="Ann 2020",
-        title="A review",
+        label=f"Ann 2020 {EVIL}",
+        title=f"A review {EVIL}",
         review_type=ReviewType.SR_META_ANALYSIS,
     )
     question = ResearchQuestion.objects.create(umbrella=umbrella, code="RQ1", text="Does it work?")
     domain = OutcomeDomain.objects.create(umbrella=umbrella, name="Clinical")
-    outcome = Outcome.objects.create(umbrella=umbrella, name="Depression", domain=domain)
+    outcome = Outcome.objects.create(umbrella=umbrella, name=f"Depression {EVIL}", domain=domain)
     result = OutcomeResult.objects.create(
         review=review, outcome=outcome, evidence_type="narrative", finding="improvement"
     )
@@ -160,7 +163,7 @@ def project(db):
         umbrella=umbrella,
         code="C01",
         domain="inner_setting",
-        statement="Supervision",
+        statement=f"Supervision {EVIL}",
         valence="facilitator",
     )
     theme = ExperienceTheme.objects.create(umbrella=umbrella, name="Connection")
@@ -219,3 +222,17 @@ def test_access_matrix(client, project, name):
         for published in (True, False)
     }
     assert seen == expected
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, (level, _) in RULES.items() if level != ACCOUNT)
+)
+def test_user_data_is_escaped_on_every_page_and_in_plots(client, project, name):
+    umbrella, users, kwargs = project
+    client.force_login(users["owner"])
+    response = client.get(reverse(name, kwargs={"slug": umbrella.slug, **kwargs.get(name, {})}))
+    if not response["Content-Type"].startswith("text/html"):
+        return  # CSV, XLSX, SVG and PNG downloads are data files, not pages
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&quot;quoted&quot;" in page or '"quoted"' not in page
