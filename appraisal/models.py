@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from reviews.models import IncludedReview, UmbrellaReview
 
@@ -82,6 +83,8 @@ class Appraisal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["review", "role"]
         constraints = [
@@ -122,6 +125,8 @@ class ItemAnswer(models.Model):
     answer_rct = models.CharField("RCT part", max_length=20, choices=AnswerChoice, blank=True)
     answer_nrsi = models.CharField("NRSI part", max_length=20, choices=AnswerChoice, blank=True)
     justification = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["appraisal", "item"]

@@ -123,6 +123,8 @@ def main() -> None:
         print(
             f"import_workbook: {result.rows:,} rows, {total.created:,} created in {importer:.1f} s"
         )
+        if "--import-only" in sys.argv:
+            return
 
         fixture = Path(tmp) / "bench.json"
         models = [

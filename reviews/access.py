@@ -37,6 +37,27 @@ def _has_role(user, umbrella: UmbrellaReview, roles: frozenset[str]) -> bool:
     return Membership.objects.filter(umbrella=umbrella, user=user, role__in=roles).exists()
 
 
+SUPERUSER = "superuser"
+
+
+def member_role(user, umbrella: UmbrellaReview) -> str | None:
+    """The user's role in the umbrella review in one query ('superuser', a role, or None)."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return SUPERUSER
+    return (
+        Membership.objects.filter(umbrella=umbrella, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def is_member(user, umbrella: UmbrellaReview) -> bool:
+    """Any role in the umbrella review (or a superuser): who may read its audit history."""
+    return _has_role(user, umbrella, frozenset(Membership.Role.values))
+
+
 def can_write(user, umbrella: UmbrellaReview) -> bool:
     """Owners and researchers of the umbrella review (and superusers) may change its data."""
     return _has_role(user, umbrella, WRITING_ROLES)
@@ -59,6 +80,7 @@ def get_umbrella(
     write: bool = False,
     appraise: bool = False,
     manage: bool = False,
+    member: bool = False,
 ) -> UmbrellaReview:
     """Fetch an umbrella review for this request, or raise 404 (not visible) / 403 (no right)."""
     try:
@@ -69,6 +91,8 @@ def get_umbrella(
         raise PermissionDenied("You are not a researcher on this umbrella review.")
     if appraise and not can_appraise(request.user, umbrella):
         raise PermissionDenied("You are not an appraiser on this umbrella review.")
+    if member and not is_member(request.user, umbrella):
+        raise PermissionDenied("Only members of this umbrella review see its history.")
     if manage and not can_manage(request.user, umbrella):
         raise PermissionDenied("Only the owners of this umbrella review manage its members.")
     return umbrella
@@ -85,9 +109,12 @@ class UmbrellaAccessMixin(AccessMixin):
     write_access = False
     appraise_access = False
     manage_access = False
+    member_access = False
 
     def dispatch(self, request, *args, **kwargs):
-        needs_login = self.write_access or self.appraise_access or self.manage_access
+        needs_login = (
+            self.write_access or self.appraise_access or self.manage_access or self.member_access
+        )
         if needs_login and not request.user.is_authenticated:
             return self.handle_no_permission()
         self.umbrella = get_umbrella(
@@ -96,11 +123,14 @@ class UmbrellaAccessMixin(AccessMixin):
             write=self.write_access,
             appraise=self.appraise_access,
             manage=self.manage_access,
+            member=self.member_access,
         )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["umbrella"] = self.umbrella
-        context["can_write"] = can_write(self.request.user, self.umbrella)
+        role = member_role(self.request.user, self.umbrella)
+        context["is_member"] = role is not None
+        context["can_write"] = role in WRITING_ROLES or role == SUPERUSER
         return context

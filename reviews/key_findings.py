@@ -16,7 +16,7 @@ from django.http import QueryDict
 from synthesis import evidence
 from synthesis.findings import Finding
 from synthesis.models import OutcomeResult
-from synthesis.ratings import RATING_ORDER, rating_label
+from synthesis.ratings import RATING_ORDER, rating_label, with_rating_rank
 from synthesis.summary import Counts
 
 from .models import (
@@ -72,7 +72,7 @@ class CategoryGroup:
 
 def effectiveness(umbrella: UmbrellaReview) -> list[CategoryGroup]:
     """Outcomes grouped by category, each with its number of reviews and their ratings."""
-    results = OutcomeResult.objects.filter(review__umbrella=umbrella)
+    results = with_rating_rank(OutcomeResult.objects.filter(review__umbrella=umbrella))
     facts = evidence.facts_by_outcome(results)
     groups: dict[str, list[OutcomeFinding]] = defaultdict(list)
     for domain in evidence.evidence_matrix(umbrella, results, QueryDict()):

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import member_views, overlap_views, prisma_views, qualitative_views, registry_views, views
+from . import (
+    history_views,
+    member_views,
+    overlap_views,
+    prisma_views,
+    qualitative_views,
+    registry_views,
+    views,
+)
 
 app_name = "reviews"
 
@@ -8,6 +16,11 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("u/<slug:slug>/", views.UmbrellaDetailView.as_view(), name="umbrella-detail"),
     path("u/<slug:slug>/members/", member_views.MembersView.as_view(), name="members"),
+    path(
+        "u/<slug:slug>/history/<str:model>/<int:pk>/",
+        history_views.HistoryView.as_view(),
+        name="history",
+    ),
     path("u/<slug:slug>/reviews/", views.IncludedReviewListView.as_view(), name="review-list"),
     path(
         "u/<slug:slug>/reviews/<int:pk>/",

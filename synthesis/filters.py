@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Q
 
 from reviews.models import InterventionFormat, Population, PublishedRating, ResearchQuestion
 
@@ -113,7 +113,11 @@ class OutcomeResultFilter(django_filters.FilterSet):
     def filter_sensitivity(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.exclude(**{f"{rating_lookup()}__in": sorted(POSSIBLY_CRITICALLY_LOW)})
+        # Unrated reviews stay in; the rating is an annotation, so say so explicitly (SQL's
+        # NOT IN would drop NULLs).
+        rating = rating_lookup()
+        low = Q(**{f"{rating}__in": sorted(POSSIBLY_CRITICALLY_LOW)})
+        return queryset.filter(Q(**{f"{rating}__isnull": True}) | ~low)
 
     def filter_queryset(self, queryset):
         # Filtering across many-to-many fields can repeat a row; distinct() keeps one.

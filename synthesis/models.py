@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from reviews.models import IncludedReview, ProjectScopedManager, UmbrellaReview, VocabularyTerm
 
@@ -54,6 +55,8 @@ class Outcome(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = ProjectScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["domain__position", "position", "name"]
@@ -261,6 +264,8 @@ class OutcomeResult(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = OutcomeResultManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["outcome", "timepoint", "review__label"]
@@ -531,6 +536,8 @@ class StudyEffect(models.Model):
         editable=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["outcome_result", "label", "pk"]

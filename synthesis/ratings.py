@@ -1,15 +1,17 @@
 """The AMSTAR 2 rating shown next to each result: the one place that decides which rating.
 
-Today it is the rating the umbrella review published (`IncludedReview.published_rating`).
-When the appraisal app computes consensus ratings, change `RATING_FIELD` / `rating_for` here
-and every table, filter, plot, summary and export follows.
+A review's rating is its submitted consensus appraisal's (computed by the appraisal app), else
+the rating the umbrella review published. Querysets of results are annotated with it
+(`with_rating_rank`), and every table, filter, plot, summary and export reads that annotation.
 """
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
 
-from reviews.models import IncludedReview, PublishedRating
+from appraisal.tables import submitted_consensus
+from reviews.models import PublishedRating
 
-RATING_FIELD = "published_rating"
+RATING_ANNOTATION = "review_rating"
 
 # Best first. "Low or critically low" (the paper did not separate them) ranks between the two.
 RATING_ORDER = [
@@ -26,9 +28,9 @@ POSSIBLY_CRITICALLY_LOW = frozenset(
 )
 
 
-def rating_for(review: IncludedReview) -> str:
-    """The rating value ('' when unrated) to show for a review."""
-    return getattr(review, RATING_FIELD)
+def rating_for(result) -> str:
+    """The rating value ('' when unrated) of a result from a `with_rating_rank` queryset."""
+    return getattr(result, RATING_ANNOTATION) or ""
 
 
 def rating_label(value: str) -> str:
@@ -40,14 +42,21 @@ def ratings_at_least(minimum: str) -> list[str]:
     return [str(r) for r in RATING_ORDER[: RATING_ORDER.index(minimum) + 1]]
 
 
-def rating_lookup(prefix: str = "review__") -> str:
-    """The ORM path of the rating, e.g. for filters: 'review__published_rating'."""
-    return f"{prefix}{RATING_FIELD}"
+def rating_lookup() -> str:
+    """The name of the rating annotation, e.g. for filters on a `with_rating_rank` queryset."""
+    return RATING_ANNOTATION
 
 
-def with_rating_rank(queryset: QuerySet, prefix: str = "review__") -> QuerySet:
-    """Annotate `rating_rank` (0 = high … 4 = critically low, 5 = unrated) for sorting."""
-    whens = [When(**{rating_lookup(prefix): r}, then=Value(i)) for i, r in enumerate(RATING_ORDER)]
+def with_rating_rank(queryset: QuerySet) -> QuerySet:
+    """Annotate results with their review's rating (`review_rating`, `review_rating_computed`)
+    and `rating_rank` (0 = high … 4 = critically low, 5 = unrated) for sorting."""
+    consensus = submitted_consensus().filter(review=OuterRef("review_id")).values("overall")[:1]
+    whens = [When(review_rating=r, then=Value(i)) for i, r in enumerate(RATING_ORDER)]
     return queryset.annotate(
+        review_rating_computed=Subquery(consensus),
+        review_rating=Coalesce(
+            Subquery(consensus), NullIf(F("review__published_rating"), Value(""))
+        ),
+    ).annotate(
         rating_rank=Case(*whens, default=Value(len(RATING_ORDER)), output_field=IntegerField())
     )

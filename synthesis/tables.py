@@ -77,7 +77,7 @@ def result_record(result: OutcomeResult) -> dict:
         "umbrella_review": review.umbrella.slug,
         "review": review.label,
         "review_reference_number": review.reference_number,
-        "amstar2_rating": rating_for(review),
+        "amstar2_rating": rating_for(result),
         "outcome": outcome.name,
         "outcome_domain": outcome.domain.name,
         "direction_of_benefit": outcome.direction,

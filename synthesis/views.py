@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
+from reviews.overlap_data import cached_overlap_for_reviews
 from reviews.views import Column, table_columns
 
 from . import evidence, plots, tables
@@ -104,6 +105,7 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
             forest_figure=plots.forest_plot(points, ratio=ratio) if points else None,
             forest_omitted=len(rows) - len(points),
             export_query=export_query(self.request.GET, outcome),
+            overlap=cached_overlap_for_reviews(self.umbrella, {row.review_id for row in rows}),
         )
         return context
 
@@ -141,7 +143,7 @@ def forest_points(rows: list[OutcomeResult]) -> list[tuple[plots.ForestPoint, Ou
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1 or sum(r.review_id == row.review_id for r in chosen) > 1:
             label = f"{label} · {row.timepoint_label.lower()}"
-        rating = rating_for(row.review)
+        rating = rating_for(row)
         point = plots.ForestPoint(
             label=label,
             estimate=row.estimate,

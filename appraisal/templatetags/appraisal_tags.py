@@ -21,6 +21,14 @@ def rating_badge(review):
     return {"rating": rating, "label": RATING_LABELS.get(rating, ""), "source": source}
 
 
+@register.inclusion_tag("appraisal/_rating.html")
+def result_rating_badge(result):
+    """The rating badge of an outcome result annotated by `synthesis.ratings.with_rating_rank`."""
+    rating = result.review_rating or ""
+    source = "computed" if result.review_rating_computed else "published" if rating else ""
+    return {"rating": rating, "label": RATING_LABELS.get(rating, ""), "source": source}
+
+
 @register.inclusion_tag("appraisal/_review_appraisal.html", takes_context=True)
 def review_appraisal(context, review):
     """The AMSTAR 2 block of a review page: its rating and, for appraisers, their next step."""

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 from ..citations import is_valid_doi, is_valid_pmid, normalize_doi, normalize_pmid
 
@@ -30,6 +31,8 @@ class Citation(models.Model):
     pages = models.CharField(max_length=50, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=12, blank=True)
+
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

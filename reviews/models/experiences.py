@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .project import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 from .registry import IncludedReview
@@ -23,6 +24,8 @@ class ExperienceTheme(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = ProjectScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -73,6 +76,8 @@ class ExperienceSubtheme(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SubthemeManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "code"]

@@ -5,6 +5,7 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .. import prisma
 from .project import UmbrellaReview
@@ -78,6 +79,8 @@ class PrismaFlow(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PrismaFlowManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "PRISMA flow"

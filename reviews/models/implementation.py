@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .. import cfir
 from .project import ProjectScopedManager, UmbrellaReview
@@ -56,6 +57,8 @@ class ImplementationFactor(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = FactorManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "code"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .project import ResearchQuestion, UmbrellaReview
 
@@ -29,6 +30,8 @@ class KeyFindingNarrative(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NarrativeManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

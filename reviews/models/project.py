@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class UmbrellaReviewQuerySet(models.QuerySet):
@@ -48,6 +49,8 @@ class UmbrellaReview(models.Model):
     )
 
     objects = UmbrellaReviewManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -173,6 +176,8 @@ class ResearchQuestion(models.Model):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
 
     objects = ResearchQuestionManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from .citation import Citation, unique_identifier_constraints
 from .project import UmbrellaReview
@@ -67,6 +68,8 @@ class Inclusion(models.Model):
 
     review = models.ForeignKey(IncludedReview, on_delete=models.CASCADE, related_name="inclusions")
     study = models.ForeignKey(PrimaryStudy, on_delete=models.CASCADE, related_name="inclusions")
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "study"], name="unique_inclusion")]

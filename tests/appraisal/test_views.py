@@ -245,3 +245,19 @@ def test_table_pages_its_rows_but_counts_every_review(client, make_umbrella, mak
     assert weak[9] == (0, 0)  # scoping reviews are not scored on item 9
     assert weak[2] == (0, 55)
     assert len(client.get(url, {"page": 2}).context["rows"]) == 5
+
+
+def test_evidence_tables_use_the_consensus_rating(client, peer_support, make_member, appraise):
+    export = reverse("synthesis:export-csv", kwargs={"slug": SLUG})
+    # Published ratings: only Chien 2019 (high) survives the sensitivity switch.
+    rows = client.get(export, {"sensitivity": "on"}).content.decode().splitlines()[1:]
+    assert rows
+    assert {row.split(",")[1] for row in rows} == {"Chien 2019"}
+    chien = IncludedReview.objects.get(umbrella=peer_support, label="Chien 2019")
+    appraise(chien, "consensus", make_member(peer_support, "ann"), ALL_YES | {2: "no", 7: "no"})
+    rows = client.get(export, {"sensitivity": "on"}).content.decode().splitlines()[1:]
+    assert rows == []  # now rated critically low by its consensus appraisal
+    every = client.get(export).content.decode().splitlines()
+    rating_column = every[0].split(",").index("amstar2_rating")
+    chien_rows = [row.split(",") for row in every[1:] if row.split(",")[1] == "Chien 2019"]
+    assert {row[rating_column] for row in chien_rows} == {"critically_low"}

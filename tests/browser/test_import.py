@@ -32,7 +32,7 @@ def test_owner_imports_a_workbook_after_a_dry_run(site, page: Page, tmp_path):
     report = page.get_by_role("table", name="What the import will do")
     expect(report.get_by_role("row", name="included_reviews")).to_contain_text("2")
     expect(report.get_by_role("row", name="appraisal_answers")).to_contain_text("16")
-    page.screenshot(path="docs/screenshots/import-dry-run.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "dry-run.png"), full_page=True)
 
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.get_by_role("heading", name="Imported peer.xlsx")).to_be_visible()

@@ -25,13 +25,21 @@ from reviews.models import (
 from reviews.registry_services import merge_studies
 from synthesis.models import Outcome, OutcomeDomain, OutcomeResult, StudyEffect
 
-READ, WRITE, APPRAISE, MANAGE, ACCOUNT = "read", "write", "appraise", "manage", "account"
+READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT = (
+    "read",
+    "member",
+    "write",
+    "appraise",
+    "manage",
+    "account",
+)
 
 # URL name → (access level, status for an allowed user's GET). POST-only actions answer 405.
 RULES = {
     "reviews:home": (ACCOUNT, 200),
     "reviews:umbrella-detail": (READ, 200),
     "reviews:members": (MANAGE, 200),
+    "reviews:history": (MEMBER, 200),
     "reviews:review-list": (READ, 200),
     "reviews:review-detail": (READ, 200),
     "reviews:overlap": (READ, 200),
@@ -93,6 +101,7 @@ USERS = ["anonymous", "reader", "researcher", "owner", "outsider"]
 EVIL = '<script>alert(1)</script> "quoted" & more'
 
 ALLOWED = {
+    MEMBER: {"reader", "researcher", "owner"},
     WRITE: {"researcher", "owner"},
     APPRAISE: {"researcher", "owner"},
     MANAGE: {"owner"},
@@ -178,6 +187,7 @@ def project(db):
         )
     kwargs = {
         "reviews:review-detail": {"pk": review.pk},
+        "reviews:history": {"model": "reviews.includedreview", "pk": review.pk},
         "reviews:outcome-overlap": {"pk": outcome.pk},
         "reviews:study-merge-undo": {"pk": merge.pk},
         "reviews:review-studies": {"pk": review.pk},

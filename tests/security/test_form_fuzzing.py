@@ -1,0 +1,63 @@
+"""Every data-entry form takes arbitrary text and numbers without a server error.
+
+Each example posts random values under the form's own field names (read from the page), as a
+logged-in owner; the answer must be a form error (4xx or the form again) or a save (a redirect),
+never a 500.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .test_permission_matrix import project  # noqa: F401  (the shared project fixture)
+
+FORMS = [
+    "reviews:members",
+    "reviews:review-studies",
+    "reviews:factor-add",
+    "reviews:factor-edit",
+    "reviews:subtheme-add",
+    "reviews:subtheme-edit",
+    "reviews:narrative-edit",
+    "reviews:prisma-edit",
+    "synthesis:result-add",
+    "synthesis:result-edit",
+    "synthesis:study-add",
+    "synthesis:study-edit",
+    "appraisal:appraisal-form",
+]
+FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+SKIP = {"csrfmiddlewaretoken", "file", "upload"}
+
+values = st.one_of(
+    st.text(max_size=40),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.sampled_from(["", "0", "-1", "1e309", "NaN", "yes", "no", "<script>", "' OR 1=1 --"]),
+)
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_forms_never_fail_with_a_server_error(client, project, name):  # noqa: F811
+    umbrella, users, kwargs = project
+    client.force_login(users["owner"])
+    url = reverse(name, kwargs={"slug": umbrella.slug, **kwargs.get(name, {})})
+    page = client.get(url)
+    assert page.status_code == 200
+    fields = sorted(set(FIELD.findall(page.content.decode())) - SKIP)
+    assert fields, f"no form fields found on {url}"
+
+    @settings(
+        max_examples=12,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(st.fixed_dictionaries(dict.fromkeys(fields, values)))
+    def post(data):
+        response = client.post(url, data)
+        assert response.status_code < 500, (data, response.status_code)
+
+    post()
