@@ -24,7 +24,10 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: lint checks test-sqlite test-postgres test-browser
+# The two database suites run side by side (one per core); the browser tests after them.
+test: lint checks
+	$(MAKE) --no-print-directory -j2 test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-browser
 	@echo "== make test: all checks passed"
 
 lint: setup
@@ -35,13 +38,16 @@ checks: setup
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Each suite writes its own log, printed whole when it ends, so parallel runs stay readable.
 test-sqlite: setup
-	@echo "== Test suite on SQLite"
-	env -u DATABASE_URL $(PYTEST) -m "not browser"
+	@echo "== Test suite on SQLite (log: .make-sqlite.log)"
+	@env -u DATABASE_URL $(PYTEST) -m "not browser" > .make-sqlite.log 2>&1; \
+	  status=$$?; echo "== SQLite suite:"; cat .make-sqlite.log; exit $$status
 
 test-postgres: setup
-	@echo "== Test suite on PostgreSQL"
-	scripts/with-postgres.sh $(PYTEST) -m "not browser"
+	@echo "== Test suite on PostgreSQL (log: .make-postgres.log)"
+	@scripts/with-postgres.sh $(PYTEST) -m "not browser" > .make-postgres.log 2>&1; \
+	  status=$$?; echo "== PostgreSQL suite:"; cat .make-postgres.log; exit $$status
 
 test-browser: setup
 	@echo "== Browser tests (Playwright + headless Chromium)"
