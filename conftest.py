@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
@@ -26,6 +27,15 @@ def no_login_throttling(request, settings):
     # not pass; tests of the throttling itself are marked `axes` and keep it on.
     if "axes" not in request.keywords:
         settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Computed pages are cached per project and data revision (reviews.revisions); database
+    # rows are rolled back between tests, so their cache entries must go too.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reviews.admin import ProjectScopedAdmin
+from reviews.admin import ProjectScopedAdmin, ResearchDataAdmin
 
 from .models import Appraisal, AppraisalSettings, ItemAnswer
 from .services import recompute_overall
@@ -12,7 +12,7 @@ class ItemAnswerInline(admin.TabularInline):
 
 
 @admin.register(Appraisal)
-class AppraisalAdmin(ProjectScopedAdmin):
+class AppraisalAdmin(ResearchDataAdmin):
     umbrella_path = "review__umbrella"
     list_display = ["review", "role", "rater", "status", "overall", "variant", "version"]
     list_filter = ["role", "status", "overall", "variant", "review__umbrella"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from reviews.models import IncludedReview
 
@@ -139,7 +140,8 @@ def save_appraisal(
                 raise StaleAppraisal(Appraisal.objects.get(pk=appraisal.pk))
             appraisal.refresh_from_db()
         appraisal.answers.all().delete()
-        ItemAnswer.objects.bulk_create(
+        # Each answer's creation is recorded (who and when); deletions are recorded per row.
+        answers_to_save = [
             ItemAnswer(
                 appraisal=appraisal,
                 item=number,
@@ -150,7 +152,8 @@ def save_appraisal(
             )
             for number, entry in sorted(items.items())
             if entry.answer or entry.rct or entry.nrsi or entry.justification
-        )
+        ]
+        bulk_create_with_history(answers_to_save, ItemAnswer)
     return appraisal
 
 

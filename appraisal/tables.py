@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     Count,
+    F,
+    FilteredRelation,
     IntegerField,
-    OuterRef,
     Prefetch,
+    Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -42,16 +43,37 @@ def submitted_consensus():
     )
 
 
+def consensus_join(path: str = "") -> FilteredRelation:
+    """A LEFT JOIN to the submitted consensus appraisal of a review (`path` leads from the
+    queried model to the review, e.g. "review__"). A join, not a correlated subquery: one
+    review has at most one consensus (unique per role), and PostgreSQL plans a join over
+    100,000 rows in milliseconds where the subquery runs once per row."""
+    return FilteredRelation(
+        f"{path}appraisals",
+        condition=Q(
+            **{
+                f"{path}appraisals__role": Appraisal.Role.CONSENSUS,
+                f"{path}appraisals__status": Appraisal.Status.SUBMITTED,
+            }
+        ),
+    )
+
+
 def with_ratings(reviews: QuerySet[IncludedReview]) -> QuerySet[IncludedReview]:
     """Annotate `computed_rating` (from the consensus), `rating` (computed, else published)
     and `rating_rank` (0 = high … 4 = critically low, 5 = not rated) for sorting."""
-    consensus = submitted_consensus().filter(review=OuterRef("pk")).values("overall")[:1]
     ranks = [When(rating=value, then=Value(rank)) for rank, value in enumerate(RATING_ORDER)]
-    return reviews.annotate(
-        computed_rating=Subquery(consensus),
-        rating=Coalesce(Subquery(consensus), NullIf("published_rating", Value(""))),
-    ).annotate(
-        rating_rank=Case(*ranks, default=Value(len(RATING_ORDER)), output_field=IntegerField())
+    return (
+        reviews.annotate(consensus_appraisal=consensus_join())
+        .annotate(
+            computed_rating=F("consensus_appraisal__overall"),
+            rating=Coalesce(
+                F("consensus_appraisal__overall"), NullIf("published_rating", Value(""))
+            ),
+        )
+        .annotate(
+            rating_rank=Case(*ranks, default=Value(len(RATING_ORDER)), output_field=IntegerField())
+        )
     )
 
 

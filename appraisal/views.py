@@ -7,6 +7,7 @@ from django_filters.views import FilterView
 
 from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
+from reviews.revisions import cached_for_project
 
 from . import amstar2, exports, plots
 from .agreement import agreement, compare, project_agreement
@@ -47,12 +48,16 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = appraisal_rows(context["object_list"])
-        rater_appraisals = Appraisal.objects.filter(
-            review__umbrella=self.umbrella, role__in=[Appraisal.Role.FIRST, Appraisal.Role.SECOND]
-        ).prefetch_related("answers")
-        project, n_double = project_agreement(rater_appraisals)
-        counts = rating_counts(self.object_list)
-        tallies = answer_tallies(self.object_list)
+        # Counts over every filtered review (and the raters' agreement) read all answers:
+        # cached until the project's data changes (reviews.revisions).
+        summary = cached_for_project(
+            self.umbrella,
+            "amstar2-summary",
+            filters_only(self.request.GET),
+            lambda: self.summary(self.object_list),
+        )
+        project, n_double = summary["agreement"]
+        counts, tallies = summary["rating_counts"], summary["tallies"]
         weaknesses = weakness_counts(tallies)
         has_computed = any(weakness.eligible for weakness in weaknesses)
         context.update(
@@ -68,6 +73,24 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
             answers_plot=(plots.answers_by_item(answer_counts(tallies)) if has_computed else None),
         )
         return context
+
+    def summary(self, reviews) -> dict:
+        rater_appraisals = Appraisal.objects.filter(
+            review__umbrella=self.umbrella, role__in=[Appraisal.Role.FIRST, Appraisal.Role.SECOND]
+        ).prefetch_related("answers")
+        return {
+            "agreement": project_agreement(rater_appraisals),
+            "rating_counts": rating_counts(reviews),
+            "tallies": answer_tallies(reviews),
+        }
+
+
+def filters_only(query) -> str:
+    """The query string without the page and sort, which change no count."""
+    query = query.copy()
+    for name in ("page", "sort"):
+        query.pop(name, None)
+    return query.urlencode()
 
 
 class AppraisalExportView(AppraisalTableMixin, FilterView):

@@ -1,7 +1,8 @@
 """Page and computation benchmarks on the model case and on the large synthetic project.
 
-For each main page: median and 95th-percentile server time over REPEAT requests through
-Django's test client (no query capture while timing), then the number of queries and the
+For each main page: the median time of a request with every cache emptied first (as after a
+write to the project: "cold"), the median and 95th-percentile server time over REPEAT requests
+through Django's test client (no query capture while timing), then the number of queries and the
 database time alone (sum of the captured query times) over a few more requests; the same
 on the model-case fixture and on `synthetic-large-seed-<seed>`, and the ratio large / fixture.
 Then the overlap computation and the AMSTAR 2 recomputation of every review on `large`.
@@ -32,6 +33,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -91,6 +93,12 @@ def pages_for(umbrella: UmbrellaReview) -> dict[str, str]:
 
 
 def time_page(client: Client, url: str) -> dict:
+    cold = []
+    for _ in range(3):  # with every cached page retired, as after a write to the project
+        cache.clear()
+        started = time.perf_counter()
+        client.get(url)
+        cold.append((time.perf_counter() - started) * 1000)
     for _ in range(2):  # warm caches and connections, as a running server would be
         response = client.get(url)
         if response.status_code != 200:
@@ -109,6 +117,7 @@ def time_page(client: Client, url: str) -> dict:
     return {
         "url": url,
         "median_ms": statistics.median(times),
+        "cold_ms": statistics.median(cold),
         "p95_ms": percentile(times, 95),
         "queries": max(queries),
         "db_ms": statistics.median(db_ms),

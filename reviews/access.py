@@ -12,11 +12,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from .models import Membership, UmbrellaReview
+from .page_cache import serve_public_page
+from .revisions import current_revision
 
 
 def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
     """The umbrella reviews `user` may read: published ones, plus those they are a member of."""
-    umbrellas = UmbrellaReview.objects.all()
+    # The data revision comes along for free: pages key their caches on it.
+    umbrellas = UmbrellaReview.objects.select_related("data_revision")
     if user.is_authenticated and user.is_superuser:
         return umbrellas
     if user.is_authenticated:
@@ -125,11 +128,18 @@ class UmbrellaAccessMixin(AccessMixin):
             manage=self.manage_access,
             member=self.member_access,
         )
-        return super().dispatch(request, *args, **kwargs)
+        if needs_login:
+            return super().dispatch(request, *args, **kwargs)
+        return serve_public_page(
+            request,
+            self.umbrella,
+            lambda: super(UmbrellaAccessMixin, self).dispatch(request, *args, **kwargs),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["umbrella"] = self.umbrella
+        context["data_revision"] = current_revision(self.umbrella)  # for cached fragments
         role = member_role(self.request.user, self.umbrella)
         context["is_member"] = role is not None
         context["can_write"] = role in WRITING_ROLES or role == SUPERUSER

@@ -1,11 +1,13 @@
 """Django admin for the registry. Staff who are not superusers see and change only the umbrella
-reviews they own or research on, the same rule as `access.can_write`."""
+reviews they own or research on, the same rule as `access.can_write`. Every admin of research
+data locks optimistically (`ResearchDataAdmin`, see `admin_locking.py`)."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
 from .access import WRITING_ROLES
+from .admin_locking import VersionLockedAdmin, VersionLockedInline
 from .forms import IncludedReviewForm
 from .models import (
     DeliveryMode,
@@ -52,19 +54,23 @@ class ProjectScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ResearchDataAdmin(VersionLockedAdmin, ProjectScopedAdmin):
+    """Project-scoped and optimistically locked: the base of every admin of research data."""
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
-class ResearchQuestionInline(admin.TabularInline):
+class ResearchQuestionInline(VersionLockedInline, admin.TabularInline):
     model = ResearchQuestion
     extra = 0
 
 
 @admin.register(UmbrellaReview)
-class UmbrellaReviewAdmin(ProjectScopedAdmin):
+class UmbrellaReviewAdmin(ResearchDataAdmin):
     umbrella_path = "pk"
     list_display = ["title", "slug", "protocol_registration", "is_published", "import_export"]
     list_filter = ["is_published"]
@@ -97,19 +103,19 @@ class VocabularyTermAdmin(ProjectScopedAdmin):
 
 
 @admin.register(ResearchQuestion)
-class ResearchQuestionAdmin(ProjectScopedAdmin):
+class ResearchQuestionAdmin(ResearchDataAdmin):
     list_display = ["code", "kind", "umbrella"]
     list_filter = ["kind", "umbrella"]
     search_fields = ["code", "text"]
 
 
-class ReportInline(admin.StackedInline):
+class ReportInline(VersionLockedInline, admin.StackedInline):
     model = Report
     extra = 0
 
 
 @admin.register(IncludedReview)
-class IncludedReviewAdmin(ProjectScopedAdmin):
+class IncludedReviewAdmin(ResearchDataAdmin):
     form = IncludedReviewForm
     list_display = ["label", "year", "review_type", "published_rating", "umbrella"]
     list_filter = [
@@ -129,7 +135,7 @@ class IncludedReviewAdmin(ProjectScopedAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(ProjectScopedAdmin):
+class ReportAdmin(ResearchDataAdmin):
     umbrella_path = "review__umbrella"
     list_display = ["title", "year", "review"]
     list_filter = ["review__umbrella"]
@@ -138,14 +144,14 @@ class ReportAdmin(ProjectScopedAdmin):
 
 
 @admin.register(ExcludedReview)
-class ExcludedReviewAdmin(ProjectScopedAdmin):
+class ExcludedReviewAdmin(ResearchDataAdmin):
     list_display = ["title", "year", "reason", "umbrella"]
     list_filter = ["umbrella", "reason"]
     search_fields = ["title", "authors", "doi", "pmid"]
 
 
 @admin.register(PrimaryStudy)
-class PrimaryStudyAdmin(ProjectScopedAdmin):
+class PrimaryStudyAdmin(ResearchDataAdmin):
     list_display = ["label", "year", "design", "country", "n_participants", "umbrella"]
     list_filter = ["umbrella", "design"]
     search_fields = ["label", "title", "authors", "doi", "pmid", "trial_registration"]
@@ -153,7 +159,7 @@ class PrimaryStudyAdmin(ProjectScopedAdmin):
 
 
 @admin.register(Inclusion)
-class InclusionAdmin(ProjectScopedAdmin):
+class InclusionAdmin(ResearchDataAdmin):
     umbrella_path = "review__umbrella"
     list_display = ["review", "study"]
     list_filter = ["review__umbrella"]
@@ -164,7 +170,7 @@ class InclusionAdmin(ProjectScopedAdmin):
 
 # Overlap: publication threads, merges (read-only history) and reported frequencies.
 @admin.register(StudyReport)
-class StudyReportAdmin(ProjectScopedAdmin):
+class StudyReportAdmin(ResearchDataAdmin):
     umbrella_path = "study__umbrella"
     list_display = ["title", "study", "year"]
     search_fields = ["title", "authors", "doi", "pmid", "study__label"]
@@ -184,12 +190,16 @@ class StudyMergeAdmin(ProjectScopedAdmin):
 
 
 @admin.register(ReportedInclusionFrequency)
-class ReportedInclusionFrequencyAdmin(ProjectScopedAdmin):
+class ReportedInclusionFrequencyAdmin(ResearchDataAdmin):
     list_display = ["umbrella", "times_included", "n_primary_studies", "source"]
     list_filter = ["umbrella"]
 
 
 @admin.register(ExperienceTheme)
-class ExperienceThemeAdmin(VocabularyTermAdmin):
+class ExperienceThemeAdmin(ResearchDataAdmin):
     """Overarching themes are a per-project list; factors, subthemes and the PRISMA counts are
     edited in the site's versioned forms (optimistic locking), not here."""
+
+    list_display = ["name", "umbrella", "position"]
+    list_filter = ["umbrella"]
+    search_fields = ["name", "description"]

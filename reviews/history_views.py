@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from .access import UmbrellaAccessMixin, can_write
-from .history import history_of, restore, tracked_model, versions
+from .history import history_of, restore, timeline, tracked_model
 
 
 class HistoryView(UmbrellaAccessMixin, TemplateView):
@@ -24,7 +24,7 @@ class HistoryView(UmbrellaAccessMixin, TemplateView):
         records = self.records()
         latest = records.first()
         return super().get_context_data(
-            versions=versions(records),
+            versions=timeline(self.kwargs["model"], self.kwargs["pk"], records),
             latest=latest,
             title=str(latest.instance),
             model_name=tracked_model(self.kwargs["model"])._meta.verbose_name,
@@ -34,9 +34,17 @@ class HistoryView(UmbrellaAccessMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not can_write(request.user, self.umbrella):
             raise PermissionDenied("Only researchers of this umbrella review restore versions.")
-        record = self.records().filter(history_id=request.POST.get("history_id")).first()
+        record = self.records().filter(history_id=_history_id(request.POST)).first()
         if record is None:
             raise Http404("No such version.")
         restore(record, user=request.user)
         messages.success(request, f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}.")
         return redirect(request.path)
+
+
+def _history_id(data) -> int:
+    """The posted version's id; anything but a plain positive integer matches nothing."""
+    raw = data.get("history_id", "")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        return 0
+    return int(raw)

@@ -75,7 +75,7 @@ def effectiveness(umbrella: UmbrellaReview) -> list[CategoryGroup]:
     results = with_rating_rank(OutcomeResult.objects.filter(review__umbrella=umbrella))
     facts = evidence.facts_by_outcome(results)
     groups: dict[str, list[OutcomeFinding]] = defaultdict(list)
-    for domain in evidence.evidence_matrix(umbrella, results, QueryDict()):
+    for domain in evidence.evidence_matrix(umbrella, results, QueryDict(), facts):
         for row in domain.rows:
             outcome_facts = facts[row.outcome.pk]
             rating_of = {fact.review: fact.rating for fact in outcome_facts}

@@ -13,15 +13,12 @@ Studies without a year are never structurally missing.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from django.core.cache import cache
-from django.db.models import Count, Max, Sum
 
 from .models import IncludedReview, Inclusion, PrimaryStudy, ReportedInclusionFrequency
 from .overlap import (
@@ -32,6 +29,7 @@ from .overlap import (
     pairwise_cca_matrix,
     shared_study_counts,
 )
+from .revisions import cached_for_project
 
 MOST_INCLUDED = 10
 # The heatmap and the pairwise table cover at most this many reviews (those including the most
@@ -183,42 +181,16 @@ def overlap_for_reviews(umbrella, review_ids: Iterable[int] | None = None) -> Ov
     )
 
 
-CACHE_SECONDS = 600
-
-
-def _signature(umbrella, review_ids: list[int] | None) -> str:
-    """What the overlap is computed from, in two aggregate queries: any added, removed or
-    merged inclusion or study, a changed study year, or a changed review set gives a new key."""
-    inclusions = Inclusion.objects.filter(review__umbrella=umbrella)
-    if review_ids is not None:
-        inclusions = inclusions.filter(review__in=review_ids)
-    links = inclusions.aggregate(
-        n=Count("pk"), top=Max("pk"), studies=Sum("study_id"), years=Sum("study__year")
-    )
-    reviews = IncludedReview.objects.filter(umbrella=umbrella).aggregate(
-        n=Count("pk"), top=Max("pk"), years=Sum("year"), searches=Max("search_date")
-    )
-    merged = PrimaryStudy.objects.filter(umbrella=umbrella, merged_into__isnull=False).count
-    ids = ",".join(map(str, review_ids or []))
-    return f"overlap:{umbrella.pk}:{ids}:{sorted(links.items())}:{sorted(reviews.items())}" + (
-        f":{merged()}"
-    )
-
-
 def cached_overlap_for_reviews(umbrella, review_ids: Iterable[int] | None = None) -> Overlap:
-    """`overlap_for_reviews`, cached under a key that changes whenever its inputs do.
+    """`overlap_for_reviews`, cached for the project's data revision (reviews.revisions).
 
-    On 2,000 reviews and 150,000 inclusions the computation takes about 2 s; the key costs
-    three small aggregate queries. Edits that change no count, sum or maximum (a study's label)
-    show after CACHE_SECONDS.
+    On 2,000 reviews and 150,000 inclusions the computation takes about 2 s; any write to the
+    project bumps its revision and so retires the cached value.
     """
     ids = sorted(set(review_ids)) if review_ids is not None else None
-    key = hashlib.sha256(_signature(umbrella, ids).encode()).hexdigest()
-    overlap = cache.get(key)
-    if overlap is None:
-        overlap = overlap_for_reviews(umbrella, ids)
-        cache.set(key, overlap, CACHE_SECONDS)
-    return overlap
+    return cached_for_project(
+        umbrella, "overlap", repr(ids), lambda: overlap_for_reviews(umbrella, ids)
+    )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 
@@ -50,14 +51,19 @@ def overlap_context(umbrella, review_ids: Iterable[int] | None = None, order: st
     context = {"overlap": overlap, "order": order if order in ORDERS else "year"}
     if overlap.is_empty:
         return context
+    # Built lazily: the page caches the rendered section (reviews.revisions), so on a cache
+    # hit the figures are never built.
     if overlap.cca is not None:
-        labels = [r.label for r in overlap.pairwise_reviews]
-        positions = cluster_order(overlap.pairwise) if context["order"] == "cluster" else None
-        heatmap = pairwise_heatmap(labels, overlap.pairwise, overlap.shared, positions)
-        context["heatmap"] = heatmap
-        context["top_pairs"] = _top_pairs(overlap)
-    bar = frequency_bar(overlap.frequency)
-    context["frequency_chart"] = bar
+        clustered = context["order"] == "cluster"
+
+        def heatmap():
+            positions = cluster_order(overlap.pairwise) if clustered else None
+            labels = [r.label for r in overlap.pairwise_reviews]
+            return pairwise_heatmap(labels, overlap.pairwise, overlap.shared, positions)
+
+        context["heatmap"] = SimpleLazyObject(heatmap)
+        context["top_pairs"] = SimpleLazyObject(lambda: _top_pairs(overlap))
+    context["frequency_chart"] = SimpleLazyObject(lambda: frequency_bar(overlap.frequency))
     return context
 
 

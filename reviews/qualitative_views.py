@@ -21,6 +21,7 @@ from .qualitative_forms import (
     ImplementationFactorForm,
     KeyFindingNarrativeForm,
 )
+from .revisions import cached_for_project
 from .versioning import StaleEdit, conflicts, save_versioned
 
 
@@ -61,7 +62,10 @@ class KeyFindingsView(UmbrellaAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sections"] = key_findings.key_findings(self.umbrella)
+        # Composed from every result, factor and theme: cached until the data changes.
+        context["sections"] = cached_for_project(
+            self.umbrella, "key-findings", "", lambda: key_findings.key_findings(self.umbrella)
+        )
         return context
 
 

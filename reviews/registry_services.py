@@ -1,6 +1,8 @@
 """Writes to the primary-study registry: citation-matrix entry, merges and their undo.
 
 Each function runs in one transaction: a bad row or a refused merge leaves nothing half-done.
+Every link written or re-pointed here is recorded in the audit history (with the user of the
+request, through simple-history's middleware) and bumps the row's version, as a form save does.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .dedup import Candidate, Record, candidate_duplicates, first_author_surname, normalise_title
 from .models import (
@@ -213,8 +216,9 @@ def import_review_studies(
             report.repeated_rows.append(row.row)
         wanted[study.pk] = study
     existing = set(review.inclusions.filter(study__in=wanted).values_list("study_id", flat=True))
-    Inclusion.objects.bulk_create(
-        [Inclusion(review=review, study=s) for pk, s in wanted.items() if pk not in existing]
+    bulk_create_with_history(
+        [Inclusion(review=review, study=s) for pk, s in wanted.items() if pk not in existing],
+        Inclusion,
     )
     report.linked = sorted(s.label for pk, s in wanted.items() if pk not in existing)
     report.already_linked = sorted(s.label for pk, s in wanted.items() if pk in existing)
@@ -241,9 +245,10 @@ def set_review_studies(*, review: IncludedReview, study_ids: set[int]) -> tuple[
     current = set(
         review.inclusions.filter(study__merged_into__isnull=True).values_list("study_id", flat=True)
     )
+    # Deleting through the ORM sends a signal per row, so each removal is recorded.
     removed, _ = review.inclusions.filter(study_id__in=current - allowed).delete()
-    Inclusion.objects.bulk_create(
-        [Inclusion(review=review, study_id=pk) for pk in allowed - current]
+    bulk_create_with_history(
+        [Inclusion(review=review, study_id=pk) for pk in allowed - current], Inclusion
     )
     return len(allowed - current), removed
 
@@ -272,16 +277,17 @@ def merge_studies(*, kept: PrimaryStudy, merged: PrimaryStudy, user=None, reason
     moved, shadowed = [], []
     for pk, review_id in merged.inclusions.values_list("pk", "review_id").order_by("pk"):
         (shadowed if review_id in kept_reviews else moved).append(pk)
-    Inclusion.objects.filter(pk__in=moved).update(study=kept)
+    _repoint(Inclusion.objects.filter(pk__in=moved), study=kept)
     kept_titles = set(kept.reports.values_list("title", flat=True))
     reports = [
         pk
         for pk, title in merged.reports.values_list("pk", "title").order_by("pk")
         if title not in kept_titles
     ]
-    StudyReport.objects.filter(pk__in=reports).update(study=kept)
+    _repoint(StudyReport.objects.filter(pk__in=reports), study=kept)
     merged.merged_into = kept
-    merged.save(update_fields=["merged_into"])
+    merged.version += 1
+    merged.save(update_fields=["merged_into", "version"])
     return StudyMerge.objects.create(
         umbrella_id=kept.umbrella_id,
         kept=kept,
@@ -304,18 +310,30 @@ def undo_merge(*, merge: StudyMerge, user=None) -> StudyMerge:
         raise MergeError(
             f"{merge.kept.label} has since been merged into another study: undo that merge first."
         )
-    Inclusion.objects.filter(pk__in=merge.moved_inclusions, study=merge.kept).update(
-        study=merge.merged
+    _repoint(
+        Inclusion.objects.filter(pk__in=merge.moved_inclusions, study=merge.kept),
+        study=merge.merged,
     )
-    StudyReport.objects.filter(pk__in=merge.moved_reports, study=merge.kept).update(
-        study=merge.merged
+    _repoint(
+        StudyReport.objects.filter(pk__in=merge.moved_reports, study=merge.kept),
+        study=merge.merged,
     )
     merge.merged.merged_into = None
-    merge.merged.save(update_fields=["merged_into"])
+    merge.merged.version += 1
+    merge.merged.save(update_fields=["merged_into", "version"])
     merge.undone_at = timezone.now()
     merge.undone_by = user if user is not None and user.is_authenticated else None
     merge.save(update_fields=["undone_at", "undone_by"])
     return merge
+
+
+def _repoint(rows, *, study: PrimaryStudy) -> None:
+    """Move rows to another study: a new version of each, recorded in its history."""
+    moved = list(rows.select_for_update())
+    for row in moved:
+        row.study = study
+        row.version += 1
+    bulk_update_with_history(moved, rows.model, ["study", "version"])
 
 
 def reject_candidate(*, a: PrimaryStudy, b: PrimaryStudy, user=None) -> NotDuplicate:

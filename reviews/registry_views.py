@@ -4,12 +4,13 @@ and the citation-matrix entry of one review."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView, TemplateView, View
 
 from .access import UmbrellaAccessMixin
-from .models import IncludedReview, PrimaryStudy, StudyMerge
+from .models import IncludedReview, Inclusion, PrimaryStudy, StudyMerge, StudyReport
+from .queries import count_of
 from .registry_forms import (
     MergeForm,
     PasteIdentifiersForm,
@@ -34,16 +35,23 @@ class StudyListView(UmbrellaAccessMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        # Counts as subqueries, not joins + COUNT(DISTINCT): PostgreSQL then counts for the 50
+        # rows of the page only, and the paginator's COUNT(*) needs no join at all.
         studies = (
             PrimaryStudy.objects.active()
             .filter(umbrella=self.umbrella)
             .annotate(
-                n_reviews=Count("inclusions", distinct=True),
-                n_reports=Count("reports", distinct=True),
-                n_merged=Count("merged_records", distinct=True),
+                n_reviews=count_of(Inclusion.objects.filter(study=OuterRef("pk"))),
+                n_reports=count_of(StudyReport.objects.filter(study=OuterRef("pk"))),
+                n_merged=count_of(PrimaryStudy.objects.filter(merged_into=OuterRef("pk"))),
             )
             .order_by("label", "pk")
         )
+        self.review = self.selected_review()
+        if self.review is not None:
+            studies = studies.filter(
+                pk__in=Inclusion.objects.filter(review=self.review).values("study_id")
+            )
         query = self.request.GET.get("q", "").strip()
         for term in query.split():
             studies = studies.filter(
@@ -55,8 +63,18 @@ class StudyListView(UmbrellaAccessMixin, ListView):
             )
         return studies
 
+    def selected_review(self) -> IncludedReview | None:
+        """The review named by `?review=<pk>` (its studies only), if it is in this project."""
+        value = self.request.GET.get("review", "")
+        if not value.isdigit():
+            return None
+        return IncludedReview.objects.filter(umbrella=self.umbrella, pk=value).first()
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"q": self.request.GET.get("q", "")}
+        return super().get_context_data(**kwargs) | {
+            "q": self.request.GET.get("q", ""),
+            "review": self.review,
+        }
 
 
 def _studies_url(umbrella):

@@ -9,6 +9,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import F
 
 PEER_SUPPORT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "peer_support.json"
 
@@ -86,12 +87,18 @@ def load_fixture(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> LoadReport:
                             f"field '{field}': {message}"
                         )
                 continue
+            versioned = any(f.name == "version" for f in model._meta.concrete_fields)
+            if existing is not None and versioned:
+                # A reload never moves a version back (forms opened since would pass again).
+                instance.version = existing.version
             before = _snapshot(existing) if existing else None
             deserialized.save(using=using)
             if before is None:
                 counts["created"] += 1
             elif before != _snapshot(model._base_manager.get(pk=instance.pk)):
                 counts["updated"] += 1
+                if versioned:
+                    model._base_manager.filter(pk=instance.pk).update(version=F("version") + 1)
             else:
                 counts["unchanged"] += 1
             by_model[instance._meta.label] += 1

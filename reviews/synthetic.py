@@ -3,9 +3,10 @@
 `generate(size=..., seed=...)` builds one project, clearly named as synthetic and unpublished by
 default, with bulk inserts only (no per-row saves): included reviews in the model case's mix of
 types, a primary-study registry with a skewed overlap distribution, the citation matrix,
-consensus AMSTAR 2 appraisals and outcome results. The rules are not duplicated: every overall
-rating comes from `appraisal.amstar2.overall_confidence`, every derived finding and p value from
-`synthesis.findings`.
+consensus AMSTAR 2 appraisals, outcome results, and CFIR implementation factors and experience
+subthemes with their supporting reviews (`synthetic_qualitative`). The rules are not duplicated:
+every overall rating comes from `appraisal.amstar2.overall_confidence`, every derived finding
+and p value from `synthesis.findings`.
 
 Overlap distribution: the number of reviews including a study follows P(k) ∝ k^-1.5 for
 k = 1..10 (about half the studies in one review, a long tail up to 10), then the counts are
@@ -32,6 +33,8 @@ from synthesis.models import DEFAULT_DOMAINS, Outcome, OutcomeDomain, OutcomeRes
 
 from .models import (
     DeliveryMode,
+    ExperienceSubtheme,
+    ImplementationFactor,
     IncludedReview,
     Inclusion,
     InterventionFormat,
@@ -39,6 +42,10 @@ from .models import (
     PrimaryStudy,
     ResearchQuestion,
     UmbrellaReview,
+)
+from .synthetic_qualitative import (
+    delete_implementation_and_experiences,
+    implementation_and_experiences,
 )
 
 BATCH = 5_000
@@ -51,13 +58,31 @@ class Size:
     inclusions: int
     outcomes: int
     results: int
+    factors: int  # CFIR implementation factors (the model case: 33)
+    subthemes: int  # experience subthemes (the model case: 64 in 6 themes)
 
 
 SIZES = {
     # About the model case (35 reviews, 426 studies; Cooper et al. 2024).
-    "small": Size(reviews=35, studies=400, inclusions=1_000, outcomes=24, results=700),
+    "small": Size(
+        reviews=35,
+        studies=400,
+        inclusions=1_000,
+        outcomes=24,
+        results=700,
+        factors=33,
+        subthemes=64,
+    ),
     # 100x the model case: the scale a living umbrella review or an evidence portal reaches.
-    "large": Size(reviews=2_000, studies=60_000, inclusions=150_000, outcomes=60, results=40_000),
+    "large": Size(
+        reviews=2_000,
+        studies=60_000,
+        inclusions=150_000,
+        outcomes=60,
+        results=40_000,
+        factors=300,
+        subthemes=600,
+    ),
 }
 
 # The model case's mix of review types: 13 / 13 / 3 / 6 of 35.
@@ -157,6 +182,7 @@ def generate(*, size: str, seed: int, publish: bool = False, replace: bool = Fal
         n_answers = _appraisals(reviews, rng)
         outcomes = _outcomes(umbrella, spec, vocab["domains"])
         n_results = _results(reviews, outcomes, spec, rng)
+        qualitative = implementation_and_experiences(umbrella, reviews, spec, rng)
     counts = {
         "reviews": len(reviews),
         "studies": spec.studies,
@@ -165,18 +191,28 @@ def generate(*, size: str, seed: int, publish: bool = False, replace: bool = Fal
         "item_answers": n_answers,
         "outcomes": len(outcomes),
         "results": n_results,
+        **qualitative,
     }
     return Generated(umbrella, counts)
 
 
 def delete_project(umbrella: UmbrellaReview) -> None:
-    """Delete a synthetic project bottom-up with set-based deletes (no per-row collection)."""
-    ItemAnswer.objects.filter(appraisal__review__umbrella=umbrella).delete()
-    Appraisal.objects.filter(review__umbrella=umbrella).delete()
-    OutcomeResult.objects.filter(review__umbrella=umbrella).delete()
-    Inclusion.objects.filter(review__umbrella=umbrella).delete()
-    PrimaryStudy.objects.filter(umbrella=umbrella).delete()
+    """Delete a synthetic project bottom-up with set-based deletes.
+
+    Raw deletes: no per-row collection, signals or audit history. The generator wrote its rows
+    with bulk inserts and no history either, and synthetic data is not research data; a
+    `large` project's 150,000 links would otherwise each get a "deleted" history record.
+    """
+    for rows in (
+        ItemAnswer.objects.filter(appraisal__review__umbrella=umbrella),
+        Appraisal.objects.filter(review__umbrella=umbrella),
+        OutcomeResult.objects.filter(review__umbrella=umbrella),
+        Inclusion.objects.filter(review__umbrella=umbrella),
+        PrimaryStudy.objects.filter(umbrella=umbrella),
+    ):
+        rows._raw_delete(rows.db)
     Outcome.objects.filter(umbrella=umbrella).delete()  # protects its domain
+    delete_implementation_and_experiences(umbrella)
     umbrella.delete()
 
 
@@ -514,5 +550,19 @@ def fingerprint(umbrella: UmbrellaReview) -> dict[str, str | int]:
             OutcomeResult.objects.filter(review__umbrella=umbrella)
             .order_by("extraction_id")
             .values_list("extraction_id", "outcome__name", "estimate", "finding")
+        ),
+        "qualitative_sha": digest(
+            [
+                *ImplementationFactor.reviews.through.objects.filter(
+                    implementationfactor__umbrella=umbrella
+                )
+                .order_by("implementationfactor__code", "includedreview__label")
+                .values_list("implementationfactor__code", "includedreview__label"),
+                *ExperienceSubtheme.reviews.through.objects.filter(
+                    experiencesubtheme__theme__umbrella=umbrella
+                )
+                .order_by("experiencesubtheme__code", "includedreview__label")
+                .values_list("experiencesubtheme__code", "includedreview__label"),
+            ]
         ),
     }

@@ -7,7 +7,10 @@ whose version is no longer current is refused with the row as it is now saved.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
+
+from .history_records import links_in_one_version
 
 
 class StaleEdit(Exception):
@@ -52,7 +55,8 @@ def save_versioned(
             instance.version = current.version + 1
         instance.save()
         if save_m2m is not None:
-            save_m2m()
+            with links_in_one_version(instance):
+                save_m2m()
     return Saved(instance, created)
 
 
@@ -63,7 +67,10 @@ def conflicts(form, current: models.Model) -> list[tuple[str, str, str]]:
         if name == "version" or name not in form.cleaned_data:
             continue
         mine = form.cleaned_data[name]
-        model_field = current._meta.get_field(name)
+        try:
+            model_field = current._meta.get_field(name)
+        except FieldDoesNotExist:  # a form-only field, such as the admin's loaded version
+            continue
         if model_field.many_to_many:
             theirs = list(getattr(current, name).all())
             if {obj.pk for obj in mine} != {obj.pk for obj in theirs}:

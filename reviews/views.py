@@ -1,6 +1,6 @@
 from dataclasses import dataclass, replace
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, QuerySet
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
@@ -8,7 +8,8 @@ from appraisal.tables import with_ratings
 
 from .access import UmbrellaAccessMixin, can_manage, visible_umbrellas
 from .filters import IncludedReviewFilter
-from .models import IncludedReview, Inclusion
+from .models import IncludedReview, Inclusion, PrimaryStudy
+from .queries import count_of
 from .summaries import umbrella_summary
 
 
@@ -94,22 +95,27 @@ class IncludedReviewListView(UmbrellaAccessMixin, FilterView):
 class IncludedReviewDetailView(UmbrellaAccessMixin, DetailView):
     template_name = "reviews/includedreview_detail.html"
     context_object_name = "review"
+    studies_shown = 50  # the rest are one click away in the registry, filtered to this review
 
     def get_queryset(self):
-        studies = Prefetch(
-            "inclusions",
-            # A merge may leave a cell on the hidden record; the kept study already stands for it.
-            queryset=Inclusion.objects.filter(study__merged_into__isnull=True)
-            .select_related("study")
-            .order_by("study__label"),
-        )
         return (
             IncludedReview.objects.filter(umbrella=self.umbrella)
             .with_lists()
-            .prefetch_related(studies)
+            .annotate(n_registry_studies=count_of(registry_inclusions(OuterRef("pk"))))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["studies"] = [inclusion.study for inclusion in self.object.inclusions.all()]
+        # Walks the project's studies in label order (an index) until it has found a page of
+        # this review's: no sort of the review's whole list.
+        context["studies"] = list(
+            PrimaryStudy.objects.active()
+            .filter(umbrella=self.umbrella, inclusions__review=self.object)
+            .order_by("label", "id")[: self.studies_shown]
+        )
         return context
+
+
+def registry_inclusions(review) -> QuerySet[Inclusion]:
+    # A merge may leave a cell on the hidden record; the kept study already stands for it.
+    return Inclusion.objects.filter(review=review, study__merged_into__isnull=True)

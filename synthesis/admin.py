@@ -1,27 +1,32 @@
 from django.contrib import admin
 
+from reviews.admin import ProjectScopedAdmin, ResearchDataAdmin
+
 from .models import Outcome, OutcomeDomain, OutcomeResult
 
 
 @admin.register(OutcomeDomain)
-class OutcomeDomainAdmin(admin.ModelAdmin):
+class OutcomeDomainAdmin(ProjectScopedAdmin):
     list_display = ["name", "umbrella", "position"]
     list_filter = ["umbrella"]
     search_fields = ["name"]
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ResearchDataAdmin):
     list_display = ["name", "domain", "direction", "umbrella"]
     list_filter = ["umbrella", "domain__name", "direction"]
     search_fields = ["name"]
 
 
 @admin.register(OutcomeResult)
-class OutcomeResultAdmin(admin.ModelAdmin):
+class OutcomeResultAdmin(ResearchDataAdmin):
+    umbrella_path = "review__umbrella"
     list_display = ["review", "outcome", "evidence_type", "timepoint", "finding", "checked_by"]
     list_filter = ["evidence_type", "finding", "timepoint", "review__umbrella"]
     search_fields = ["review__label", "outcome__name", "extraction_id"]
+    # Choices come through the scoped review and outcome admins (no other project's rows).
+    autocomplete_fields = ["review", "outcome"]
     list_select_related = ["review", "outcome"]
     readonly_fields = [
         "derived_finding",
@@ -30,3 +35,11 @@ class OutcomeResultAdmin(admin.ModelAdmin):
         "checked_at",
         "version",
     ]
+
+    def save_model(self, request, obj, form, change):
+        # As `synthesis.services.save_result`: a changed row needs checking again.
+        if change and form.changed_data:
+            obj.checked_by, obj.checked_at = None, None
+        elif not change:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)

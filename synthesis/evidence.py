@@ -6,6 +6,7 @@ queries (one for the facts, one or two for labels), however many rows there are.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -15,7 +16,7 @@ from reviews.models import IncludedReview, Population, UmbrellaReview
 
 from .findings import EvidenceType, Finding
 from .models import Outcome, OutcomeDomain, OutcomeResult, Timepoint
-from .plots import MapCell
+from .plots import MapCell, evidence_map
 from .ratings import rating_lookup
 from .summary import FINDING_ORDER, Counts, Fact, count_reviews, predominant_finding
 from .summary import summary_sentence as sentence
@@ -28,12 +29,13 @@ EVIDENCE_LABELS = {EvidenceType.META_ANALYSIS: "Meta-analyses",
 
 
 def facts_by_outcome(results: QuerySet[OutcomeResult]) -> dict[int, list[Fact]]:
-    """One query: every filtered row as a Fact, grouped by outcome id."""
+    """One query: every filtered row as a Fact (one per row), grouped by outcome id."""
+    # The pk keeps a filter's DISTINCT from folding two rows into one fact.
     rows = results.order_by().values_list(
-        "outcome_id", "review_id", "evidence_type", "finding", rating_lookup()
+        "pk", "outcome_id", "review_id", "evidence_type", "finding", rating_lookup()
     )
     grouped: dict[int, list[Fact]] = defaultdict(list)
-    for outcome_id, review_id, evidence_type, finding, rating in rows:
+    for _, outcome_id, review_id, evidence_type, finding, rating in rows:
         grouped[outcome_id].append(Fact(review_id, evidence_type, finding, rating))
     return grouped
 
@@ -72,14 +74,18 @@ def _query_without(query: QueryDict, *names: str) -> list[tuple[str, str]]:
 
 
 def evidence_matrix(
-    umbrella: UmbrellaReview, results: QuerySet[OutcomeResult], query: QueryDict
+    umbrella: UmbrellaReview,
+    results: QuerySet[OutcomeResult],
+    query: QueryDict,
+    facts: dict[int, list[Fact]] | None = None,
 ) -> list[DomainGroup]:
     """Outcomes by domain × counts of reviews per finding, meta-analytic and narrative apart.
 
     `query` holds the active filters (a QueryDict's lists); each cell links to the outcome's
     table filtered on the cell's evidence type and finding, keeping the other filters.
+    `facts` (`facts_by_outcome(results)`) saves reading the rows again when the caller has them.
     """
-    facts = facts_by_outcome(results)
+    facts = facts_by_outcome(results) if facts is None else facts
     outcomes = Outcome.objects.filter(umbrella=umbrella, pk__in=facts).select_related(
         "domain", "umbrella"
     )
@@ -87,9 +93,9 @@ def evidence_matrix(
     groups: dict[int, DomainGroup] = {}
     for outcome in outcomes:
         outcome_facts = facts[outcome.pk]
+        by_type = {t: count_reviews(outcome_facts, t) for t in EVIDENCE_LABELS}
         cells = []
-        for evidence_type in (EvidenceType.META_ANALYSIS, EvidenceType.NARRATIVE):
-            counts = count_reviews(outcome_facts, evidence_type)
+        for evidence_type, counts in by_type.items():
             for finding in FINDING_ORDER:
                 params = [*keep, ("evidence_type", evidence_type), ("finding", finding)]
                 url = f"{outcome.get_absolute_url()}?{urlencode(params)}"
@@ -98,8 +104,8 @@ def evidence_matrix(
         group.rows.append(
             MatrixRow(
                 outcome=outcome,
-                meta=count_reviews(outcome_facts, EvidenceType.META_ANALYSIS),
-                narrative=count_reviews(outcome_facts, EvidenceType.NARRATIVE),
+                meta=by_type[EvidenceType.META_ANALYSIS],
+                narrative=by_type[EvidenceType.NARRATIVE],
                 cells=cells,
                 summary=sentence(outcome_facts),
             )
@@ -116,6 +122,17 @@ def ordered_results(results: QuerySet[OutcomeResult]) -> QuerySet[OutcomeResult]
     """Rows with everything a table shows, in two queries at most."""
     return results.select_related(
         "review__umbrella", "outcome__umbrella", "outcome__domain", "checked_by"
+    )
+
+
+def table_order(results: QuerySet[OutcomeResult]) -> QuerySet[OutcomeResult]:
+    """`ordered_results` in table order, so that pages can be cut in SQL: timepoint groups in
+    TIMEPOINT_ORDER, inside each the filter's sort (by default the review's label), then pk."""
+    sort = list(results.query.order_by) or ["review__label"]
+    return (
+        ordered_results(results)
+        .order_by(timepoint_rank(), *sort, "pk")
+        .prefetch_related("study_effects")
     )
 
 
@@ -140,12 +157,16 @@ def group_by_timepoint(results: list[OutcomeResult]) -> list[TimepointGroup]:
     ]
 
 
-def map_cells(umbrella: UmbrellaReview, results: QuerySet[OutcomeResult]) -> list[MapCell]:
+def map_cells(
+    umbrella: UmbrellaReview,
+    results: QuerySet[OutcomeResult],
+    facts: dict[int, list[Fact]] | None = None,
+) -> list[MapCell]:
     """Outcomes × review population categories: reviews per cell and their predominant finding.
 
     A review counts in every population category it covers (a review may cover several).
     """
-    facts = facts_by_outcome(results)
+    facts = facts_by_outcome(results) if facts is None else facts
     links = IncludedReview.populations.through.objects.filter(
         includedreview__umbrella=umbrella
     ).values_list("includedreview_id", "population_id")
@@ -171,3 +192,30 @@ def map_cells(umbrella: UmbrellaReview, results: QuerySet[OutcomeResult]) -> lis
             )
     order = {name: i for i, name in enumerate(population_names.values())}
     return sorted(cells, key=lambda c: (order[c.population], c.outcome))
+
+
+class LazyOverview:
+    """The evidence overview's matrix and map, computed on first use (see EvidenceOverviewView)."""
+
+    def __init__(self, umbrella: UmbrellaReview, results: QuerySet[OutcomeResult], query):
+        self.umbrella, self.results, self.query = umbrella, results, query
+
+    @cached_property
+    def facts(self) -> dict[int, list[Fact]]:
+        return facts_by_outcome(self.results)
+
+    @cached_property
+    def groups(self) -> list[DomainGroup]:
+        return evidence_matrix(self.umbrella, self.results, self.query, self.facts)
+
+    @cached_property
+    def n_outcomes(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+    @cached_property
+    def map_cells(self) -> list[MapCell]:
+        return map_cells(self.umbrella, self.results, self.facts)
+
+    @cached_property
+    def map_figure(self):
+        return evidence_map(self.map_cells) if self.map_cells else None

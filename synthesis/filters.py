@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
+from reviews.filters import LinkedToAnyFilter
 from reviews.models import InterventionFormat, Population, PublishedRating, ResearchQuestion
 
 from .models import (
@@ -48,13 +49,13 @@ class OutcomeResultFilter(django_filters.FilterSet):
     timepoint = django_filters.MultipleChoiceFilter(
         label="Timepoint", choices=Timepoint.choices, widget=CHECKBOXES
     )
-    population = django_filters.ModelMultipleChoiceFilter(
+    population = LinkedToAnyFilter(
         label="Population (of the review)",
         field_name="review__populations",
         queryset=Population.objects.none(),
         widget=forms.SelectMultiple,
     )
-    format = django_filters.ModelMultipleChoiceFilter(
+    format = LinkedToAnyFilter(
         label="Intervention format (of the review)",
         field_name="review__formats",
         queryset=InterventionFormat.objects.none(),
@@ -63,7 +64,7 @@ class OutcomeResultFilter(django_filters.FilterSet):
     comparator = django_filters.MultipleChoiceFilter(
         label="Comparator", choices=Comparator.choices, widget=forms.SelectMultiple
     )
-    research_question = django_filters.ModelMultipleChoiceFilter(
+    research_question = LinkedToAnyFilter(
         label="Research question",
         field_name="review__research_questions",
         queryset=ResearchQuestion.objects.none(),
@@ -118,10 +119,6 @@ class OutcomeResultFilter(django_filters.FilterSet):
         rating = rating_lookup()
         low = Q(**{f"{rating}__in": sorted(POSSIBLY_CRITICALLY_LOW)})
         return queryset.filter(Q(**{f"{rating}__isnull": True}) | ~low)
-
-    def filter_queryset(self, queryset):
-        # Filtering across many-to-many fields can repeat a row; distinct() keeps one.
-        return super().filter_queryset(queryset).distinct()
 
     @property
     def is_active(self) -> bool:

@@ -53,6 +53,7 @@ class Outcome(models.Model):
     )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ProjectScopedManager()
 

@@ -5,10 +5,10 @@ the rating the umbrella review published. Querysets of results are annotated wit
 (`with_rating_rank`), and every table, filter, plot, summary and export reads that annotation.
 """
 
-from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
-from appraisal.tables import submitted_consensus
+from appraisal.tables import consensus_join
 from reviews.models import PublishedRating
 
 RATING_ANNOTATION = "review_rating"
@@ -50,13 +50,16 @@ def rating_lookup() -> str:
 def with_rating_rank(queryset: QuerySet) -> QuerySet:
     """Annotate results with their review's rating (`review_rating`, `review_rating_computed`)
     and `rating_rank` (0 = high … 4 = critically low, 5 = unrated) for sorting."""
-    consensus = submitted_consensus().filter(review=OuterRef("review_id")).values("overall")[:1]
     whens = [When(review_rating=r, then=Value(i)) for i, r in enumerate(RATING_ORDER)]
-    return queryset.annotate(
-        review_rating_computed=Subquery(consensus),
-        review_rating=Coalesce(
-            Subquery(consensus), NullIf(F("review__published_rating"), Value(""))
-        ),
-    ).annotate(
-        rating_rank=Case(*whens, default=Value(len(RATING_ORDER)), output_field=IntegerField())
+    return (
+        queryset.annotate(review_consensus=consensus_join("review__"))
+        .annotate(
+            review_rating_computed=F("review_consensus__overall"),
+            review_rating=Coalesce(
+                F("review_consensus__overall"), NullIf(F("review__published_rating"), Value(""))
+            ),
+        )
+        .annotate(
+            rating_rank=Case(*whens, default=Value(len(RATING_ORDER)), output_field=IntegerField())
+        )
     )

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views import View
@@ -20,6 +21,7 @@ from .models import NUMBER_FIELDS, Outcome, OutcomeResult
 from .ratings import rating_for, rating_label, with_rating_rank
 from .reanalysis import credibility_cell
 from .services import StaleEdit, mark_checked, save_result
+from .summary import summary_sentence
 
 RESULT_COLUMNS = [
     Column("Review", "review"),
@@ -61,22 +63,20 @@ class EvidenceOverviewView(FilteredResultsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.get_filter()
-        results = filterset.qs
-        cells = evidence.map_cells(self.umbrella, results)
-        groups = evidence.evidence_matrix(self.umbrella, results, self.request.GET)
-        context.update(
-            filter=filterset,
-            groups=groups,
-            n_outcomes=sum(len(group.rows) for group in groups),
-            map_cells=cells,
-            map_figure=plots.evidence_map(cells) if cells else None,
-            query=active_query(self.request.GET),
-        )
+        # Aggregating every result is the page's cost on a large project, so the template
+        # caches the rendered matrix and map per data revision and filters, and `overview`
+        # computes only when that cache misses.
+        overview = evidence.LazyOverview(self.umbrella, filterset.qs, self.request.GET)
+        context.update(overview=overview, filter=filterset, query=active_query(self.request.GET))
         return context
 
 
 class OutcomeDetailView(FilteredResultsMixin, TemplateView):
+    """One outcome's results: the summary and overlap over every filtered row, the table
+    and the forest plot a page of ROWS_PER_PAGE at a time (timepoint groups in order)."""
+
     template_name = "synthesis/outcome_detail.html"
+    rows_per_page = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -87,25 +87,28 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
         )
         filterset = self.get_filter(self.base_results().filter(outcome=outcome))
         results = filterset.qs
-        rows = list(evidence.ordered_results(results).prefetch_related("study_effects"))
+        facts = [fact for group in evidence.facts_by_outcome(results).values() for fact in group]
+        paginator = Paginator(evidence.table_order(results), self.rows_per_page)
+        paginator.count = len(facts)  # one fact per row: no COUNT(*) query needed
+        page = paginator.get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
         for row in rows:
             row.credibility = credibility_cell(row)
-        if not self.request.GET.get("sort"):
-            rows.sort(key=lambda r: (r.review.label, r.pk))
         forest = forest_points(rows)
         ratio = bool(forest) and forest[0][1].is_ratio
         points = [point for point, _ in forest]
         context.update(
             outcome=outcome,
             filter=filterset,
+            page_obj=page,
             groups=evidence.group_by_timepoint(rows),
-            n_rows=len(rows),
-            summary=evidence.summary_sentence(results),
+            n_rows=page.paginator.count,
+            summary=summary_sentence(facts),
             columns=table_columns(RESULT_COLUMNS, self.request.GET.get("sort", "")),
             forest_figure=plots.forest_plot(points, ratio=ratio) if points else None,
             forest_omitted=len(rows) - len(points),
             export_query=export_query(self.request.GET, outcome),
-            overlap=cached_overlap_for_reviews(self.umbrella, {row.review_id for row in rows}),
+            overlap=cached_overlap_for_reviews(self.umbrella, {fact.review for fact in facts}),
         )
         return context
 

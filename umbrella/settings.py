@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
+    "reviews.revisions.DataRevisionMiddleware",  # retires a project's cached pages on writes
     # Last, as django-axes requires: it turns locked-out log-ins into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,6 +111,19 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Computed pages are cached per project data revision (reviews/revisions.py), and the revision
+# lives in the database, so each process may keep its own cache without serving stale pages:
+# an in-memory cache per worker is correct, a shared one (Memcached, Redis) only saves memory
+# and warm-up. MAX_ENTRIES bounds a worker's memory (large pages are a few hundred kB).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "umbrella",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from reviews.access import can_appraise
 
@@ -6,6 +7,23 @@ from ..models import Appraisal
 from ..tables import RATING_LABELS
 
 register = template.Library()
+
+
+SHORT_ANSWERS = {"yes": "Y", "partial_yes": "PY", "no": "N", "no_meta_analysis": "NMA"}
+
+
+@register.simple_tag
+def short_answer(answer: str, scored: bool = True):
+    """One cell of the AMSTAR 2 table, as `appraisal/_answer.html` with short=True renders it:
+    the letters carry the meaning, the colour only repeats it. In Python because the table
+    renders 16 per row, which as template includes dominated the page's time."""
+    if not scored:
+        answer = "not_scored"
+    if not answer:
+        return format_html('<span class="muted">–</span>')
+    return format_html(
+        '<span class="answer answer-{}">{}</span>', answer, SHORT_ANSWERS.get(answer, "NS")
+    )
 
 
 @register.filter

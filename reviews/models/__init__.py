@@ -22,6 +22,7 @@ from .project import (
     VocabularyTerm,
 )
 from .registry import ExcludedReview, IncludedReview, PublishedRating, Report, ReviewType
+from .revision import DataRevision
 from .studies import (
     Inclusion,
     NotDuplicate,
@@ -37,6 +38,7 @@ __all__ = [
     "MIN_YEAR",
     "CfirDomain",
     "Citation",
+    "DataRevision",
     "DeliveryMode",
     "ExcludedReview",
     "ExclusionReason",

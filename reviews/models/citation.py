@@ -5,9 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from simple_history.models import HistoricalRecords
 
 from ..citations import is_valid_doi, is_valid_pmid, normalize_doi, normalize_pmid
+from ..history_records import LinkedHistoricalRecords
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -31,8 +31,9 @@ class Citation(models.Model):
     pages = models.CharField(max_length=50, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=12, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
-    history = HistoricalRecords(inherit=True)
+    history = LinkedHistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

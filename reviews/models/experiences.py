@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from ..history_records import LinkedHistoricalRecords
 from .project import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 from .registry import IncludedReview
 
@@ -22,10 +22,11 @@ class ExperienceTheme(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ProjectScopedManager()
 
-    history = HistoricalRecords()
+    history = LinkedHistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -77,7 +78,7 @@ class ExperienceSubtheme(models.Model):
 
     objects = SubthemeManager()
 
-    history = HistoricalRecords()
+    history = LinkedHistoricalRecords(m2m_fields=["perspectives", "reviews"])
 
     class Meta:
         ordering = ["position", "code"]

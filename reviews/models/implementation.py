@@ -3,9 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from .. import cfir
+from ..history_records import LinkedHistoricalRecords
 from .project import ProjectScopedManager, UmbrellaReview
 from .registry import IncludedReview
 
@@ -58,7 +58,7 @@ class ImplementationFactor(models.Model):
 
     objects = FactorManager()
 
-    history = HistoricalRecords()
+    history = LinkedHistoricalRecords(m2m_fields=["reviews"])
 
     class Meta:
         ordering = ["position", "code"]

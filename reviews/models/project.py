@@ -48,6 +48,8 @@ class UmbrellaReview(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="umbrella_reviews"
     )
 
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
+
     objects = UmbrellaReviewManager()
 
     history = HistoricalRecords()
@@ -174,6 +176,7 @@ class ResearchQuestion(models.Model):
     code = models.CharField(max_length=20, help_text="A short code such as RQ1.")
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ResearchQuestionManager()
 

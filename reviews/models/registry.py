@@ -94,6 +94,9 @@ class IncludedReview(Citation):
 
     objects = IncludedReviewManager()
 
+    # Read by the inherited `history` (simple-history's `m2m_fields`): links are kept too.
+    _history_m2m_fields = ["populations", "formats", "delivery_modes", "research_questions"]
+
     class Meta:
         ordering = ["label"]
         constraints = [

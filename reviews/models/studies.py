@@ -58,6 +58,15 @@ class PrimaryStudy(Citation):
         ordering = ["label"]
         verbose_name_plural = "primary studies"
         constraints = [*Citation.Meta.constraints, *unique_identifier_constraints("umbrella")]
+        indexes = [
+            # The registry list and a review's studies: a project's active studies in label
+            # order, read a page at a time without sorting tens of thousands of rows.
+            models.Index(
+                fields=["umbrella", "label", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="active_study_label_order",
+            )
+        ]
 
     def __str__(self):
         return self.label
@@ -68,6 +77,7 @@ class Inclusion(models.Model):
 
     review = models.ForeignKey(IncludedReview, on_delete=models.CASCADE, related_name="inclusions")
     study = models.ForeignKey(PrimaryStudy, on_delete=models.CASCADE, related_name="inclusions")
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     history = HistoricalRecords()
 
@@ -193,8 +203,11 @@ class ReportedInclusionFrequency(models.Model):
     )
     n_primary_studies = models.PositiveIntegerField()
     source = models.CharField(max_length=200, blank=True, help_text="Where the figure is stated.")
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ReportedFrequencyManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["times_included"]

@@ -6,15 +6,14 @@ inline script means the Content-Security-Policy can forbid inline scripts altoge
 figure markup is ever marked safe by hand.
 """
 
-import itertools
 import json
+import secrets
 
 import plotly.graph_objects as go
 from django import template
 from django.utils.html import format_html, json_script
 
 register = template.Library()
-_ids = itertools.count(1)
 
 
 @register.simple_tag
@@ -22,7 +21,8 @@ def plotly_figure(figure: go.Figure | None, label: str = ""):
     """A container and the figure's JSON; `label` names the chart for screen readers."""
     if figure is None:
         return ""
-    element_id = f"plot-{next(_ids)}"
+    # Unique across processes too: a cached fragment rendered elsewhere may share the page.
+    element_id = f"plot-{secrets.token_hex(6)}"
     spec = json.loads(figure.to_json())
     return format_html(
         '<div class="plot-target plotly-graph-div" id="{}" data-figure="{}-data" role="img" '

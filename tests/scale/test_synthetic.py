@@ -5,10 +5,19 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
 from appraisal import amstar2
 from appraisal.models import Appraisal, ItemAnswer
-from reviews.models import IncludedReview, Inclusion, PrimaryStudy, UmbrellaReview
+from reviews.key_findings import key_findings
+from reviews.models import (
+    ExperienceSubtheme,
+    ImplementationFactor,
+    IncludedReview,
+    Inclusion,
+    PrimaryStudy,
+    UmbrellaReview,
+)
 from reviews.synthetic import SIZES, delete_project, fingerprint, generate, reviews_per_study
 from synthesis import findings
 from synthesis.models import OutcomeResult
@@ -32,7 +41,7 @@ def test_same_seed_gives_the_same_project_and_another_seed_a_different_one(small
     assert {k: other[k] for k in ("reviews", "studies", "inclusions")} == {
         k: first[k] for k in ("reviews", "studies", "inclusions")
     }
-    for key in ("reviews_sha", "inclusions_sha", "ratings_sha", "results_sha"):
+    for key in ("reviews_sha", "inclusions_sha", "ratings_sha", "results_sha", "qualitative_sha"):
         assert first[key] != other[key], key
 
 
@@ -47,6 +56,24 @@ def test_small_has_the_model_case_size_and_is_named_and_kept_unpublished(small):
     assert counts["inclusions"] == spec.inclusions == 1_000
     assert counts["item_answers"] == 35 * 16
     assert counts["results"] == spec.results
+
+
+def test_factors_and_subthemes_have_skewed_support_from_a_minority_of_reviews(small):
+    factors = ImplementationFactor.objects.filter(umbrella=small).annotate(n=Count("reviews"))
+    subthemes = ExperienceSubtheme.objects.filter(theme__umbrella=small).annotate(
+        n=Count("reviews")
+    )
+    assert (factors.count(), subthemes.count()) == (33, 64)  # the model case's numbers
+    support = [f.n for f in factors] + [s.n for s in subthemes]
+    assert min(support) >= 1
+    assert max(support) <= 12
+    assert Counter(support).most_common(1)[0][0] == 1  # most are backed by a single review
+    backing = IncludedReview.objects.filter(umbrella=small, implementation_factors__isnull=False)
+    assert 1 <= backing.distinct().count() <= 9  # drawn from 9 of 35 reviews, as in the model case
+    # The key findings page ranks them like the model case's.
+    kinds = {section.question.kind: section.computed for section in key_findings(small)}
+    assert kinds["implementation"]
+    assert kinds["experiences"]
 
 
 def test_review_types_follow_the_model_case_mix(small):
@@ -177,9 +204,14 @@ def test_overlap_of_many_reviews_limits_the_heatmap_and_counts_missing_cells_exa
 
 def test_overlap_cache_follows_writes(small):
     from reviews import overlap_data
+    from reviews.revisions import bump_revision
 
     before = overlap_data.cached_overlap_for_reviews(small)
-    assert overlap_data.cached_overlap_for_reviews(small) is not None
     Inclusion.objects.filter(review__umbrella=small).order_by("pk").first().delete()
+    # Until the write is announced, the cached value stands ...
+    assert overlap_data.cached_overlap_for_reviews(small).n_inclusions == before.n_inclusions
+    # ... and a bump (the middleware's after every web write) retires it.
+    bump_revision(UmbrellaReview.objects.filter(pk=small.pk))
+    small = UmbrellaReview.objects.select_related("data_revision").get(pk=small.pk)
     after = overlap_data.cached_overlap_for_reviews(small)
     assert after.n_inclusions == before.n_inclusions - 1

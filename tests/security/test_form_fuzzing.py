@@ -28,6 +28,7 @@ FORMS = [
     "synthesis:study-add",
     "synthesis:study-edit",
     "appraisal:appraisal-form",
+    "dataio:import",  # the file itself is fuzzed by nothing here: a text value is refused
 ]
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 SKIP = {"csrfmiddlewaretoken", "file", "upload"}
@@ -61,3 +62,49 @@ def test_forms_never_fail_with_a_server_error(client, project, name):  # noqa: F
         assert response.status_code < 500, (data, response.status_code)
 
     post()
+
+
+# POST-only actions (buttons on other pages): their fields are named here, not read from a page.
+ACTIONS = {
+    "reviews:study-merge": ["kept", "merged"],
+    "reviews:study-not-duplicate": ["a", "b"],
+    "reviews:history": ["history_id"],
+    "synthesis:result-check": ["version"],
+    "synthesis:study-paste": ["rows"],
+    "synthesis:reanalysis-method": ["method"],
+    "synthesis:study-delete": ["version"],
+}
+# Writing URLs fuzzed elsewhere or taking no input.
+NOT_FUZZED_HERE = {
+    "reviews:study-duplicates": "a page; its buttons post to study-merge and study-not-duplicate",
+    "reviews:study-merge-undo": "takes no fields (the merge is in the URL)",
+    "appraisal:appraisal-compare": "a read-only comparison of the two raters (no form)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+def test_post_only_actions_never_fail_with_a_server_error(client, project, name):  # noqa: F811
+    umbrella, users, kwargs = project
+    client.force_login(users["owner"])
+    url = reverse(name, kwargs={"slug": umbrella.slug, **kwargs.get(name, {})})
+
+    @settings(
+        max_examples=12,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(st.fixed_dictionaries(dict.fromkeys(ACTIONS[name], values)))
+    def post(data):
+        response = client.post(url, data)
+        assert response.status_code < 500, (data, response.status_code)
+
+    post()
+
+
+def test_every_writing_url_is_fuzzed():
+    """A new page or action that writes must join FORMS or ACTIONS (or say why not)."""
+    from .test_permission_matrix import ACCOUNT, READ, RULES
+
+    writing = {name for name, (level, _) in RULES.items() if level not in (READ, ACCOUNT)}
+    covered = set(FORMS) | set(ACTIONS) | set(NOT_FUZZED_HERE)
+    assert sorted(writing - covered) == []

@@ -19,12 +19,12 @@ def test_labels_with_markup_are_escaped_in_the_embedded_figure():
     html = render(figure)
     assert "<script>alert(1)</script>" not in html
     data_block = re.search(
-        r'<script id="(plot-\d+-data)" type="application/json">(.*?)</script>', html
+        r'<script id="(plot-[0-9a-f]+-data)" type="application/json">(.*?)</script>', html
     )
     spec = json.loads(data_block.group(2))
     assert spec["data"][0]["x"] == [EVIL]  # the label arrives intact, as data
     container = re.search(
-        r'<div class="plot-target[^"]*" id="(plot-\d+)" data-figure="([^"]+)"', html
+        r'<div class="plot-target[^"]*" id="(plot-[0-9a-f]+)" data-figure="([^"]+)"', html
     )
     assert container.group(2) == data_block.group(1)
 

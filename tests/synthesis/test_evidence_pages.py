@@ -18,13 +18,13 @@ def matrix(response) -> dict[str, dict[str, dict[str, int]]]:
     """{outcome: {"meta": {finding: reviews}, "narrative": {...}}} from the page's context."""
     return {
         row.outcome.name: {"meta": row.meta.by_finding, "narrative": row.narrative.by_finding}
-        for group in response.context["groups"]
+        for group in response.context["overview"].groups
         for row in group.rows
     }
 
 
 def summaries(response) -> dict[str, str]:
-    return {row.outcome.name: row.summary for g in response.context["groups"] for row in g.rows}
+    return {row.outcome.name: row.summary for g in response.context["overview"].groups for row in g.rows}
 
 
 def outcome_url(name: str) -> str:
@@ -139,7 +139,7 @@ def test_population_and_evidence_type_filters(client, peer_support):
 
 def test_matrix_cells_link_to_the_filtered_outcome_rows(client, peer_support):
     response = client.get(OVERVIEW, {"sensitivity": "on"})
-    groups = client.get(OVERVIEW).context["groups"]
+    groups = client.get(OVERVIEW).context["overview"].groups
     row = next(r for g in groups for r in g.rows if r.outcome.name == "Recovery (self-reported)")
     cell = next(c for c in row.cells if c.evidence_type == "meta_analysis" and c.count == 5)
     assert cell.url.endswith("?evidence_type=meta_analysis&finding=improvement")
@@ -204,7 +204,7 @@ def test_evidence_pages_use_a_bounded_number_of_queries(
     overview = reverse("synthesis:overview", kwargs={"slug": umbrella.slug})
     with django_assert_max_num_queries(13):
         response = client.get(overview, {"sensitivity": "on", "domain": domain.pk})
-    assert sum(len(g.rows) for g in response.context["groups"]) == 2
+    assert sum(len(g.rows) for g in response.context["overview"].groups) == 2
     # 9 for the table, 5 for the overlap of its reviews (3 cache-key queries, 2 on a miss).
     with django_assert_max_num_queries(14):
         response = client.get(outcome.get_absolute_url(), {"sort": "-rating"})

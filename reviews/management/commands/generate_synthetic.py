@@ -9,6 +9,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reviews.models import UmbrellaReview
+from reviews.revisions import bump_revision
 from reviews.synthetic import SIZES, SyntheticExists, generate
 
 
@@ -33,6 +35,7 @@ class Command(BaseCommand):
             result = generate(size=size, seed=seed, publish=publish, replace=replace)
         except SyntheticExists as error:
             raise CommandError(str(error)) from error
+        bump_revision(UmbrellaReview.objects.filter(pk=result.umbrella.pk))
         counts = ", ".join(
             f"{value:,} {name.replace('_', ' ')}" for name, value in result.counts.items()
         )

@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reviews.models import UmbrellaReview
+from reviews.revisions import bump_revision
 from reviews.workbook.report import problem_table, summary_lines
 from reviews.workbook.service import import_workbook
 
@@ -45,5 +47,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(result.problems)} problem(s) in {path.name}; nothing was written."
             )
+        if not dry_run:
+            bump_revision(UmbrellaReview.objects.filter(slug=project))  # retire cached pages
         for line in summary_lines(result):
             self.stdout.write(line)

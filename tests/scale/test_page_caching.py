@@ -1,0 +1,128 @@
+"""Computed pages are cached per project data revision, and every write retires them."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from reviews.models import DataRevision, Membership, Report, UmbrellaReview
+from synthesis.models import OutcomeResult
+
+SLUG = "peer-support-mental-health"
+OVERVIEW = reverse("synthesis:overview", kwargs={"slug": SLUG})
+RECOVERY = "Recovery (self-reported)"
+
+
+def revision() -> int:
+    numbers = DataRevision.objects.filter(umbrella__slug=SLUG).values_list("number", flat=True)
+    return numbers.first() or 0  # no row yet: never bumped
+
+
+def improvement_count(response) -> int:
+    """Meta-analyses finding an improvement in recovery, as the page's matrix shows them."""
+    rows = [row for g in response.context["overview"].groups for row in g.rows]
+    return next(r for r in rows if r.outcome.name == RECOVERY).meta["improvement"]
+
+
+def a_recovery_improvement() -> OutcomeResult:
+    return OutcomeResult.objects.filter(
+        outcome__name=RECOVERY, evidence_type="meta_analysis", finding="improvement"
+    ).first()
+
+
+@pytest.fixture
+def owner(peer_support):
+    user = get_user_model().objects.create_user("owner", password="pw")
+    Membership.objects.create(umbrella=peer_support, user=user, role="owner")
+    return user
+
+
+def test_the_overview_is_rendered_once_per_revision(client, peer_support, owner):
+    client.force_login(owner)  # members skip the public page cache: this is the fragment's
+    first = client.get(OVERVIEW)
+    assert "groups" in vars(first.context["overview"])  # computed on the miss
+    second = client.get(OVERVIEW)
+    assert "groups" not in vars(second.context["overview"])  # served from the cache
+    # The same matrix and map (the rest of the page differs by the CSRF token of the form).
+    assert second.content.split(b'class="results"')[1] == first.content.split(b'class="results"')[1]
+
+
+def test_anonymous_readers_get_the_kept_page_in_one_query(
+    client, peer_support, django_assert_max_num_queries
+):
+    first = client.get(OVERVIEW, {"timepoint": "post"})
+    with django_assert_max_num_queries(1):  # the project (and its revision)
+        second = client.get(OVERVIEW, {"timepoint": "post"})
+    assert second.context is None  # no view ran
+    assert second.content == first.content
+    assert second["Content-Security-Policy"]  # headers still come from the middleware
+    other = client.get(OVERVIEW, {"timepoint": "follow_up"})
+    assert other.context is not None
+    assert other.content != first.content
+
+
+def test_unpublished_projects_and_members_are_never_served_kept_pages(client, peer_support, owner):
+    client.force_login(owner)
+    client.get(OVERVIEW)
+    assert client.get(OVERVIEW).context is not None
+    client.logout()
+    UmbrellaReview.objects.filter(pk=peer_support.pk).update(is_published=False)
+    assert client.get(OVERVIEW).status_code == 404
+
+
+def test_a_web_write_retires_the_cached_pages(client, peer_support, owner):
+    before = client.get(OVERVIEW)
+    assert improvement_count(before) == 5
+    # Only the finding changes, outside any request: the cached page still shows 5 ...
+    result = a_recovery_improvement()
+    OutcomeResult.objects.filter(review=result.review, outcome=result.outcome).update(
+        finding="no_effect"
+    )
+    assert b">5</a>" in client.get(OVERVIEW).content
+    # ... until a member's write request bumps the project's revision.
+    start = revision()
+    client.force_login(owner)
+    check = reverse(
+        "synthesis:result-check",
+        kwargs={"slug": SLUG, "pk": result.review_id, "result_pk": result.pk},
+    )
+    assert client.post(check, {"version": result.version}).status_code == 302
+    assert revision() == start + 1
+    after = client.get(OVERVIEW)
+    assert "groups" in vars(after.context["overview"])
+    assert improvement_count(after) == 4
+
+
+def test_reads_failed_writes_and_anonymous_posts_retire_nothing(client, peer_support, owner):
+    start = revision()
+    client.get(OVERVIEW)
+    result = a_recovery_improvement()
+    check = reverse(
+        "synthesis:result-check",
+        kwargs={"slug": SLUG, "pk": result.review_id, "result_pk": result.pk},
+    )
+    client.post(check, {"version": result.version})  # anonymous: sent to log in
+    outsider = get_user_model().objects.create_user("outsider", password="pw")
+    client.force_login(outsider)
+    assert client.post(check, {"version": result.version}).status_code == 403
+    assert revision() == start
+
+
+def test_admin_writes_and_commands_retire_every_project(client, peer_support, make_umbrella):
+    other = make_umbrella()
+    call_command("load_demo", verbosity=0)
+    numbers = dict(DataRevision.objects.values_list("umbrella_id", "number"))
+    assert set(numbers) == set(UmbrellaReview.objects.values_list("pk", flat=True))
+    admin = get_user_model().objects.create_superuser("admin", password="pw")
+    client.force_login(admin)
+    report = Report.objects.filter(review__umbrella=peer_support).first()
+    url = reverse("admin:reviews_report_delete", args=[report.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    after = dict(DataRevision.objects.values_list("umbrella_id", "number"))
+    assert after[peer_support.pk] == numbers[peer_support.pk] + 1
+    assert after[other.pk] == numbers[other.pk] + 1
+
+
+def test_the_overlap_section_is_cached_too(client, peer_support):
+    url = reverse("reviews:overlap", kwargs={"slug": SLUG})
+    assert client.get(url).content == client.get(url).content
