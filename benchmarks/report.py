@@ -13,6 +13,12 @@ def ratio(a: float, b: float) -> str:
     return f"{b / a:.1f}×" if a else "–"
 
 
+def cold(figures: dict) -> str:
+    """The median time with the caches emptied first (figures from before it was measured
+    have none)."""
+    return f"{figures['cold_ms']:.0f}" if "cold_ms" in figures else "–"
+
+
 def page_rows(pages: dict) -> list[list[str]]:
     rows = []
     for page, sizes in pages.items():
@@ -24,10 +30,12 @@ def page_rows(pages: dict) -> list[list[str]]:
                 page,
                 f"{small['median_ms']:.0f}",
                 f"{small['p95_ms']:.0f}",
+                cold(small),
                 str(small["queries"]),
                 f"{small['db_ms']:.1f}",
                 f"{large['median_ms']:.0f}",
                 f"{large['p95_ms']:.0f}",
+                cold(large),
                 str(large["queries"]),
                 f"{large['db_ms']:.1f}",
                 ratio(small["median_ms"], large["median_ms"]),
@@ -41,10 +49,12 @@ PAGE_HEADER = [
     "page",
     "fixture median ms",
     "p95",
+    "cold",
     "queries",
     "DB ms",
     "large median ms",
     "p95",
+    "cold",
     "queries",
     "DB ms",
     "time large/fixture",
@@ -96,7 +106,23 @@ def render(results: dict, markdown: bool = False) -> str:
         header = ["readers", "seconds", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
         out += ["", f"HTTP load test: {load['server']}; pages: {', '.join(load['pages'])}"]
         out += [table(header, rows, markdown)]
+    imported = results.get("import")
+    if imported:
+        out += ["", import_line(imported)]
     return "\n".join(out)
+
+
+def import_line(figures: dict) -> str:
+    """The workbook importer against loaddata of the same rows (benchmarks/bench_import.py)."""
+    line = (
+        f"Workbook import (scale {figures['scale']:g}): {figures['rows']:,} rows in "
+        f"{figures['import_s']:.1f} s ({figures['rows_per_s']:,} rows/s, with "
+        f"{figures['history_records']:,} history records)"
+    )
+    if "loaddata_s" in figures:
+        line += f"; loaddata {figures['loaddata_s']:.1f} s (no history)"
+        line += f"; {figures['ratio']:.1f}× faster"
+    return f"{line}; {figures['database']}"
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 # (fsync, synchronous_commit and full_page_writes stay on: figures quoted from a database must
 # come from a database configured as in production), load the model case and the large
 # synthetic project, then run the page benchmarks, the overlap and AMSTAR 2 timings and the
-# HTTP load test. The figures are printed as a table and written to benchmarks/results.json.
+# HTTP load test, and the workbook import against loaddata. The figures are printed as a
+# table and written to benchmarks/results.json.
 # The cluster is stopped and deleted on exit, also when a step fails.
 #
 #   benchmarks/run.sh                  # everything
@@ -53,4 +54,10 @@ $PY benchmarks/bench_pages.py --seed "$SEED" --generate-log "$CLUSTER/generate.l
 if [[ -z "${BENCH_SKIP_LOAD:-}" ]]; then
   $PY benchmarks/bench_load.py --seed "$SEED"
 fi
+# Workbook import vs loaddata (issue 8), in a database of its own (it empties its database).
+# A quarter of the full 100k results + 200k links keeps loaddata's half to a few minutes;
+# BENCH_IMPORT_SCALE=1 for the full size.
+"$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE umbrella_import;" >/dev/null
+DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/umbrella_import" \
+  $PY benchmarks/bench_import.py --scale "${BENCH_IMPORT_SCALE:-0.25}" --json
 $PY benchmarks/report.py

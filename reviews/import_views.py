@@ -24,11 +24,16 @@ SESSION_KEY = "pending_import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _run(umbrella, pending: dict, *, dry_run: bool) -> dict:
+def _run(umbrella, pending: dict, *, dry_run: bool, user=None) -> dict:
     path = UPLOADS / pending["file"]
     if pending["kind"] == "workbook":
         result = import_workbook(
-            path, slug=umbrella.slug, dry_run=dry_run, update=pending["update"]
+            path,
+            slug=umbrella.slug,
+            dry_run=dry_run,
+            update=pending["update"],
+            user=user,
+            name=pending["name"],
         )
         return {"workbook": result, "ok": result.ok}
     try:
@@ -85,7 +90,7 @@ class ImportView(UmbrellaAccessMixin, TemplateView):
         ):
             context = self.get_context_data(expired=True)
             return self.render_to_response(context, status=400)
-        outcome = _run(self.umbrella, pending, dry_run=False)
+        outcome = _run(self.umbrella, pending, dry_run=False, user=request.user)
         (UPLOADS / pending["file"]).unlink(missing_ok=True)
         del request.session[SESSION_KEY]
         return self.render_to_response(

@@ -40,7 +40,7 @@ def _links(sheet: Sheet, column, umbrella) -> dict[int, list[str]]:
     through = m2m.remote_field.through
     source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
     (target_key,) = next(s for s in sheets() if s.name == column.ref).key
-    rows = through.objects.filter(**{f"{source}__umbrella": umbrella})
+    rows = through.objects.filter(**{f"{source}__{sheet.scope}": umbrella})
     names: dict[int, list[str]] = defaultdict(list)
     for owner, name in rows.values_list(f"{source}_id", f"{target}__{target_key}"):
         names[owner].append(name)

@@ -32,6 +32,7 @@ from .spec import (
     NUMBER,
     REF,
     REFS,
+    TEXT,
     Sheet,
     sheet_by_name,
 )
@@ -214,20 +215,35 @@ def _table(sheet: Sheet, raw_rows, from_csv: bool, problems: list[Problem]) -> T
     if bad:
         return Table(sheet, (), broken=True)
     table = Table(sheet, tuple(names))
+    readers = [(name, _reader(known[name], from_csv)) for name in names]
+    width = len(names)
     for number, cells in enumerate(rows, start=2):
-        cells = list(cells)[: len(names)]
+        cells = list(cells)[:width]
         if all(cell is None or cell == "" for cell in cells):
             continue
+        cells += [None] * (width - len(cells))
         values, bad = {}, set()
-        for name, cell in zip(names, cells + [None] * (len(names) - len(cells)), strict=True):
-            column = known[name]
+        for (name, reader), cell in zip(readers, cells, strict=True):
             try:
-                values[name] = convert(column.kind, cell, from_csv=from_csv, choices=column.choices)
+                values[name] = reader(cell)
             except CellError as error:
                 problems.append(Problem(sheet.name, number, name, _shown(cell), str(error)))
                 bad.add(name)
         table.rows.append(Row(number, values, bad))
     return table
+
+
+def _reader(column, from_csv: bool):
+    """`convert` for one column, with the common case (a plain text or key cell) made short."""
+    kind, choices = column.kind, column.choices
+    plain = {TEXT: str, REF: str.strip}.get(kind)
+
+    def read(cell):
+        if plain is not None and cell.__class__ is str and not _ESCAPED.match(cell):
+            return plain(cell)
+        return convert(kind, cell, from_csv=from_csv, choices=choices)
+
+    return read
 
 
 def _known(name: str, where: str, problems: list[Problem]) -> Sheet | None:

@@ -65,9 +65,13 @@ def import_workbook(
     dry_run: bool = False,
     update: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    user=None,
+    name: str = "",
 ) -> ImportResult:
     """Import `path` into project `slug`: every problem is reported, and nothing is written
-    unless there are none. A dry run checks and stops there."""
+    unless there are none. A dry run checks and stops there. Rows written get a history
+    record by `user` with the reason "workbook import <name>" (`name`: the file's name as the
+    user gave it; by default the path's)."""
     tables, read_problems = read_workbook(Path(path))
     result = ImportResult(str(path), slug, dry_run, update)
     result.rows = sum(len(t.rows) for t in tables.values())
@@ -77,7 +81,9 @@ def import_workbook(
         result.problems = plan.problems
         if plan.problems:
             return result
-        result.counts = write(plan, update=update, progress=progress)
+        result.counts = write(
+            plan, update=update, progress=progress, user=user, source=name or Path(path).name
+        )
         if dry_run:
             # A dry run writes inside the transaction and rolls it back: its counts are
             # exactly what the import would do, and nothing stays.

@@ -14,9 +14,15 @@ from functools import cache, cached_property
 
 from django.db import models
 
-from appraisal.models import Appraisal, ItemAnswer
+from appraisal.models import Appraisal, AppraisalSettings, ItemAnswer
 from reviews import models as rm
-from synthesis.models import Outcome, OutcomeDomain, OutcomeResult
+from synthesis.models import (
+    STUDY_DATA_FIELDS,
+    Outcome,
+    OutcomeDomain,
+    OutcomeResult,
+    StudyEffect,
+)
 
 TEXT, INTEGER, NUMBER, DATE, BOOLEAN, CHOICE, REF, REFS = (
     "text",
@@ -29,6 +35,7 @@ TEXT, INTEGER, NUMBER, DATE, BOOLEAN, CHOICE, REF, REFS = (
     "list of references",
 )
 LIST_SEPARATOR = ";"
+USERS = "user accounts"  # a REF target that is no sheet: accounts, matched by username
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Link:
     field: str
     sheet: str
     columns: tuple[str, ...]
+    same_file: bool = True  # the linked row must be in the file (its rules need it there)
 
 
 @dataclass(frozen=True)
@@ -282,9 +290,28 @@ def _sheets() -> list[Sheet]:
             "The overlap frequency table as the umbrella review reports it.",
         ),
         Sheet(
+            "appraisal_settings",
+            AppraisalSettings,
+            tuple(cols(AppraisalSettings, "use_adapted_variants")),
+            (),
+            "umbrella",
+            "The project's AMSTAR 2 settings: one row (blank: the default, true).",
+        ),
+        Sheet(
             "appraisals",
             Appraisal,
-            (ref("review", "included_reviews"), *cols(Appraisal, "role", "status")),
+            (
+                ref("review", "included_reviews"),
+                *cols(Appraisal, "role", "status"),
+                Column(
+                    "rater",
+                    REF,
+                    "rater",
+                    ref=USERS,
+                    path="rater__username",
+                    description="The rater's username (an existing account; blank: none).",
+                ),
+            ),
             ("review", "role"),
             "review__umbrella",
             "AMSTAR 2 appraisals (the overall rating and variant are computed from the answers).",
@@ -371,6 +398,83 @@ def _sheets() -> list[Sheet]:
             "What each included review reports for each outcome (one evidence-table row).",
             computed=("derived_finding", "finding"),
         ),
+        Sheet(
+            "study_effects",
+            StudyEffect,
+            (
+                ref("review", "included_reviews", field=None, path="outcome_result__review__label"),
+                Column(
+                    "extraction_id",
+                    TEXT,
+                    "",
+                    required=True,
+                    path="outcome_result__extraction_id",
+                    description="The outcome result's extraction id (with the review, names it).",
+                ),
+                *cols(StudyEffect, "label"),
+                ref("study", "primary_studies", required=False),
+                *cols(StudyEffect, "kind", *STUDY_DATA_FIELDS, "note"),
+            ),
+            ("review", "extraction_id", "label"),
+            "outcome_result__review__umbrella",
+            "One primary study's data behind an outcome result (for the re-analysis); only "
+            "the columns of the row's kind are kept.",
+            link=Link("outcome_result", "outcome_results", ("review", "extraction_id"), False),
+        ),
+        Sheet(
+            "implementation_factors",
+            rm.ImplementationFactor,
+            (
+                *cols(rm.ImplementationFactor, "code", "domain", "construct", "statement"),
+                *cols(rm.ImplementationFactor, "valence"),
+                ref("reviews", "included_reviews", required=False, many=True),
+                *cols(rm.ImplementationFactor, "position", "note"),
+            ),
+            ("code",),
+            "umbrella",
+            "Implementation factors coded to the CFIR domains, with the supporting reviews.",
+        ),
+        vocabulary("perspectives", rm.Perspective, "Whose experience a subtheme reports."),
+        Sheet(
+            "experience_themes",
+            rm.ExperienceTheme,
+            tuple(cols(rm.ExperienceTheme, "name", "description", "position")),
+            ("name",),
+            "umbrella",
+            "Overarching themes of the experiences synthesis.",
+        ),
+        Sheet(
+            "experience_subthemes",
+            rm.ExperienceSubtheme,
+            (
+                *cols(rm.ExperienceSubtheme, "code"),
+                ref("theme", "experience_themes"),
+                *cols(rm.ExperienceSubtheme, "statement", "valence"),
+                ref("perspectives", "perspectives", required=False, many=True),
+                ref("reviews", "included_reviews", required=False, many=True),
+                *cols(rm.ExperienceSubtheme, "contrasting", "position", "note"),
+            ),
+            ("code",),
+            "theme__umbrella",
+            "Subthemes (codes unique in the project), whose perspective, and the reviews.",
+        ),
+        Sheet(
+            "prisma_flow",
+            rm.PrismaFlow,
+            tuple(cols(rm.PrismaFlow, *rm.flow.COUNT_NAMES, "note")),
+            (),
+            "umbrella",
+            "The PRISMA 2020 flow counts: one row (blank: not reported). Exclusions by reason "
+            "are counted from the excluded_reviews sheet, and must add up to 'excluded'.",
+        ),
+        Sheet(
+            "key_finding_narratives",
+            rm.KeyFindingNarrative,
+            (ref("research_question", "research_questions"), *cols(rm.KeyFindingNarrative, "text")),
+            ("research_question",),
+            "umbrella",
+            "A short narrative beside the computed key findings of a research question.",
+        ),
     ]
 
 
@@ -407,7 +511,7 @@ def list_targets() -> set[str]:
 
 # Entities of the project not (yet) in the workbook; docs/data-format.md lists them too.
 NOT_COVERED = (
-    "appraisal raters and settings (AppraisalSettings.use_adapted_variants)",
+    "user accounts themselves (an appraisal's rater names an existing account)",
     "result checks (entered_by / checked_by)",
     "de-duplication history (merged records, StudyMerge, NotDuplicate)",
     "memberships and publication status",

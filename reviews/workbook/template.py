@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .spec import CHOICE, LIST_SEPARATOR, REF, REFS, sheets
+from .spec import CHOICE, LIST_SEPARATOR, REF, REFS, USERS, sheets
 
 README_HEADER = [
     "sheet",
@@ -25,6 +25,8 @@ INTRO = [
 def allowed(column) -> str:
     if column.kind == CHOICE:
         return ", ".join(column.choices)
+    if column.kind == REF and column.ref == USERS:
+        return "the username of an existing account"
     if column.kind == REF:
         return f"a key of sheet '{column.ref}'"
     if column.kind == REFS:

@@ -10,21 +10,22 @@ database), DOIs/PMIDs unique per project, and AMSTAR 2 answers through
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from appraisal import amstar2
 from appraisal.services import ItemInput, check_items, compute_overall, rating_review_type
-from reviews.models import IncludedReview, UmbrellaReview
-from synthesis.models import Outcome
+from reviews.models import ExcludedReview, IncludedReview, UmbrellaReview
+from synthesis.models import Outcome, OutcomeResult
 
 from .read import Problem, Table
-from .spec import LIST_SEPARATOR, REF, REFS, Sheet, list_targets, sheets
+from .spec import LIST_SEPARATOR, REF, REFS, USERS, Sheet, list_targets, sheets
 
 Key = tuple
 
@@ -55,7 +56,7 @@ def row_key(sheet: Sheet, values: dict) -> Key:
 
 
 def _existing_keys(sheet: Sheet, umbrella: UmbrellaReview | None) -> tuple[dict, set]:
-    if umbrella is None or not sheet.key:
+    if umbrella is None or not sheet.scope:
         return {}, set()
     rows = sheet.model.objects.filter(**{sheet.scope: umbrella}, **sheet.export_filter)
     keys: dict[Key, int] = {}
@@ -68,6 +69,14 @@ def _existing_keys(sheet: Sheet, umbrella: UmbrellaReview | None) -> tuple[dict,
     return keys, ambiguous
 
 
+@dataclass
+class _Shape:
+    plain: list[tuple]  # (column, model field, position among the concrete fields)
+    exclude: set[str]  # the fields `clean_fields` skips: not in this file
+    defaults: tuple  # every concrete field's default, in order
+    per_row_defaults: list[tuple]  # (position, field) whose default is made per row
+
+
 class _Checker:
     def __init__(self, plan: Plan, progress: Callable[[str, int, int], None] | None):
         self.plan = plan
@@ -77,7 +86,9 @@ class _Checker:
         self.ambiguous: dict[str, set] = {}
         self.directions: dict[str, str] = {}
         self.review_types: dict[str, str] = {}
-        self._plain: dict[str, tuple[list, list[str]]] = {}
+        self.measures: dict[tuple, str] = {}  # (review, extraction_id) -> measure
+        self._shapes: dict[str, _Shape] = {}
+        self.stand_ins: dict = {}  # related rows `clean()` reads, one per distinct value
 
     def add(self, sheet: str, row: int | None, column: str, value: Any, reason: str) -> None:
         self.problems.append(Problem(sheet, row, column, _shown(value), reason))
@@ -94,47 +105,68 @@ class _Checker:
             column = sheet.column(name)
             if column.required and values.get(name) in (None, "", []):
                 self.add(sheet.name, number, name, "", "required: this cell may not be blank")
-        plain, exclude = self.plain_columns(sheet, table)
-        kwargs = {}
-        for column, model_field in plain:
+        shape = self.shape(sheet, table)
+        plain = shape.plain
+        if not plain and not sheet.computed:
+            # Only references (an inclusion link): there is nothing for the model's rules to
+            # check in the row itself, and its links are checked against key sets below.
+            return
+        args = list(shape.defaults)
+        for position, model_field in shape.per_row_defaults:
+            args[position] = model_field.get_default()
+        for column, model_field, position in plain:
             value = values.get(column.name)
             if value is None and not model_field.null:
                 if not model_field.has_default():
                     continue
                 value = model_field.get_default()
                 values[column.name] = value
-            kwargs[column.field] = value
-        instance = sheet.model(**kwargs)
+            args[position] = value
+        # Positional arguments in field order: the fast way to make an instance, which counts
+        # with 100,000 rows; the row's values, the rest the fields' defaults.
+        instance = sheet.model(*args)
         self.bind(sheet, instance, values)
         try:
-            instance.clean_fields(exclude=exclude)
+            instance.clean_fields(exclude=shape.exclude)
             instance.clean()
         except ValidationError as error:
             by_field = {c.field: c.name for c in sheet.columns if c.field}
-            for field_name, messages in error.message_dict.items():
+            # A rule of the whole row (the PRISMA arithmetic) raises without a field: no column.
+            found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            for field_name, messages in found.items():
                 column = by_field.get(field_name, "")
                 for message in messages:
                     self.add(sheet.name, number, column, values.get(column), message)
             return
-        for column, _ in plain:  # cleaning normalises (e.g. DOIs): keep what will be stored
+        for column, _, _ in plain:  # cleaning normalises (e.g. DOIs): keep what is stored
             values[column.name] = getattr(instance, column.field)
         for name in sheet.computed:
             values[name] = getattr(instance, name)
 
-    def plain_columns(self, sheet: Sheet, table: Table) -> tuple[list, list[str]]:
-        """The header's columns stored as plain fields, and the fields `clean_fields` skips."""
-        found = self._plain.get(sheet.name)
-        if found is not None:  # the same for every row of a sheet: worked out once
+    def shape(self, sheet: Sheet, table: Table) -> _Shape:
+        """How a row of this sheet becomes an instance (the same for every row: once)."""
+        found = self._shapes.get(sheet.name)
+        if found is not None:
             return found
+        fields = sheet.model._meta.concrete_fields
+        position = {f.name: i for i, f in enumerate(fields)}
         plain = [
-            (column, sheet.model._meta.get_field(column.field))
+            (column, sheet.model._meta.get_field(column.field), position[column.field])
             for column in (sheet.column(n) for n in table.columns)
             if column.field and column.kind not in (REF, REFS)
         ]
-        checked = {c.field for c, _ in plain}  # computed fields are set after the whole file
-        exclude = [f.name for f in sheet.model._meta.fields if f.name not in checked]
-        self._plain[sheet.name] = plain, exclude
-        return plain, exclude
+        checked = {c.field for c, _, _ in plain}  # computed fields are set after the file
+        per_row = [(i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
+        defaults = [f.get_default() for f in fields]
+        for i, _ in per_row:
+            defaults[i] = None
+        found = self._shapes[sheet.name] = _Shape(
+            plain=plain,
+            exclude={f.name for f in sheet.model._meta.fields if f.name not in checked},
+            defaults=tuple(defaults),
+            per_row_defaults=per_row,
+        )
+        return found
 
     def bind(self, sheet: Sheet, instance: models.Model, values: dict) -> None:
         """Give a row the related values its model's rules read (an outcome's direction)."""
@@ -142,7 +174,20 @@ class _Checker:
             direction = self.directions.get(values.get("outcome") or "")
             if direction:
                 # A stand-in outcome: `clean()` derives the finding from its direction.
-                instance.outcome = Outcome(pk=-1, direction=direction)
+                if direction not in self.stand_ins:
+                    self.stand_ins[direction] = Outcome(pk=-1, direction=direction)
+                instance.outcome = self.stand_ins[direction]
+        if sheet.name == "study_effects":
+            measure = self.measures.get((values.get("review"), values.get("extraction_id")))
+            if measure is not None:
+                # A stand-in result: `clean()` checks an estimate row on its measure's scale.
+                if ("result", measure) not in self.stand_ins:
+                    self.stand_ins[("result", measure)] = OutcomeResult(pk=-1, measure=measure)
+                instance.outcome_result = self.stand_ins[("result", measure)]
+        if sheet.name == "prisma_flow":
+            # `clean()` checks the exclusions by reason against 'excluded': count them from
+            # the excluded reviews as they will be after the import.
+            instance.excluded_by_reason = self.excluded_by_reason
         if sheet.name == "project":
             start, end = values.get("search_start"), values.get("search_end")
             if start and end and start > end:
@@ -170,8 +215,9 @@ class _Checker:
                     keys[key] = row.number
             if position % 20000 == 0:
                 self.progress(sheet.name, position, total)
-        if sheet.name == "project" and len(table.rows) > 1:
-            self.add(sheet.name, table.rows[1].number, "", "", "the project sheet has one row")
+        if not sheet.key and len(table.rows) > 1:  # the project, its PRISMA flow, settings
+            number = table.rows[1].number
+            self.add(sheet.name, number, "", "", f"the {sheet.name} sheet has one row")
         if sheet.name in list_targets():
             for key, number in keys.items():
                 if LIST_SEPARATOR in key[0]:
@@ -193,6 +239,8 @@ class _Checker:
             return f"several rows of '{target}' in the database have this key"
         if key in self.plan.existing.get(target, {}):
             return ""
+        if target == USERS:
+            return "no user account has this username"
         return f"no row of '{target}' has this key (in the file or the database)"
 
     def check_references(self, sheet: Sheet, table: Table) -> None:
@@ -206,16 +254,7 @@ class _Checker:
                         if reason:
                             self.add(sheet.name, row.number, column.name, item, reason)
             if sheet.link:
-                key = tuple(row.values.get(n) for n in sheet.link.columns)
-                if None not in key and key not in self.file_keys.get(sheet.link.sheet, {}):
-                    self.add(
-                        sheet.name,
-                        row.number,
-                        sheet.link.columns[-1],
-                        ", ".join(map(str, key)),
-                        f"give this row's appraisal ({', '.join(sheet.link.columns)}) "
-                        f"on the '{sheet.link.sheet}' sheet of the same file",
-                    )
+                self.check_link(sheet, row)
             if sheet.key:
                 key = row_key(sheet, row.values)
                 if key in self.ambiguous.get(sheet.name, set()):
@@ -226,6 +265,20 @@ class _Checker:
                         key[-1],
                         "several rows in the database have this natural key; rename one first",
                     )
+
+    def check_link(self, sheet: Sheet, row) -> None:
+        link = sheet.link
+        key = tuple(row.values.get(n) for n in link.columns)
+        if None in key or "" in key or key in self.file_keys.get(link.sheet, {}):
+            return
+        if link.same_file:
+            reason = f"give this row's {link.field.replace('_', ' ')} ({', '.join(link.columns)}) "
+            reason += f"on the '{link.sheet}' sheet of the same file"
+        elif key in self.plan.existing.get(link.sheet, {}):
+            return
+        else:
+            reason = f"no row of '{link.sheet}' has this key (in the file or the database)"
+        self.add(sheet.name, row.number, link.columns[-1], ", ".join(map(str, key)), reason)
 
     def check_identifiers(self, sheet: Sheet, table: Table) -> None:
         """One DOI and one PMID per project, as the database's unique constraints demand."""
@@ -268,6 +321,18 @@ class _Checker:
                         "another row of this project in the database has it",
                     )
 
+    def excluded_by_reason(self) -> dict[str, int]:
+        """Excluded reviews by reason: the file's rows, and the database's rows not in it."""
+        table = self.plan.tables.get("excluded_reviews")
+        reasons: dict[tuple, str] = {}
+        if self.plan.umbrella is not None:
+            rows = ExcludedReview.objects.filter(umbrella=self.plan.umbrella)
+            reasons = {(t,): reason for t, reason in rows.values_list("title", "reason__name")}
+        if table is not None and "reason" in table.columns:
+            for row in table.rows:
+                reasons[(row.values.get("title"),)] = row.values.get("reason")
+        return dict(Counter(reasons.values()).most_common())
+
     # -- AMSTAR 2 ----------------------------------------------------------------------------
 
     def check_appraisals(self) -> None:
@@ -296,14 +361,21 @@ class _Checker:
                 row.values,
             )
         umbrella = self.plan.umbrella or UmbrellaReview(slug=self.plan.slug)
+        settings = self.plan.tables.get("appraisal_settings")
+        use_variants = None
+        if settings is not None and settings.rows:
+            use_variants = settings.rows[0].values.get("use_adapted_variants")
         for row in appraisals.rows if appraisals else []:
             key = (row.values.get("review"), row.values.get("role"))
             review_type = self.review_types.get(key[0] or "")
             if review_type is None:
                 continue  # the unknown review is reported already
-            effective_type = rating_review_type(
-                IncludedReview(umbrella=umbrella, review_type=review_type)
-            )
+            if use_variants is None:  # not in the file: the project's setting
+                effective_type = rating_review_type(
+                    IncludedReview(umbrella=umbrella, review_type=review_type)
+                )
+            else:
+                effective_type = review_type if use_variants else None
             given = by_appraisal.get(key, {})
             items = {
                 item: ItemInput(
@@ -334,6 +406,19 @@ class _Checker:
             row.values["variant"] = amstar2.variant_for(effective_type).code
 
 
+def _accounts(tables: dict[str, Table]) -> dict[Key, int]:
+    """The user accounts the file names (as raters), by username."""
+    names = {
+        row.values.get(c.name)
+        for table in tables.values()
+        for c in table.sheet.columns
+        if c.ref == USERS and c.name in table.columns
+        for row in table.rows
+    }
+    accounts = get_user_model().objects.filter(username__in=names - {None, ""})
+    return {(name,): pk for pk, name in accounts.values_list("pk", "username")}
+
+
 def _lookups(checker: _Checker, plan: Plan) -> None:
     """Outcome directions and review types, from the file first, else the database."""
     if plan.umbrella is not None:
@@ -341,6 +426,11 @@ def _lookups(checker: _Checker, plan: Plan) -> None:
         checker.directions = dict(outcomes.values_list("name", "direction"))
         reviews = IncludedReview.objects.filter(umbrella=plan.umbrella)
         checker.review_types = dict(reviews.values_list("label", "review_type"))
+        results = OutcomeResult.objects.filter(review__umbrella=plan.umbrella)
+        for label, extraction_id, measure in results.values_list(
+            "review__label", "extraction_id", "measure"
+        ):
+            checker.measures[(label, extraction_id)] = measure
 
 
 def validate(
@@ -364,6 +454,7 @@ def validate(
         )
     for sheet in sheets():
         plan.existing[sheet.name], checker.ambiguous[sheet.name] = _existing_keys(sheet, umbrella)
+    plan.existing[USERS] = _accounts(tables)
     _lookups(checker, plan)
     ordered = [(s, tables[s.name]) for s in sheets() if s.name in tables]
     for sheet, table in ordered:
@@ -375,6 +466,10 @@ def validate(
                     or Outcome._meta.get_field("direction").get_default()
                 )  # a workbook without the column gets the model's default
                 checker.directions[row.values.get("name")] = direction
+        if sheet.name == "outcome_results" and "measure" in table.columns:
+            for row in table.rows:
+                key = (row.values.get("review"), row.values.get("extraction_id"))
+                checker.measures[key] = row.values.get("measure")
         if sheet.name == "included_reviews" and "review_type" in table.columns:
             for row in table.rows:
                 checker.review_types[row.values.get("label")] = row.values.get("review_type")

@@ -4,6 +4,8 @@ Rows whose natural key is new are created; rows that match are compared field by
 list by list) and counted unchanged, or — with `update=True` — updated, else counted as
 skipped. Nothing is ever deleted. Any exception, including a lost database connection,
 leaves the block by raising, so the transaction rolls back and nothing is half-written.
+New rows go in through `bulk.insert` (COPY on PostgreSQL), and every row created or updated
+gets its historical record (`bulk.record_history`), since bulk statements send no signals.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from reviews.models import UmbrellaReview
 
+from .bulk import insert, record_history
 from .read import Table
 from .spec import REF, REFS, Sheet, sheets
 from .validate import Plan, _existing_keys, row_key
@@ -51,9 +55,12 @@ class Counts:
 
 
 class _Writer:
-    def __init__(self, plan: Plan, update: bool, progress):
+    def __init__(self, plan: Plan, update: bool, progress, user=None, source: str = ""):
         self.plan = plan
         self.update = update
+        self.user = user if user is not None and user.is_authenticated else None
+        self.reason = f"workbook import {source}".strip()
+        self.when = timezone.now()
         self.progress = progress or (lambda *_: None)
         self.keys = {name: dict(keys) for name, keys in plan.existing.items()}
         self.counts: dict[str, Counts] = {}
@@ -64,7 +71,9 @@ class _Writer:
         values = table.rows[0].values if table and table.rows else {}
         umbrella = self.plan.umbrella
         if umbrella is None:
-            umbrella = UmbrellaReview.objects.create(slug=self.plan.slug, **values)
+            umbrella = UmbrellaReview(slug=self.plan.slug, **values)
+            self._stamp(umbrella)
+            umbrella.save()
             counts.created = 1
         elif values:
             changed = {k: v for k, v in values.items() if getattr(umbrella, k) != v}
@@ -73,11 +82,18 @@ class _Writer:
             elif self.update:
                 for name, value in changed.items():
                     setattr(umbrella, name, value)
+                self._stamp(umbrella)
                 umbrella.save(update_fields=list(changed))
                 counts.updated = 1
             else:
                 counts.skipped, counts.skipped_rows = 1, [table.rows[0].number]
         return umbrella
+
+    def _stamp(self, instance) -> None:
+        """What simple-history records with the project row it saves itself."""
+        instance._change_reason = self.reason
+        instance._history_user = self.user
+        instance._history_date = self.when
 
     def sheet(self, sheet: Sheet, table: Table, umbrella: UmbrellaReview) -> None:
         counts = self.counts[sheet.name] = Counts()
@@ -102,7 +118,8 @@ class _Writer:
             {c.name: self._stored_links(sheet, c, umbrella) for c in lists} if keys else {}
         )
 
-        create, create_keys, changes = [], [], []
+        create: list[dict] = []
+        create_keys, changes = [], []
         wanted_links: dict[str, dict] = {c.name: {} for c in lists}
         for row in table.rows:
             values = row.values
@@ -128,7 +145,7 @@ class _Writer:
             if pk is None:
                 if scoped:
                     attrs["umbrella_id"] = umbrella.pk
-                create.append(sheet.model(**attrs))
+                create.append(attrs)
                 create_keys.append((key, links))
                 continue
             before = dict(zip(attnames, stored[pk], strict=True))
@@ -147,12 +164,12 @@ class _Writer:
                 for name in list_differs:
                     wanted_links[name][pk] = links[name]
 
-        sheet.model.objects.bulk_create(create, batch_size=BATCH)
+        created = insert(sheet.model, create)
         counts.created = len(create)
-        if create and any(obj.pk is None for obj in create):  # a backend without RETURNING
+        if None in created:  # a backend without RETURNING
             self.keys[sheet.name] = keys = _existing_keys(sheet, umbrella)[0]
-        for obj, (key, links) in zip(create, create_keys, strict=True):
-            pk = obj.pk or keys[key]
+        for pk, (key, links) in zip(created, create_keys, strict=True):
+            pk = pk or keys[key]
             keys[key] = pk
             for name, ids in links.items():
                 if ids:
@@ -160,7 +177,21 @@ class _Writer:
         self._apply_updates(sheet, changes)
         for column in lists:
             self._replace_links(sheet, column, wanted_links[column.name])
+        created = [keys[key] for key, _ in create_keys]
+        self.history(sheet.model, created, "+")
+        self.history(sheet.model, [pk for pk, _, _ in changes], "~")
         self.progress(sheet.name, len(table.rows), len(table.rows))
+
+    def history(self, model, pks: list[int], history_type: str) -> None:
+        """Record what bulk statements wrote, as simple-history does for a saved row."""
+        record_history(
+            model,
+            pks,
+            history_type=history_type,
+            when=self.when,
+            user_id=self.user.pk if self.user else None,
+            reason=self.reason,
+        )
 
     def _apply_updates(self, sheet: Sheet, changes: list) -> None:
         by_fields: dict[frozenset, list] = defaultdict(list)
@@ -185,7 +216,7 @@ class _Writer:
 
     def _stored_links(self, sheet: Sheet, column, umbrella) -> dict[int, frozenset]:
         through, source, target = self._m2m(sheet, column)
-        rows = through.objects.filter(**{f"{source[:-3]}__umbrella": umbrella})
+        rows = through.objects.filter(**{f"{source[:-3]}__{sheet.scope}": umbrella})
         found: dict[int, set] = defaultdict(set)
         for owner, term in rows.values_list(source, target):
             found[owner].add(term)
@@ -207,12 +238,20 @@ class _Writer:
 
 
 def write(
-    plan: Plan, *, update: bool = False, progress: Callable[[str, int, int], None] | None = None
+    plan: Plan,
+    *,
+    update: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+    user=None,
+    source: str = "",
 ) -> dict[str, Counts]:
-    """Write a plan without problems in one transaction; counts by sheet."""
+    """Write a plan without problems in one transaction; counts by sheet.
+
+    Every row created or updated gets a historical record dated now, by `user` (None from the
+    command line), with the reason "workbook import <source>"."""
     if plan.problems:
         raise ImportRefused(plan)
-    writer = _Writer(plan, update, progress)
+    writer = _Writer(plan, update, progress, user=user, source=source)
     with transaction.atomic():
         umbrella = writer.project()
         for sheet in sheets():

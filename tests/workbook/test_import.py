@@ -4,10 +4,10 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import QuerySet
 
 from appraisal.models import Appraisal, ItemAnswer
 from reviews.models import IncludedReview, UmbrellaReview
+from reviews.workbook import write
 from reviews.workbook.service import import_workbook
 from synthesis.models import OutcomeResult
 
@@ -123,16 +123,15 @@ def test_unknown_sheets_and_columns_are_problems_not_silently_dropped(tmp_path):
 
 def test_a_failure_half_way_through_the_write_leaves_the_database_unchanged(tmp_path, monkeypatch):
     path = write_xlsx(tmp_path / "p.xlsx", small_project())
-    original = QuerySet.bulk_create
+    original = write.insert  # the writer's bulk insert (COPY on PostgreSQL, else bulk_create)
 
-    def fail_after_half(self, objs, *args, **kwargs):
-        objs = list(objs)
-        if self.model is OutcomeResult:
-            original(self, objs[: len(objs) // 2], *args, **kwargs)  # half is written…
+    def fail_after_half(model, rows):
+        if model is OutcomeResult:
+            original(model, rows[: len(rows) // 2])  # half is written…
             raise ConnectionError("the database went away")  # …then the connection drops
-        return original(self, objs, *args, **kwargs)
+        return original(model, rows)
 
-    monkeypatch.setattr(QuerySet, "bulk_create", fail_after_half)
+    monkeypatch.setattr(write, "insert", fail_after_half)
     before = _counts()
     with pytest.raises(ConnectionError):
         import_workbook(path, slug="peer")

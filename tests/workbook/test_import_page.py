@@ -50,6 +50,12 @@ def test_upload_shows_the_dry_run_then_confirm_writes(researcher, client, tmp_pa
         "Chien 2019",
         "Fuhr 2014",
     ]
+    # The history of the bulk-written rows names the user who confirmed and the file.
+    (record,) = IncludedReview.objects.get(label="Chien 2019").history.all()
+    assert (record.history_user.username, record.history_change_reason) == (
+        "res",
+        "workbook import p.xlsx",
+    )
     # The token is single use.
     again = client.post(reverse("dataio:import", args=["peer"]), {"confirm": "1", "token": token})
     assert again.status_code == 400

@@ -9,13 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appraisal import amstar2
+from appraisal.models import AppraisalSettings
 from appraisal.services import ItemInput, save_appraisal
 from reviews import models as rm
 from reviews.services import PEER_SUPPORT_FIXTURE
 from reviews.workbook.export import csv_bytes, export_workbook, project_tables, xlsx_bytes
 from reviews.workbook.read import read_workbook
 from reviews.workbook.service import import_workbook
-from synthesis.models import Outcome, OutcomeDomain, OutcomeResult
+from synthesis.models import Outcome, OutcomeDomain, OutcomeResult, StudyEffect
 
 pytestmark = pytest.mark.django_db
 _slugs = itertools.count(1)
@@ -70,6 +71,15 @@ def projects(draw):
         "results": draw(st.lists(st.tuples(st.integers(0, 3), NUMBER, NUMBER, NUMBER), max_size=4)),
         "answers": draw(st.lists(st.integers(0, 3), min_size=16, max_size=16)),
         "appraised": draw(st.booleans()),
+        "variants": draw(st.none() | st.booleans()),
+        # Study-level data behind the results: (result, study, mean1, n1, mean2, n2).
+        "effects": draw(
+            st.lists(st.tuples(*[st.integers(0, 3)] * 2, *[st.integers(0, 500)] * 4), max_size=4)
+        ),
+        "factors": draw(st.lists(st.sampled_from(rm.CfirDomain.values), max_size=3)),
+        "subthemes": draw(st.lists(st.tuples(NAME, TEXT.filter(str.strip)), max_size=3)),
+        "prisma": draw(st.none() | st.tuples(st.integers(0, 50), st.integers(0, 50), TEXT)),
+        "narrative": draw(st.none() | TEXT.filter(str.strip)),
     }
 
 
@@ -94,9 +104,10 @@ def _build(data) -> rm.UmbrellaReview:
         rm.Inclusion.objects.create(review=reviews[r], study=studies[s])
     domain = OutcomeDomain.objects.create(umbrella=umbrella, name="Clinical")
     outcome = Outcome.objects.create(umbrella=umbrella, name="Symptoms", domain=domain)
+    results = []
     for number, (r, *values) in enumerate(data["results"]):
         low, estimate, high = sorted(values)
-        OutcomeResult.objects.create(
+        result = OutcomeResult.objects.create(
             review=reviews[r % len(reviews)],
             outcome=outcome,
             extraction_id=f"O{number}",
@@ -106,11 +117,15 @@ def _build(data) -> rm.UmbrellaReview:
             ci_low=low,
             ci_high=high,
         )
+        results.append(result)
+    _build_more(umbrella, data, reviews, studies, results)
     if data["appraised"]:
         review = reviews[0]
         items = {}
+        # With the adapted variants switched off, the standard instrument's answers apply.
+        rated_as = None if data["variants"] is False else review.review_type
         for item, pick in zip(amstar2.ITEM_NUMBERS, data["answers"], strict=True):
-            allowed = amstar2.allowed_answers(item, review.review_type)
+            allowed = amstar2.allowed_answers(item, rated_as)
             items[item] = ItemInput(answer=allowed[pick % len(allowed)])
         save_appraisal(
             review=review,
@@ -121,6 +136,53 @@ def _build(data) -> rm.UmbrellaReview:
             submit=True,
         )
     return umbrella
+
+
+def _build_more(umbrella, data, reviews, studies, results) -> None:
+    """The sheets added later: study effects, CFIR factors, themes, PRISMA, narrative."""
+    if data["variants"] is not None:
+        AppraisalSettings.objects.create(umbrella=umbrella, use_adapted_variants=data["variants"])
+    effects = {(r % len(results), s): counts for r, s, *counts in data["effects"] if results}
+    for (r, s), (mean1, n1, mean2, n2) in effects.items():  # one row per result and study
+        StudyEffect.objects.create(  # means, SDs and ns: the data of a mean difference
+            outcome_result=results[r],
+            study=studies[s] if s < len(studies) else None,
+            label=f"Study {s}",
+            kind="continuous",
+            mean1=mean1 / 8,
+            sd1=1.5,
+            n1=n1 + 2,
+            mean2=mean2 / 8,
+            sd2=2.25,
+            n2=n2 + 2,
+        )
+    for number, domain in enumerate(data["factors"]):
+        factor = rm.ImplementationFactor.objects.create(
+            umbrella=umbrella, code=f"C{number}", domain=domain, statement="S", valence="barrier"
+        )
+        factor.reviews.set(reviews[: number + 1])
+    if data["subthemes"]:
+        theme = rm.ExperienceTheme.objects.create(umbrella=umbrella, name="Belonging")
+        view = rm.Perspective.objects.create(umbrella=umbrella, name="Peers")
+        for number, (note, statement) in enumerate(data["subthemes"]):
+            subtheme = rm.ExperienceSubtheme.objects.create(
+                theme=theme, code=f"E{number}", statement=statement, valence="mixed", note=note
+            )
+            subtheme.perspectives.set([view])
+            subtheme.reviews.set(reviews[number:])
+    if data["prisma"]:
+        studies_included, extra, note = data["prisma"]
+        rm.PrismaFlow.objects.create(
+            umbrella=umbrella,
+            studies_included=studies_included,
+            reports_included=studies_included + extra,
+            note=note,
+        )
+    if data["narrative"]:
+        question = rm.ResearchQuestion.objects.create(umbrella=umbrella, code="RQ1", text="Q")
+        rm.KeyFindingNarrative.objects.create(
+            umbrella=umbrella, research_question=question, text=data["narrative"]
+        )
 
 
 @settings(
@@ -142,7 +204,9 @@ def test_the_peer_support_fixture_exports_and_reimports_identically(tmp_path):
     rm.UmbrellaReview.objects.all().delete()
     result = import_workbook(tmp_path / "csv", slug="peer-support-mental-health")
     assert result.problems == []
-    assert result.totals().created == 195
+    # Every object of the fixture (load_demo's "302 created"), CFIR factors, themes and the
+    # PRISMA flow included.
+    assert result.totals().created == 302
     assert _files(rm.UmbrellaReview.objects.get()) == first
 
 
