@@ -47,10 +47,15 @@ class ProjectScopedAdmin(admin.ModelAdmin):
         return queryset.filter(**{f"{self.umbrella_path}__in": self._own_umbrella_ids(request)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "umbrella" and not request.user.is_superuser:
-            kwargs["queryset"] = UmbrellaReview.objects.filter(
-                pk__in=self._own_umbrella_ids(request)
-            )
+        if not request.user.is_superuser:
+            own = self._own_umbrella_ids(request)
+            related = db_field.related_model
+            if related is UmbrellaReview:
+                kwargs["queryset"] = UmbrellaReview.objects.filter(pk__in=own)
+            elif any(f.name == "umbrella" for f in related._meta.get_fields()):
+                # Any project-scoped choice (a review, an outcome domain, a vocabulary term):
+                # only the user's projects' rows.
+                kwargs["queryset"] = related._default_manager.filter(umbrella__in=own)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

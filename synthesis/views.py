@@ -279,10 +279,12 @@ class MarkCheckedView(UmbrellaAccessMixin, View):
             review__pk=kwargs["pk"],
             pk=kwargs["result_pk"],
         )
+        version = request.POST.get("version", "")
+        if not version.isdigit():
+            messages.error(request, "The form was incomplete (no version): reload the page.")
+            return HttpResponseRedirect(result.review.get_absolute_url() + "#outcome-results")
         try:
-            mark_checked(
-                result, user=request.user, expected_version=int(request.POST.get("version", 0))
-            )
+            mark_checked(result, user=request.user, expected_version=int(version))
         except StaleEdit:
             messages.error(request, "The result changed since you opened the page: check again.")
         except ValueError as error:

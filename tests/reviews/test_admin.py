@@ -86,3 +86,18 @@ def test_staff_see_only_the_umbrella_reviews_they_research_on(client, make_umbre
     client.force_login(user)
     response = client.get(reverse("admin:reviews_includedreview_changelist"))
     assert [r.label for r in response.context["cl"].result_list] == ["Mine 2020"]
+
+
+def test_staff_choose_only_their_projects_rows_in_foreign_keys(client, make_umbrella):
+    from synthesis.models import OutcomeDomain
+
+    mine, theirs = make_umbrella(), make_umbrella()
+    OutcomeDomain.objects.create(umbrella=mine, name="Mine")
+    OutcomeDomain.objects.create(umbrella=theirs, name="Theirs")
+    user = get_user_model().objects.create_user("staff", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="add_outcome"))
+    Membership.objects.create(umbrella=mine, user=user, role=Membership.Role.RESEARCHER)
+    client.force_login(user)
+    form = client.get(reverse("admin:synthesis_outcome_add")).context["adminform"].form
+    assert [d.name for d in form.fields["domain"].queryset] == ["Mine"]
+    assert list(form.fields["umbrella"].queryset) == [mine]

@@ -24,7 +24,8 @@ def matrix(response) -> dict[str, dict[str, dict[str, int]]]:
 
 
 def summaries(response) -> dict[str, str]:
-    return {row.outcome.name: row.summary for g in response.context["overview"].groups for row in g.rows}
+    groups = response.context["overview"].groups
+    return {row.outcome.name: row.summary for g in groups for row in g.rows}
 
 
 def outcome_url(name: str) -> str:

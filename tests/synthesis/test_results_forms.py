@@ -169,6 +169,11 @@ def test_a_second_member_marks_a_result_checked(client, project):
     client.force_login(bob)
     page = client.get(review.get_absolute_url()).content.decode()
     assert "Mark checked" in page
+    # A tampered or truncated form gets a plain message, not Python's int() error.
+    response = client.post(check, {"version": "x1"}, follow=True)
+    assert "The form was incomplete (no version)" in response.content.decode()
+    assert "invalid literal" not in response.content.decode()
+    assert OutcomeResult.objects.get().checked_by is None
     client.post(check, {"version": 1})
     assert OutcomeResult.objects.get().checked_by == bob
 
