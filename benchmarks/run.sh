@@ -13,34 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-if [[ -z "$PGBIN" ]]; then
-  echo "PostgreSQL binaries not found (apt-get install -y postgresql)." >&2
-  exit 1
+# The cluster comes from with-default-postgres.sh, which runs this script again inside it.
+if [[ -z "${BENCH_PGPORT:-}" ]]; then
+  exec benchmarks/with-default-postgres.sh "$0" "$@"
 fi
-CLUSTER=$(mktemp -d /tmp/umbrella-bench-pg.XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-as_owner=()
-if [[ $(id -u) -eq 0 ]]; then
-  chown postgres: "$CLUSTER"  # initdb refuses to run as root
-  as_owner=(runuser -u postgres --)
-fi
-stop_cluster() {
-  "${as_owner[@]}" "$PGBIN/pg_ctl" -D "$CLUSTER/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$CLUSTER"
-}
-trap stop_cluster EXIT
-
-"${as_owner[@]}" "$PGBIN/initdb" -D "$CLUSTER/data" -U postgres --auth=trust -E UTF8 \
-  --locale=C.UTF-8 >"$CLUSTER/initdb.log" 2>&1 || { cat "$CLUSTER/initdb.log"; exit 1; }
-# Defaults only: no fsync=off, synchronous_commit=off or full_page_writes=off here.
-"${as_owner[@]}" "$PGBIN/pg_ctl" -D "$CLUSTER/data" -l "$CLUSTER/server.log" -w start \
-  -o "-p $PORT -k $CLUSTER -c listen_addresses=127.0.0.1" >/dev/null \
-  || { cat "$CLUSTER/server.log"; exit 1; }
-"$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE umbrella_bench;" >/dev/null
-export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/umbrella_bench"
+PGBIN=$BENCH_PGBIN PORT=$BENCH_PGPORT CLUSTER=$BENCH_PGCLUSTER
 export DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver"
-echo "== PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') (default settings) on 127.0.0.1:$PORT"
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0  # DEBUG is off: pages need the static manifest

@@ -34,4 +34,6 @@ trap stop_cluster EXIT
 "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE umbrella_bench;" >/dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/umbrella_bench"
 echo "== PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') (default settings) on 127.0.0.1:$PORT"
+# For commands that make more databases or keep files there (benchmarks/run.sh).
+export BENCH_PGBIN="$PGBIN" BENCH_PGPORT="$PORT" BENCH_PGCLUSTER="$CLUSTER"
 "$@"

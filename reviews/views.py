@@ -10,6 +10,7 @@ from .access import UmbrellaAccessMixin, can_manage, visible_umbrellas
 from .filters import IncludedReviewFilter
 from .models import IncludedReview, Inclusion, PrimaryStudy
 from .queries import count_of
+from .revisions import cached_for_project
 from .summaries import umbrella_summary
 
 
@@ -65,7 +66,10 @@ class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = umbrella_summary(self.umbrella)
+        # Counts over every review, study and vocabulary term: cached until the data changes.
+        context["summary"] = cached_for_project(
+            self.umbrella, "summary", "", lambda: umbrella_summary(self.umbrella)
+        )
         context["can_manage"] = can_manage(self.request.user, self.umbrella)
         return context
 
