@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from django.db.models import Count
 
 from .models import IncludedReview, Inclusion, PrimaryStudy, ReportedInclusionFrequency
 from .overlap import (
@@ -191,6 +192,34 @@ def cached_overlap_for_reviews(umbrella, review_ids: Iterable[int] | None = None
     return cached_for_project(
         umbrella, "overlap", repr(ids), lambda: overlap_for_reviews(umbrella, ids)
     )
+
+
+@dataclass(frozen=True)
+class CcaSummary:
+    """The overall CCA of a set of reviews, for a warning beside their results."""
+
+    n_reviews: int  # c
+    n_studies: int  # r
+    n_inclusions: int  # N
+    cca: float | None
+    cca_band: str
+
+
+def cca_summary(umbrella, review_ids: Iterable[int]) -> CcaSummary:
+    """The CCA of `overlap_for_reviews` (same N, r and c) in one aggregate query, cached per
+    data revision: the outcome table needs the figure and its band, not the matrix, whose
+    computation takes over a second for thousands of reviews."""
+    ids = sorted(set(review_ids))
+
+    def compute() -> CcaSummary:
+        # Inclusions are unique per (review, study), so counting rows counts distinct cells.
+        counts = Inclusion.objects.filter(
+            review__umbrella=umbrella, review__in=ids, study__merged_into__isnull=True
+        ).aggregate(n=Count("pk"), r=Count("study", distinct=True))
+        cca = cca_from_counts(counts["n"], counts["r"], len(ids), 0)
+        return CcaSummary(len(ids), counts["r"], counts["n"], cca, band_or_blank(cca))
+
+    return cached_for_project(umbrella, "cca-summary", repr(ids), compute)
 
 
 @dataclass(frozen=True)

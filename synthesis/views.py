@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
-from reviews.overlap_data import cached_overlap_for_reviews
+from reviews.overlap_data import cca_summary
 from reviews.views import Column, table_columns
 
 from . import evidence, plots, tables
@@ -108,7 +108,7 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
             forest_figure=plots.forest_plot(points, ratio=ratio) if points else None,
             forest_omitted=len(rows) - len(points),
             export_query=export_query(self.request.GET, outcome),
-            overlap=cached_overlap_for_reviews(self.umbrella, {fact.review for fact in facts}),
+            overlap=cca_summary(self.umbrella, {fact.review for fact in facts}),
         )
         return context
 

@@ -215,3 +215,16 @@ def test_overlap_cache_follows_writes(small):
     small = UmbrellaReview.objects.select_related("data_revision").get(pk=small.pk)
     after = overlap_data.cached_overlap_for_reviews(small)
     assert after.n_inclusions == before.n_inclusions - 1
+
+
+def test_the_outcome_tables_cca_summary_matches_the_full_overlap(small):
+    from reviews.overlap_data import cca_summary, overlap_for_reviews
+
+    outcome = OutcomeResult.objects.filter(review__umbrella=small).first().outcome
+    one_outcome = set(outcome.results.values_list("review_id", flat=True))
+    every_review = set(IncludedReview.objects.filter(umbrella=small).values_list("pk", flat=True))
+    for ids in (one_outcome, every_review):
+        full, summary = overlap_for_reviews(small, ids), cca_summary(small, ids)
+        assert (summary.n_studies, summary.n_inclusions) == (full.n_studies, full.n_inclusions)
+        assert summary.cca == pytest.approx(full.cca)
+        assert summary.cca_band == full.cca_band
