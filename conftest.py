@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from dataio.demo import PEER_SUPPORT_FIXTURE
 from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
-from reviews.services import PEER_SUPPORT_FIXTURE
 
 _sequence = itertools.count(1)
 

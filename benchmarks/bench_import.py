@@ -41,7 +41,7 @@ from django.apps import apps  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from reviews.workbook.service import import_workbook  # noqa: E402
+from dataio.workbook.service import import_workbook  # noqa: E402
 
 FULL = {"reviews": 2_000, "studies": 20_000, "links": 200_000, "outcomes": 50, "results": 100_000}
 RESULTS_JSON = Path(__file__).resolve().parent / "results.json"

@@ -86,7 +86,7 @@ class UmbrellaReviewAdmin(ResearchDataAdmin):
     @admin.display(description="Data")
     def import_export(self, obj):
         # Bulk loading goes through the project's Import data page, so the admin uses the
-        # same validation, dry run and all-or-nothing write (reviews/workbook/).
+        # same validation, dry run and all-or-nothing write (dataio/workbook/).
         url = reverse("dataio:import", args=[obj.slug])
         return format_html('<a href="{}">Import / export</a>', url)
 

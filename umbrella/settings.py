@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reviews",
     "appraisal",
     "synthesis",
+    "dataio",
 ]
 
 MIDDLEWARE = [

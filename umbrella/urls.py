@@ -10,5 +10,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("synthesis.urls")),
     path("", include("appraisal.urls")),
-    path("", include("reviews.import_urls")),  # workbook import/export (issue 8)
+    path("", include("dataio.urls")),  # workbook import/export (issue 8)
 ]

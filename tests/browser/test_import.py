@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from reviews.models import Membership, UmbrellaReview
-from tests.workbook.helpers import small_project, write_xlsx
+from tests.dataio.workbook.helpers import small_project, write_xlsx
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from dataio.demo import PEER_SUPPORT_FIXTURE
 from reviews.models import IncludedReview, Report, UmbrellaReview
-from reviews.services import PEER_SUPPORT_FIXTURE
 from reviews.summaries import umbrella_summary
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from appraisal import amstar2
 from appraisal.models import Appraisal, ItemAnswer
+from dataio.synthetic.project import SIZES, delete_project, fingerprint, generate, reviews_per_study
 from reviews.key_findings import key_findings
 from reviews.models import (
     ExperienceSubtheme,
@@ -18,7 +19,6 @@ from reviews.models import (
     PrimaryStudy,
     UmbrellaReview,
 )
-from reviews.synthetic import SIZES, delete_project, fingerprint, generate, reviews_per_study
 from synthesis import findings
 from synthesis.models import OutcomeResult
 

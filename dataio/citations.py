@@ -1,0 +1,266 @@
+"""Importing reviews or primary studies from RIS, BibTeX or PubMed (MEDLINE/.nbib) files.
+
+Parsers: rispy for RIS and bibtexparser 2 (the stable major version) for BibTeX, both
+maintained; MEDLINE has no small maintained parser (Biopython's `Bio.Medline` would bring all
+of Biopython), and its format is simple — a four-character tag, a dash, a value, with
+continuation lines indented by six spaces — so `parse_medline` reads it here.
+
+Records are matched against the project by DOI, then PMID: a match is reported, never
+changed; new records are created (all in one transaction); a record that cannot be used is
+skipped with its reason. A file that cannot be read at all raises `CitationFileError`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import bibtexparser
+import rispy
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from reviews.citations import normalize_doi, normalize_pmid
+from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
+
+KINDS = ("reviews", "studies")
+FORMATS = ("ris", "bibtex", "medline")
+_YEAR = re.compile(r"\b(19\d\d|20\d\d|2100)\b")
+_MEDLINE_LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$")
+
+
+class CitationFileError(ValueError):
+    """The file cannot be read as the format it claims to be; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Record:
+    number: int  # position in the file, from 1
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    journal: str = ""
+    volume: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+
+
+def _year(text) -> int | None:
+    match = _YEAR.search(str(text or ""))
+    return int(match.group(1)) if match else None
+
+
+def parse_ris(text: str) -> list[Record]:
+    try:
+        entries = rispy.loads(text.lstrip("\ufeff"))
+    except Exception as error:  # rispy raises plain IOError / ValueError subclasses
+        raise CitationFileError(f"not a readable RIS file: {error}") from None
+    if not entries:
+        raise CitationFileError("no RIS records (TY  - … ER  -) found")
+    records = []
+    for number, entry in enumerate(entries, start=1):
+        start, end = entry.get("start_page", ""), entry.get("end_page", "")
+        accession = str(entry.get("accession_number") or "").strip()
+        records.append(
+            Record(
+                number,
+                title=(entry.get("title") or entry.get("primary_title") or "").strip(),
+                authors=[
+                    a.strip() for a in entry.get("authors") or entry.get("first_authors") or []
+                ],
+                year=_year(entry.get("year") or entry.get("publication_year")),
+                journal=(entry.get("journal_name") or entry.get("secondary_title") or "").strip(),
+                volume=str(entry.get("volume") or "").strip(),
+                pages="–".join(p for p in (start, end) if p),
+                doi=normalize_doi(entry.get("doi")),
+                pmid=accession if accession.isdigit() else "",
+            )
+        )
+    return records
+
+
+def parse_bibtex(text: str) -> list[Record]:
+    library = bibtexparser.parse_string(text)
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        line = getattr(block, "start_line", None)
+        where = f" at line {line + 1}" if isinstance(line, int) else ""
+        raise CitationFileError(f"not readable BibTeX{where}: {type(block).__name__}")
+    if not library.entries:
+        raise CitationFileError("no BibTeX entries (@article{…}) found")
+    records = []
+    for number, entry in enumerate(library.entries, start=1):
+        fields = {f.key.lower(): str(f.value).strip() for f in entry.fields}
+        authors = [a.strip() for a in fields.get("author", "").split(" and ") if a.strip()]
+        records.append(
+            Record(
+                number,
+                title=fields.get("title", "").strip("{} "),
+                authors=authors,
+                year=_year(fields.get("year")),
+                journal=fields.get("journal", ""),
+                volume=fields.get("volume", ""),
+                pages=fields.get("pages", "").replace("--", "–"),
+                doi=normalize_doi(fields.get("doi")),
+                pmid=normalize_pmid(fields.get("pmid")),
+            )
+        )
+    return records
+
+
+def _medline_fields(text: str) -> list[list[tuple[str, str]]]:
+    records: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        line = raw.rstrip()
+        if not line:
+            if current:
+                records.append(current)
+                current = []
+            continue
+        if line.startswith("      ") and current:  # a continuation line
+            tag, value = current[-1]
+            current[-1] = (tag, f"{value} {line.strip()}")
+            continue
+        match = _MEDLINE_LINE.match(line)
+        if not match:
+            raise CitationFileError(
+                f"line {number} is not MEDLINE ('TAG - value' expected): {line[:40]!r}"
+            )
+        current.append((match.group(1).strip(), match.group(2).strip()))
+    if current:
+        records.append(current)
+    return records
+
+
+def parse_medline(text: str) -> list[Record]:
+    """PubMed's MEDLINE format (also saved as .nbib): PMID, TI, AU, DP, TA/JT, VI, PG, LID/AID."""
+    records = []
+    for number, fields in enumerate(_medline_fields(text), start=1):
+        values: dict[str, list[str]] = {}
+        for tag, value in fields:
+            values.setdefault(tag, []).append(value)
+        if "PMID" not in values and "TI" not in values:
+            raise CitationFileError(f"record {number} has neither PMID nor TI: not MEDLINE")
+        doi = next(
+            (
+                v.split(" [")[0]
+                for v in values.get("LID", []) + values.get("AID", [])
+                if "[doi]" in v
+            ),
+            "",
+        )
+        first = {tag: found[0] for tag, found in values.items()}.get
+        records.append(
+            Record(
+                number,
+                title=first("TI", ""),
+                authors=values.get("AU", []),
+                year=_year(first("DP", "")),
+                journal=first("TA", "") or first("JT", ""),
+                volume=first("VI", ""),
+                pages=first("PG", "").replace("-", "–"),
+                doi=normalize_doi(doi),
+                pmid=normalize_pmid(first("PMID", "")),
+            )
+        )
+    if not records:
+        raise CitationFileError("no MEDLINE records (PMID- …) found")
+    return records
+
+
+PARSERS = {"ris": parse_ris, "bibtex": parse_bibtex, "medline": parse_medline}
+
+
+def guess_format(filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower()
+    formats = {
+        "ris": "ris",
+        "bib": "bibtex",
+        "bibtex": "bibtex",
+        "nbib": "medline",
+        "txt": "medline",
+    }
+    if suffix not in formats:
+        raise CitationFileError(f"unknown citation file type '.{suffix}' (use .ris, .bib or .nbib)")
+    return formats[suffix]
+
+
+@dataclass
+class CitationReport:
+    created: list[str] = field(default_factory=list)
+    matched: list[tuple[int, str]] = field(default_factory=list)  # (record, existing label)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (record, reason)
+
+
+def _label(record: Record, taken: set[str]) -> str:
+    first = record.authors[0] if record.authors else record.title
+    surname = first.split(",")[0].split()[0] if first.strip() else "Record"
+    base = f"{surname} {record.year}" if record.year else surname
+    label, suffix = base[:95], ord("b")
+    while label in taken:
+        label, suffix = f"{base[:95]}{chr(suffix)}", suffix + 1
+    taken.add(label)
+    return label
+
+
+def import_citations(
+    umbrella: UmbrellaReview, records: list[Record], *, kind: str, dry_run: bool = False
+) -> CitationReport:
+    """Create the new records as included reviews or primary studies, matching by DOI/PMID."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    model = IncludedReview if kind == "reviews" else PrimaryStudy
+    existing = model.objects.filter(umbrella=umbrella)
+    by_doi = dict(existing.exclude(doi="").values_list("doi", "label"))
+    by_pmid = dict(existing.exclude(pmid="").values_list("pmid", "label"))
+    taken = set(existing.values_list("label", flat=True))
+    report, new, seen = CitationReport(), [], {}
+    for record in records:
+        match = by_doi.get(record.doi) if record.doi else None
+        match = match or (by_pmid.get(record.pmid) if record.pmid else None)
+        if match:
+            report.matched.append((record.number, match))
+            continue
+        ids = [
+            i
+            for i in (record.doi and f"doi:{record.doi}", record.pmid and f"pmid:{record.pmid}")
+            if i
+        ]
+        duplicate = next((seen[i] for i in ids if i in seen), None)
+        if duplicate:
+            report.skipped.append((record.number, f"same DOI/PMID as record {duplicate}"))
+            continue
+        if not record.title:
+            report.skipped.append((record.number, "no title"))
+            continue
+        fields = {
+            "umbrella": umbrella,
+            "title": record.title,
+            "authors": ", ".join(record.authors),
+            "year": record.year,
+            "journal": record.journal[:300],
+            "volume": record.volume[:50],
+            "pages": record.pages[:50],
+            "doi": record.doi,
+            "pmid": record.pmid,
+        }
+        if kind == "reviews":
+            fields["review_type"] = ReviewType.OTHER
+            fields["review_type_note"] = "Imported from a citation file: set the review type."
+        instance = model(label=_label(record, taken), **fields)
+        try:
+            instance.clean_fields(exclude=["umbrella"])
+            instance.clean()
+        except ValidationError as error:
+            reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+            report.skipped.append((record.number, reasons))
+            continue
+        seen.update(dict.fromkeys(ids, record.number))
+        new.append(instance)
+        report.created.append(instance.label)
+    if not dry_run:
+        with transaction.atomic():
+            model.objects.bulk_create(new)
+    return report

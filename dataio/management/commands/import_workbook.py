@@ -1,0 +1,53 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dataio.workbook.report import problem_table, summary_lines
+from dataio.workbook.service import import_workbook
+from reviews.models import UmbrellaReview
+from reviews.revisions import bump_revision
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a project workbook (an .xlsx file, a .csv file named after its sheet, a .zip of "
+        "CSVs or a folder of CSVs; see docs/data-format.md). Every problem is reported; nothing "
+        "is written unless the whole file is valid, and then all of it in one transaction."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--project", required=True, help="The project's slug.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count, then roll back."
+        )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Update rows matched by natural key whose values differ (default: leave them).",
+        )
+        parser.add_argument("--report", type=Path, help="Also write a JSON report to this file.")
+
+    def handle(self, *args, path: Path, project: str, dry_run: bool, update: bool, **options):
+        if not path.exists():
+            raise CommandError(f"No file or folder at {path}.")
+        verbose = options["verbosity"] > 0
+
+        def progress(sheet: str, done: int, total: int) -> None:
+            if verbose and total >= 10000:  # long sheets only: short ones finish at once
+                self.stderr.write(f"  {sheet}: {done:,} / {total:,} rows")
+
+        result = import_workbook(
+            path, slug=project, dry_run=dry_run, update=update, progress=progress
+        )
+        if options["report"]:
+            options["report"].write_text(result.to_json(), encoding="utf-8")
+        if not result.ok:
+            self.stdout.write(problem_table(result.problems))
+            raise CommandError(
+                f"{len(result.problems)} problem(s) in {path.name}; nothing was written."
+            )
+        if not dry_run:
+            bump_revision(UmbrellaReview.objects.filter(slug=project))  # retire cached pages
+        for line in summary_lines(result):
+            self.stdout.write(line)

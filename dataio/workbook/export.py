@@ -1,0 +1,167 @@
+"""Writing a project in the workbook format: an XLSX file or a folder of CSVs.
+
+Rows are sorted by natural key and the XLSX package is written with fixed timestamps, so
+exporting the same data twice gives byte-identical files (the round-trip tests compare
+bytes). Text that a spreadsheet would run as a formula is escaped with a leading quote by
+`appraisal.exports.neutralise_formulas`; the reader undoes it; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+
+from appraisal.exports import FORMULA_PREFIXES, neutralise_formulas
+from reviews.models import UmbrellaReview
+
+from .columns import LIST_SEPARATOR, REFS, Sheet
+from .read import README_SHEET
+from .spec import sheets
+from .template import readme_rows
+
+_QUOTED = re.compile(r"^'+[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+_FIXED_TIME = "2000-01-01T00:00:00Z"
+
+
+def _sort_key(row: tuple) -> tuple:
+    return tuple((0, "") if v is None else (1, v) for v in row)
+
+
+def _links(sheet: Sheet, column, umbrella) -> dict[int, list[str]]:
+    m2m = sheet.model._meta.get_field(column.field)
+    through = m2m.remote_field.through
+    source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+    (target_key,) = next(s for s in sheets() if s.name == column.ref).key
+    rows = through.objects.filter(**{f"{source}__{sheet.scope}": umbrella})
+    names: dict[int, list[str]] = defaultdict(list)
+    for owner, name in rows.values_list(f"{source}_id", f"{target}__{target_key}"):
+        names[owner].append(name)
+    return {owner: sorted(found) for owner, found in names.items()}
+
+
+def sheet_rows(sheet: Sheet, umbrella: UmbrellaReview) -> list[list[Any]]:
+    """The sheet's rows for one project, in column order, sorted by natural key."""
+    if sheet.name == "project":
+        return [[getattr(umbrella, c.field) for c in sheet.columns]]
+    rows = sheet.model.objects.filter(**{sheet.scope: umbrella}, **sheet.export_filter)
+    plain = [c for c in sheet.columns if c.kind != REFS]
+    lists = {c.name: _links(sheet, c, umbrella) for c in sheet.columns if c.kind == REFS}
+    out = []
+    for pk, *values in rows.values_list("pk", *[c.path for c in plain]).iterator(5000):
+        by_name = dict(zip([c.name for c in plain], values, strict=True))
+        for name, found in lists.items():
+            by_name[name] = LIST_SEPARATOR.join(found.get(pk, []))
+        out.append([by_name[c.name] for c in sheet.columns])
+    key_positions = [[c.name for c in sheet.columns].index(k) for k in sheet.key]
+    out.sort(key=lambda r: _sort_key(tuple(r[i] for i in key_positions)))
+    return out
+
+
+def _escaped(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows with formula-like text escaped; only text cells go through the escaping."""
+    # One more quote on text already starting with quotes before = + - @, so that the
+    # reader's "drop one leading quote" gives back exactly what was stored.
+    out = [[("'" + v if isinstance(v, str) and _QUOTED.match(v) else v) for v in r] for r in rows]
+    where = [(i, j) for i, r in enumerate(out) for j, v in enumerate(r) if isinstance(v, str)]
+    if where:
+        # A one-column frame of text only: pandas' dtype inference cannot touch the numbers.
+        text = pd.DataFrame({"text": pd.Series([out[i][j] for i, j in where], dtype=object)})
+        for (i, j), value in zip(where, neutralise_formulas(text)["text"].tolist(), strict=True):
+            out[i][j] = str(value)
+    return out
+
+
+def project_tables(umbrella: UmbrellaReview) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    return {
+        s.name: ([c.name for c in s.columns], _escaped(sheet_rows(s, umbrella))) for s in sheets()
+    }
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same package with fixed entry times and document dates (reproducible bytes)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*",
+                    rb"\g<1>" + _FIXED_TIME.encode(),
+                    content,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+def xlsx_bytes(tables: dict[str, tuple[list[str], list[list[Any]]]]) -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    readme = book.create_sheet(README_SHEET)
+    for row in readme_rows():
+        readme.append(row)
+    for name, (header, rows) in tables.items():
+        worksheet = book.create_sheet(name)
+        worksheet.append(header)
+        for row in rows:
+            worksheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def export_workbook(umbrella: UmbrellaReview, path: Path) -> list[Path]:
+    """Write the project to `path`: an .xlsx file, else a folder of one CSV per sheet."""
+    path = Path(path)
+    tables = project_tables(umbrella)
+    if path.suffix.lower() == ".xlsx":
+        path.write_bytes(xlsx_bytes(tables))
+        return [path]
+    path.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (header, rows) in tables.items():
+        target = path / f"{name}.csv"
+        target.write_bytes(csv_bytes(header, rows))
+        written.append(target)
+    return written
+
+
+def csv_zip_bytes(umbrella: UmbrellaReview) -> bytes:
+    """All sheets as CSV files in one ZIP (the browser's "Export CSV" download)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (header, rows) in project_tables(umbrella).items():
+            info = zipfile.ZipInfo(f"{name}.csv", date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, csv_bytes(header, rows))
+    return out.getvalue()

@@ -1,0 +1,403 @@
+"""The workbook format, declared: sheets, columns, types, allowed values and natural keys.
+
+Each sheet maps to one model. Columns are inferred from the model's fields (type, whether
+required, allowed values, help text), so adding an entity is one small `sheet(...)` call;
+references to other rows are by natural key (a review's label, an outcome's name), never by
+database id. Sheets are listed in the order they are written (referenced sheets first).
+docs/data-format.md describes the same format for people.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from appraisal.models import Appraisal, AppraisalSettings, ItemAnswer
+from reviews import models as rm
+from synthesis.models import (
+    STUDY_DATA_FIELDS,
+    Outcome,
+    OutcomeDomain,
+    OutcomeResult,
+    StudyEffect,
+)
+
+from .columns import (
+    CHOICE,
+    CITATION,
+    REF,
+    REFS,
+    TEXT,
+    USERS,
+    Column,
+    Link,
+    Sheet,
+    cols,
+    ref,
+    vocabulary,
+)
+
+
+def _sheets() -> list[Sheet]:
+    active = {"merged_into__isnull": True}
+    return [
+        Sheet(
+            "project",
+            rm.UmbrellaReview,
+            tuple(
+                cols(
+                    rm.UmbrellaReview,
+                    "title",
+                    "question",
+                    "protocol_registration",
+                    "citation",
+                    "doi",
+                    "search_start",
+                    "search_end",
+                    "databases_searched",
+                    "reported_primary_studies",
+                )
+            ),
+            (),
+            "",
+            "The umbrella review itself: one row. Its slug is the --project argument.",
+        ),
+        Sheet(
+            "research_questions",
+            rm.ResearchQuestion,
+            tuple(cols(rm.ResearchQuestion, "code", "text", "kind")),
+            ("code",),
+            "umbrella",
+            "The umbrella review's research questions.",
+        ),
+        vocabulary("populations", rm.Population, "Population categories."),
+        vocabulary("intervention_formats", rm.InterventionFormat, "Intervention formats."),
+        vocabulary("delivery_modes", rm.DeliveryMode, "Delivery modes."),
+        vocabulary("exclusion_reasons", rm.ExclusionReason, "Reasons for full-text exclusion."),
+        vocabulary("outcome_domains", OutcomeDomain, "Domains of outcomes."),
+        Sheet(
+            "included_reviews",
+            rm.IncludedReview,
+            (
+                *cols(rm.IncludedReview, "label", "reference_number", "review_type"),
+                *cols(rm.IncludedReview, "review_type_note", *CITATION),
+                ref("populations", "populations", required=False, many=True),
+                ref("formats", "intervention_formats", required=False, many=True),
+                ref("delivery_modes", "delivery_modes", required=False, many=True),
+                ref("research_questions", "research_questions", required=False, many=True),
+                *cols(
+                    rm.IncludedReview,
+                    "n_primary_studies",
+                    "n_participants",
+                    "search_date",
+                    "grade_used",
+                    "lived_experience_involvement",
+                    "published_rating",
+                    "published_rating_note",
+                    "notes",
+                ),
+            ),
+            ("label",),
+            "umbrella",
+            "The included reviews; each one's citation is its main report.",
+        ),
+        Sheet(
+            "reports",
+            rm.Report,
+            (
+                ref("review", "included_reviews"),
+                *cols(rm.Report, "title", "reference_number", *CITATION[:2], *CITATION[3:]),
+                *cols(rm.Report, "note"),
+            ),
+            ("review", "title"),
+            "review__umbrella",
+            "Further papers reporting an included review.",
+        ),
+        Sheet(
+            "excluded_reviews",
+            rm.ExcludedReview,
+            (
+                *cols(rm.ExcludedReview, "title", *CITATION[:2], *CITATION[3:]),
+                ref("reason", "exclusion_reasons"),
+                *cols(rm.ExcludedReview, "note"),
+            ),
+            ("title",),
+            "umbrella",
+            "Full texts assessed and excluded, with the reason.",
+        ),
+        Sheet(
+            "primary_studies",
+            rm.PrimaryStudy,
+            tuple(
+                cols(
+                    rm.PrimaryStudy,
+                    "label",
+                    *CITATION,
+                    "design",
+                    "country",
+                    "n_participants",
+                    "trial_registration",
+                )
+            ),
+            ("label",),
+            "umbrella",
+            "The primary-study registry (records merged into another are not exported).",
+            export_filter=active,
+        ),
+        Sheet(
+            "study_reports",
+            rm.StudyReport,
+            (
+                ref("study", "primary_studies"),
+                *cols(rm.StudyReport, "title", *CITATION[:2], *CITATION[3:], "note"),
+            ),
+            ("study", "title"),
+            "study__umbrella",
+            "Further papers of a primary study (its publication thread).",
+            export_filter={"study__merged_into__isnull": True},
+        ),
+        Sheet(
+            "inclusions",
+            rm.Inclusion,
+            (ref("review", "included_reviews"), ref("study", "primary_studies")),
+            ("review", "study"),
+            "review__umbrella",
+            "The citation matrix: one row per review including a study.",
+            export_filter={"study__merged_into__isnull": True},
+        ),
+        Sheet(
+            "reported_frequencies",
+            rm.ReportedInclusionFrequency,
+            tuple(
+                cols(rm.ReportedInclusionFrequency, "times_included", "n_primary_studies", "source")
+            ),
+            ("times_included",),
+            "umbrella",
+            "The overlap frequency table as the umbrella review reports it.",
+        ),
+        Sheet(
+            "appraisal_settings",
+            AppraisalSettings,
+            tuple(cols(AppraisalSettings, "use_adapted_variants")),
+            (),
+            "umbrella",
+            "The project's AMSTAR 2 settings: one row (blank: the default, true).",
+        ),
+        Sheet(
+            "appraisals",
+            Appraisal,
+            (
+                ref("review", "included_reviews"),
+                *cols(Appraisal, "role", "status"),
+                Column(
+                    "rater",
+                    REF,
+                    "rater",
+                    ref=USERS,
+                    path="rater__username",
+                    description="The rater's username (an existing account; blank: none).",
+                ),
+            ),
+            ("review", "role"),
+            "review__umbrella",
+            "AMSTAR 2 appraisals (the overall rating and variant are computed from the answers).",
+            computed=("overall", "variant"),
+        ),
+        Sheet(
+            "appraisal_answers",
+            ItemAnswer,
+            (
+                ref("review", "included_reviews", field=None, path="appraisal__review__label"),
+                Column(
+                    "role",
+                    CHOICE,
+                    "",
+                    required=True,
+                    choices=tuple(Appraisal.Role.values),
+                    path="appraisal__role",
+                    description="The appraisal's role (with the review, names the appraisal).",
+                ),
+                *cols(ItemAnswer, "item", required=("item",)),
+                *cols(ItemAnswer, "answer", "answer_rct", "answer_nrsi", "justification"),
+            ),
+            ("review", "role", "item"),
+            "appraisal__review__umbrella",
+            "One AMSTAR 2 item's answer per row; items 9 and 11 may be answered per design.",
+            link=Link("appraisal", "appraisals", ("review", "role")),
+        ),
+        Sheet(
+            "outcomes",
+            Outcome,
+            (
+                *cols(Outcome, "name"),
+                ref("domain", "outcome_domains"),
+                *cols(Outcome, "direction", "description", "position"),
+            ),
+            ("name",),
+            "umbrella",
+            "The outcomes of the umbrella review.",
+        ),
+        Sheet(
+            "outcome_results",
+            OutcomeResult,
+            (
+                ref("review", "included_reviews"),
+                *cols(OutcomeResult, "extraction_id", required=("extraction_id",)),
+                ref("outcome", "outcomes"),
+                *cols(
+                    OutcomeResult,
+                    "evidence_type",
+                    "population_note",
+                    "format_note",
+                    "comparator",
+                    "timepoint",
+                    "months_from",
+                    "months_to",
+                    "timepoint_note",
+                    "k",
+                    "n",
+                    "measure",
+                    "estimate",
+                    "ci_low",
+                    "ci_high",
+                    "p_value",
+                    "pooling_model",
+                    "tau2",
+                    "i2_percent",
+                    "i2_ci_low",
+                    "i2_ci_high",
+                    "q",
+                    "df",
+                    "p_q",
+                    "pi_low",
+                    "pi_high",
+                    "grade_certainty",
+                    "finding",
+                    "finding_override_reason",
+                    "narrative_summary",
+                    "note",
+                    "source_location",
+                ),
+            ),
+            ("review", "extraction_id"),
+            "review__umbrella",
+            "What each included review reports for each outcome (one evidence-table row).",
+            computed=("derived_finding", "finding"),
+        ),
+        Sheet(
+            "study_effects",
+            StudyEffect,
+            (
+                ref("review", "included_reviews", field=None, path="outcome_result__review__label"),
+                Column(
+                    "extraction_id",
+                    TEXT,
+                    "",
+                    required=True,
+                    path="outcome_result__extraction_id",
+                    description="The outcome result's extraction id (with the review, names it).",
+                ),
+                *cols(StudyEffect, "label"),
+                ref("study", "primary_studies", required=False),
+                *cols(StudyEffect, "kind", *STUDY_DATA_FIELDS, "note"),
+            ),
+            ("review", "extraction_id", "label"),
+            "outcome_result__review__umbrella",
+            "One primary study's data behind an outcome result (for the re-analysis); only "
+            "the columns of the row's kind are kept.",
+            link=Link("outcome_result", "outcome_results", ("review", "extraction_id"), False),
+        ),
+        Sheet(
+            "implementation_factors",
+            rm.ImplementationFactor,
+            (
+                *cols(rm.ImplementationFactor, "code", "domain", "construct", "statement"),
+                *cols(rm.ImplementationFactor, "valence"),
+                ref("reviews", "included_reviews", required=False, many=True),
+                *cols(rm.ImplementationFactor, "position", "note"),
+            ),
+            ("code",),
+            "umbrella",
+            "Implementation factors coded to the CFIR domains, with the supporting reviews.",
+        ),
+        vocabulary("perspectives", rm.Perspective, "Whose experience a subtheme reports."),
+        Sheet(
+            "experience_themes",
+            rm.ExperienceTheme,
+            tuple(cols(rm.ExperienceTheme, "name", "description", "position")),
+            ("name",),
+            "umbrella",
+            "Overarching themes of the experiences synthesis.",
+        ),
+        Sheet(
+            "experience_subthemes",
+            rm.ExperienceSubtheme,
+            (
+                *cols(rm.ExperienceSubtheme, "code"),
+                ref("theme", "experience_themes"),
+                *cols(rm.ExperienceSubtheme, "statement", "valence"),
+                ref("perspectives", "perspectives", required=False, many=True),
+                ref("reviews", "included_reviews", required=False, many=True),
+                *cols(rm.ExperienceSubtheme, "contrasting", "position", "note"),
+            ),
+            ("code",),
+            "theme__umbrella",
+            "Subthemes (codes unique in the project), whose perspective, and the reviews.",
+        ),
+        Sheet(
+            "prisma_flow",
+            rm.PrismaFlow,
+            tuple(cols(rm.PrismaFlow, *rm.flow.COUNT_NAMES, "note")),
+            (),
+            "umbrella",
+            "The PRISMA 2020 flow counts: one row (blank: not reported). Exclusions by reason "
+            "are counted from the excluded_reviews sheet, and must add up to 'excluded'.",
+        ),
+        Sheet(
+            "key_finding_narratives",
+            rm.KeyFindingNarrative,
+            (ref("research_question", "research_questions"), *cols(rm.KeyFindingNarrative, "text")),
+            ("research_question",),
+            "umbrella",
+            "A short narrative beside the computed key findings of a research question.",
+        ),
+    ]
+
+
+def _resolve_paths(sheets: list[Sheet]) -> list[Sheet]:
+    """Fill `{sheet}` placeholders in reference paths with that sheet's key field."""
+    by_name = {s.name: s for s in sheets}
+    resolved = []
+    for s in sheets:
+        columns = []
+        for c in s.columns:
+            if c.ref and "{" in c.path:
+                (target_key,) = by_name[c.ref].key
+                c = Column(**{**c.__dict__, "path": c.path.replace(f"{{{c.ref}}}", target_key)})
+            if c.field is None:
+                c = Column(**{**c.__dict__, "field": ""})
+            columns.append(c)
+        resolved.append(Sheet(**{**s.__dict__, "columns": tuple(columns)}))
+    return resolved
+
+
+@cache
+def sheets() -> tuple[Sheet, ...]:
+    return tuple(_resolve_paths(_sheets()))
+
+
+def sheet_by_name() -> dict[str, Sheet]:
+    return {s.name: s for s in sheets()}
+
+
+def list_targets() -> set[str]:
+    """Sheets named in list columns: their keys may not contain the list separator."""
+    return {c.ref for s in sheets() for c in s.columns if c.kind == REFS}
+
+
+# Entities of the project not (yet) in the workbook; docs/data-format.md lists them too.
+NOT_COVERED = (
+    "user accounts themselves (an appraisal's rater names an existing account)",
+    "result checks (entered_by / checked_by)",
+    "de-duplication history (merged records, StudyMerge, NotDuplicate)",
+    "memberships and publication status",
+)
