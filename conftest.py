@@ -31,7 +31,7 @@ def no_login_throttling(request, settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    # Computed pages are cached per project and data revision (reviews.revisions); database
+    # Computed pages are cached per project and data revision (reviews.project.revisions); database
     # rows are rolled back between tests, so their cache entries must go too.
     cache.clear()
     yield

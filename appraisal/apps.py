@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class AppraisalConfig(AppConfig):
     name = "appraisal"
     verbose_name = "AMSTAR 2 appraisal"
+
+    def ready(self):
+        # Plugged into the reviews app, which sits below this one and never imports it.
+        from reviews.history.tracking import track
+        from reviews.registry.ratings import register_consensus
+
+        from .tables import consensus_join
+
+        register_consensus(join=consensus_join, rating_field="overall")
+        track(
+            {
+                "appraisal.appraisal": "review__umbrella",
+                "appraisal.itemanswer": "appraisal__review__umbrella",
+            }
+        )

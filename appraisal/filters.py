@@ -4,8 +4,7 @@ import django_filters
 from django import forms
 
 from reviews.models import IncludedReview, ReviewType
-
-from .tables import RATING_LABELS, RATING_ORDER
+from reviews.registry.ratings import RATING_LABELS, RATING_ORDER
 
 
 class AppraisalTableFilter(django_filters.FilterSet):

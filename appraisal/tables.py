@@ -1,40 +1,20 @@
 """The project's AMSTAR 2 table: one row per review, its consensus answers and its rating.
 
 A review's rating is computed from its submitted consensus appraisal; where there is none, the
-rating the umbrella review published is shown instead and labelled as such.
+rating the umbrella review published is shown instead and labelled as such (the one rule of
+`reviews.registry.ratings`, to which `consensus_join` is plugged in by `apps.AppraisalConfig`).
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FilteredRelation,
-    IntegerField,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 
-from reviews.models import IncludedReview, PublishedRating
+from reviews.models import IncludedReview
+from reviews.registry.ratings import RATING_LABELS, RATING_ORDER
 
 from . import amstar2
-from .models import Appraisal, Confidence, ItemAnswer
-
-# Best first; "low or critically low" (published only) sits between low and critically low.
-RATING_ORDER = [
-    Confidence.HIGH,
-    Confidence.MODERATE,
-    Confidence.LOW,
-    PublishedRating.LOW_OR_CRITICALLY_LOW,
-    Confidence.CRITICALLY_LOW,
-]
-RATING_LABELS = {**dict(PublishedRating.choices), **dict(Confidence.choices)}
+from .models import Appraisal, ItemAnswer
 
 
 def submitted_consensus():
@@ -56,24 +36,6 @@ def consensus_join(path: str = "") -> FilteredRelation:
                 f"{path}appraisals__status": Appraisal.Status.SUBMITTED,
             }
         ),
-    )
-
-
-def with_ratings(reviews: QuerySet[IncludedReview]) -> QuerySet[IncludedReview]:
-    """Annotate `computed_rating` (from the consensus), `rating` (computed, else published)
-    and `rating_rank` (0 = high … 4 = critically low, 5 = not rated) for sorting."""
-    ranks = [When(rating=value, then=Value(rank)) for rank, value in enumerate(RATING_ORDER)]
-    return (
-        reviews.annotate(consensus_appraisal=consensus_join())
-        .annotate(
-            computed_rating=F("consensus_appraisal__overall"),
-            rating=Coalesce(
-                F("consensus_appraisal__overall"), NullIf("published_rating", Value(""))
-            ),
-        )
-        .annotate(
-            rating_rank=Case(*ranks, default=Value(len(RATING_ORDER)), output_field=IntegerField())
-        )
     )
 
 

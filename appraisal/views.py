@@ -7,7 +7,8 @@ from django_filters.views import FilterView
 
 from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
-from reviews.revisions import cached_for_project
+from reviews.project.revisions import cached_for_project
+from reviews.registry.ratings import with_ratings
 
 from . import amstar2, exports, plots
 from .agreement import agreement, compare, project_agreement
@@ -26,7 +27,6 @@ from .tables import (
     appraisal_rows,
     rating_counts,
     weakness_counts,
-    with_ratings,
 )
 
 
@@ -49,7 +49,7 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         rows = appraisal_rows(context["object_list"])
         # Counts over every filtered review (and the raters' agreement) read all answers:
-        # cached until the project's data changes (reviews.revisions).
+        # cached until the project's data changes (reviews.project.revisions).
         summary = cached_for_project(
             self.umbrella,
             "amstar2-summary",

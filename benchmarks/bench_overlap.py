@@ -1,4 +1,4 @@
-"""Time reviews.overlap on an umbrella-review-sized citation matrix.
+"""Time reviews.overlap.cca on an umbrella-review-sized citation matrix.
 
 Builds a random matrix of 2,000 reviews x 60,000 primary studies with about 150,000
 inclusion links (fixed seed), then prints how long the overall CCA, the inclusion
@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reviews.overlap import (
+from reviews.overlap.cca import (
     corrected_covered_area,
     inclusion_frequency,
     pairwise_cca,

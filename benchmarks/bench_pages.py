@@ -44,7 +44,7 @@ from appraisal import amstar2  # noqa: E402
 from appraisal.models import Appraisal, ItemAnswer  # noqa: E402
 from appraisal.services import recompute_overall  # noqa: E402
 from reviews.models import IncludedReview, UmbrellaReview  # noqa: E402
-from reviews.overlap_data import overlap_for_reviews  # noqa: E402
+from reviews.overlap.selectors import overlap_for_reviews  # noqa: E402
 from synthesis.models import Outcome  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -88,7 +88,7 @@ def pages_for(umbrella: UmbrellaReview) -> dict[str, str]:
         "primary studies": reverse("reviews:study-list", kwargs={"slug": slug}),
     }
     with contextlib.suppress(NoReverseMatch):  # the key findings page, where it has landed
-        pages["key findings"] = reverse("reviews:key-findings", kwargs={"slug": slug})
+        pages["key findings"] = reverse("synthesis:key-findings", kwargs={"slug": slug})
     return pages
 
 

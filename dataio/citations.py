@@ -20,8 +20,8 @@ import rispy
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from reviews.citations import normalize_doi, normalize_pmid
 from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
+from reviews.registry.citations import normalize_doi, normalize_pmid
 
 KINDS = ("reviews", "studies")
 FORMATS = ("ris", "bibtex", "medline")

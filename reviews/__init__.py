@@ -1,0 +1,9 @@
+"""The umbrella project and its registry: the lowest of the four apps.
+
+Layers point down only: dataio → synthesis → appraisal → reviews → the pure science modules
+(`make lint` checks it with import-linter). Where this app needs something only an upper app
+knows, the upper app plugs it in from its `AppConfig.ready()`, so nothing here imports it:
+
+- the consensus AMSTAR 2 rating of a review: `registry.ratings.register_consensus` (appraisal);
+- the models whose audit history the history page shows: `history.tracking.track` (each app).
+"""

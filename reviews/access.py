@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from .models import Membership, UmbrellaReview
-from .page_cache import serve_public_page
-from .revisions import current_revision
+from .project.page_cache import serve_public_page
+from .project.revisions import current_revision
 
 
 def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:

@@ -8,7 +8,6 @@ from django.utils.html import format_html
 
 from .access import WRITING_ROLES
 from .admin_locking import VersionLockedAdmin, VersionLockedInline
-from .forms import IncludedReviewForm
 from .models import (
     DeliveryMode,
     ExcludedReview,
@@ -28,6 +27,7 @@ from .models import (
     StudyReport,
     UmbrellaReview,
 )
+from .registry.forms import IncludedReviewForm
 
 
 class ProjectScopedAdmin(admin.ModelAdmin):
@@ -160,7 +160,7 @@ class PrimaryStudyAdmin(ResearchDataAdmin):
     list_display = ["label", "year", "design", "country", "n_participants", "umbrella"]
     list_filter = ["umbrella", "design"]
     search_fields = ["label", "title", "authors", "doi", "pmid", "trial_registration"]
-    readonly_fields = ["merged_into"]  # merges go through registry_services, which records them
+    readonly_fields = ["merged_into"]  # merges go through studies.services, which records them
 
 
 @admin.register(Inclusion)

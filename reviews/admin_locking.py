@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
-from .history_records import links_in_one_version
+from .history.records import links_in_one_version
 from .versioning import conflicts
 
 LOADED_VERSION = "loaded_version"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 
-from .history_records import links_in_one_version
+from .history.records import links_in_one_version
 
 
 class StaleEdit(Exception):

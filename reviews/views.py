@@ -1,17 +1,14 @@
+"""View helpers shared by the pages of every app: sortable table columns, and the form view
+that saves a row with optimistic locking."""
+
 from dataclasses import dataclass, replace
 
-from django.db.models import OuterRef, QuerySet
-from django.views.generic import DetailView, ListView
-from django_filters.views import FilterView
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.views.generic import TemplateView
 
-from appraisal.tables import with_ratings
-
-from .access import UmbrellaAccessMixin, can_manage, visible_umbrellas
-from .filters import IncludedReviewFilter
-from .models import IncludedReview, Inclusion, PrimaryStudy
-from .queries import count_of
-from .revisions import cached_for_project
-from .summaries import umbrella_summary
+from .access import UmbrellaAccessMixin
+from .versioning import StaleEdit, conflicts, save_versioned
 
 
 @dataclass(frozen=True)
@@ -21,19 +18,6 @@ class Column:
     numeric: bool = False
     aria_sort: str = ""
     next_sort: str = ""
-
-
-REVIEW_COLUMNS = [
-    Column("Review", "label"),
-    Column("Year", "year", numeric=True),
-    Column("Type", "review_type"),
-    Column("Populations"),
-    Column("Format"),
-    Column("RQs"),
-    Column("Primary studies", "n_primary_studies", numeric=True),
-    Column("Participants", "n_participants", numeric=True),
-    Column("AMSTAR 2", "rating"),
-]
 
 
 def table_columns(columns: list[Column], current_sort: str) -> list[Column]:
@@ -50,76 +34,55 @@ def table_columns(columns: list[Column], current_sort: str) -> list[Column]:
     return marked
 
 
-class HomeView(ListView):
-    template_name = "reviews/home.html"
-    context_object_name = "umbrellas"
+class VersionedFormView(UmbrellaAccessMixin, TemplateView):
+    """GET shows the form; POST validates and saves with optimistic locking, or re-renders
+    with every error (and, for a stale edit, both versions of each differing field)."""
 
-    def get_queryset(self):
-        return visible_umbrellas(self.request.user).order_by("title")
+    write_access = True
+    template_name = "reviews/versioned_form.html"
+    form_class = None
+    heading = ""
 
+    def get_instance(self):
+        raise NotImplementedError
 
-class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
-    template_name = "reviews/umbrella_detail.html"
+    def get_success_url(self, instance) -> str:
+        raise NotImplementedError
 
-    def get_object(self, queryset=None):
-        return self.umbrella
+    def make_form(self, data=None):
+        return self.form_class(data, instance=self.get_instance(), umbrella=self.umbrella)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # Counts over every review, study and vocabulary term: cached until the data changes.
-        context["summary"] = cached_for_project(
-            self.umbrella, "summary", "", lambda: umbrella_summary(self.umbrella)
-        )
-        context["can_manage"] = can_manage(self.request.user, self.umbrella)
-        return context
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.make_form()))
 
+    def extra_save_fields(self) -> dict:
+        return {}
 
-class IncludedReviewListView(UmbrellaAccessMixin, FilterView):
-    filterset_class = IncludedReviewFilter
-    template_name = "reviews/includedreview_list.html"
-    paginate_by = 25
-
-    def get_queryset(self):
-        return (
-            with_ratings(IncludedReview.objects.filter(umbrella=self.umbrella))
-            .select_related("umbrella")
-            .prefetch_related("populations", "formats", "research_questions")
-            .order_by("label")
-        )
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "umbrella": self.umbrella}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["columns"] = table_columns(REVIEW_COLUMNS, self.request.GET.get("sort", ""))
-        return context
-
-
-class IncludedReviewDetailView(UmbrellaAccessMixin, DetailView):
-    template_name = "reviews/includedreview_detail.html"
-    context_object_name = "review"
-    studies_shown = 50  # the rest are one click away in the registry, filtered to this review
-
-    def get_queryset(self):
-        return (
-            IncludedReview.objects.filter(umbrella=self.umbrella)
-            .with_lists()
-            .annotate(n_registry_studies=count_of(registry_inclusions(OuterRef("pk"))))
-        )
+    def post(self, request, *args, **kwargs):
+        form = self.make_form(request.POST)
+        stale = None
+        if form.is_valid():
+            instance = form.save(commit=False)
+            try:
+                saved = save_versioned(
+                    instance,
+                    expected_version=form.cleaned_data["version"],
+                    save_m2m=form.save_m2m,
+                    **self.extra_save_fields(),
+                )
+            except StaleEdit as error:
+                stale = error.current
+            else:
+                verb = "added" if saved.created else "saved"
+                messages.success(request, f"{self.heading or 'Changes'} {verb}.")
+                return HttpResponseRedirect(self.get_success_url(saved.instance))
+        context = self.get_context_data(form=form)
+        if stale is not None:
+            context.update(stale=stale, conflicts=conflicts(form, stale))
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Walks the project's studies in label order (an index) until it has found a page of
-        # this review's: no sort of the review's whole list.
-        context["studies"] = list(
-            PrimaryStudy.objects.active()
-            .filter(umbrella=self.umbrella, inclusions__review=self.object)
-            .order_by("label", "id")[: self.studies_shown]
-        )
+        context["heading"] = self.heading
+        context["cancel_url"] = self.get_success_url(None)
         return context
-
-
-def registry_inclusions(review) -> QuerySet[Inclusion]:
-    # A merge may leave a cell on the hidden record; the kept study already stands for it.
-    return Inclusion.objects.filter(review=review, study__merged_into__isnull=True)

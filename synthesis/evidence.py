@@ -17,7 +17,7 @@ from reviews.models import IncludedReview, Population, UmbrellaReview
 from .findings import EvidenceType, Finding
 from .models import Outcome, OutcomeDomain, OutcomeResult, Timepoint
 from .plots import MapCell, evidence_map
-from .ratings import rating_lookup
+from .ratings import RATING
 from .summary import FINDING_ORDER, Counts, Fact, count_reviews, predominant_finding
 from .summary import summary_sentence as sentence
 
@@ -32,7 +32,7 @@ def facts_by_outcome(results: QuerySet[OutcomeResult]) -> dict[int, list[Fact]]:
     """One query: every filtered row as a Fact (one per row), grouped by outcome id."""
     # The pk keeps a filter's DISTINCT from folding two rows into one fact.
     rows = results.order_by().values_list(
-        "pk", "outcome_id", "review_id", "evidence_type", "finding", rating_lookup()
+        "pk", "outcome_id", "review_id", "evidence_type", "finding", RATING
     )
     grouped: dict[int, list[Fact]] = defaultdict(list)
     for _, outcome_id, review_id, evidence_type, finding, rating in rows:

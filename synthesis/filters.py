@@ -4,8 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
-from reviews.filters import LinkedToAnyFilter
 from reviews.models import InterventionFormat, Population, PublishedRating, ResearchQuestion
+from reviews.registry.filters import LinkedToAnyFilter
+from reviews.registry.ratings import POSSIBLY_CRITICALLY_LOW, RATING_ORDER, ratings_at_least
 
 from .models import (
     Comparator,
@@ -16,7 +17,7 @@ from .models import (
     OutcomeResult,
     Timepoint,
 )
-from .ratings import POSSIBLY_CRITICALLY_LOW, RATING_ORDER, rating_lookup, ratings_at_least
+from .ratings import RATING
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -109,16 +110,15 @@ class OutcomeResultFilter(django_filters.FilterSet):
         )
 
     def filter_min_rating(self, queryset, name, value):
-        return queryset.filter(**{f"{rating_lookup()}__in": ratings_at_least(value)})
+        return queryset.filter(**{f"{RATING}__in": ratings_at_least(value)})
 
     def filter_sensitivity(self, queryset, name, value):
         if not value:
             return queryset
         # Unrated reviews stay in; the rating is an annotation, so say so explicitly (SQL's
         # NOT IN would drop NULLs).
-        rating = rating_lookup()
-        low = Q(**{f"{rating}__in": sorted(POSSIBLY_CRITICALLY_LOW)})
-        return queryset.filter(Q(**{f"{rating}__isnull": True}) | ~low)
+        low = Q(**{f"{RATING}__in": sorted(POSSIBLY_CRITICALLY_LOW)})
+        return queryset.filter(Q(**{f"{RATING}__isnull": True}) | ~low)
 
     @property
     def is_active(self) -> bool:

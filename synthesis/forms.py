@@ -2,7 +2,8 @@
 
 from django import forms
 
-from reviews.models import PrimaryStudy
+from reviews.forms import VersionedForm
+from reviews.models import KeyFindingNarrative, PrimaryStudy
 
 from .models import Outcome, OutcomeResult, ReanalysisMethod, StudyEffect
 
@@ -107,3 +108,10 @@ class PasteStudiesForm(forms.Form):
 
 class ReanalysisMethodForm(forms.Form):
     method = forms.ChoiceField(label="Method", choices=ReanalysisMethod.choices)
+
+
+class KeyFindingNarrativeForm(VersionedForm):
+    class Meta:
+        model = KeyFindingNarrative
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import study_views, views
+from . import key_findings_views, study_views, views
 
 app_name = "synthesis"
 
@@ -10,6 +10,11 @@ urlpatterns = [
         "u/<slug:slug>/evidence/outcomes/<int:pk>/",
         views.OutcomeDetailView.as_view(),
         name="outcome-detail",
+    ),
+    path(
+        "u/<slug:slug>/overlap/outcomes/<int:pk>/",
+        views.OutcomeOverlapView.as_view(),
+        name="outcome-overlap",
     ),
     path(
         "u/<slug:slug>/evidence/results.csv",
@@ -67,5 +72,15 @@ urlpatterns = [
         "u/<slug:slug>/evidence/results/<int:pk>/studies/<int:study_pk>/delete/",
         study_views.StudyEffectDeleteView.as_view(),
         name="study-delete",
+    ),
+    path(
+        "u/<slug:slug>/key-findings/",
+        key_findings_views.KeyFindingsView.as_view(),
+        name="key-findings",
+    ),
+    path(
+        "u/<slug:slug>/key-findings/<str:code>/edit/",
+        key_findings_views.NarrativeFormView.as_view(),
+        name="narrative-edit",
     ),
 ]

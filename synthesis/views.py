@@ -1,4 +1,5 @@
-"""Evidence pages (overview matrix, per-outcome table), exports and the researcher's forms."""
+"""Evidence pages (overview matrix, per-outcome table and its overlap), exports and the
+researcher's forms."""
 
 from dataclasses import replace
 
@@ -11,14 +12,16 @@ from django.views.generic import TemplateView
 
 from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
-from reviews.overlap_data import cca_summary
+from reviews.overlap.selectors import cca_summary
+from reviews.overlap.views import ORDERS, OverlapView, overlap_context
+from reviews.registry.ratings import rating_label, with_ratings
 from reviews.views import Column, table_columns
 
 from . import evidence, plots, tables
 from .filters import OutcomeResultFilter
 from .forms import OutcomeResultForm
 from .models import NUMBER_FIELDS, Outcome, OutcomeResult
-from .ratings import rating_for, rating_label, with_rating_rank
+from .ratings import REVIEW_PATH, rating_for
 from .reanalysis import credibility_cell
 from .services import StaleEdit, mark_checked, save_result
 from .summary import summary_sentence
@@ -47,7 +50,8 @@ class FilteredResultsMixin(UmbrellaAccessMixin):
     """The filtered results of this umbrella review; every evidence page starts here."""
 
     def base_results(self):
-        return with_rating_rank(OutcomeResult.objects.filter(review__umbrella=self.umbrella))
+        results = OutcomeResult.objects.filter(review__umbrella=self.umbrella)
+        return with_ratings(results, review_path=REVIEW_PATH)
 
     def get_filter(self, results=None) -> OutcomeResultFilter:
         return OutcomeResultFilter(
@@ -292,3 +296,16 @@ class MarkCheckedView(UmbrellaAccessMixin, View):
         else:
             messages.success(request, f"Result for {result.outcome} marked as checked.")
         return HttpResponseRedirect(result.review.get_absolute_url() + "#outcome-results")
+
+
+class OutcomeOverlapView(OverlapView):
+    """Overlap among the reviews contributing to one outcome's evidence table: the reviews
+    app's overlap page for a subset of reviews (outcomes belong to this app)."""
+
+    def get_context_data(self, **kwargs):
+        outcome = get_object_or_404(Outcome, umbrella=self.umbrella, pk=self.kwargs["pk"])
+        review_ids = sorted(set(outcome.results.values_list("review_id", flat=True)))
+        context = super(OverlapView, self).get_context_data(**kwargs)
+        context |= overlap_context(self.umbrella, review_ids, self.request.GET.get("order", ""))
+        context |= {"orders": ORDERS, "subset": review_ids, "outcome": outcome}
+        return context

@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
-    "reviews.revisions.DataRevisionMiddleware",  # retires a project's cached pages on writes
+    # Retires a project's cached pages on writes.
+    "reviews.project.revisions.DataRevisionMiddleware",
     # Last, as django-axes requires: it turns locked-out log-ins into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -113,10 +114,10 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Computed pages are cached per project data revision (reviews/revisions.py), and the revision
-# lives in the database, so each process may keep its own cache without serving stale pages:
-# an in-memory cache per worker is correct, a shared one (Memcached, Redis) only saves memory
-# and warm-up. MAX_ENTRIES bounds a worker's memory (large pages are a few hundred kB).
+# Computed pages are cached per project data revision (reviews/project/revisions.py), and the
+# revision lives in the database, so each process may keep its own cache without serving stale
+# pages: an in-memory cache per worker is correct, a shared one (Memcached, Redis) only saves
+# memory and warm-up. MAX_ENTRIES bounds a worker's memory (large pages are a few hundred kB).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

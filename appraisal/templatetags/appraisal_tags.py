@@ -2,9 +2,9 @@ from django import template
 from django.utils.html import format_html
 
 from reviews.access import can_appraise
+from reviews.registry.ratings import RATING_LABELS, rating_field
 
 from ..models import Appraisal
-from ..tables import RATING_LABELS
 
 register = template.Library()
 
@@ -33,7 +33,7 @@ def lookup(mapping, key):
 
 @register.inclusion_tag("appraisal/_rating.html")
 def rating_badge(review):
-    """The rating badge of a review annotated by `tables.with_ratings`."""
+    """The rating badge of a review annotated by `reviews.registry.ratings.with_ratings`."""
     rating = review.rating or ""
     source = "computed" if review.computed_rating else "published" if rating else ""
     return {"rating": rating, "label": RATING_LABELS.get(rating, ""), "source": source}
@@ -41,9 +41,10 @@ def rating_badge(review):
 
 @register.inclusion_tag("appraisal/_rating.html")
 def result_rating_badge(result):
-    """The rating badge of an outcome result annotated by `synthesis.ratings.with_rating_rank`."""
-    rating = result.review_rating or ""
-    source = "computed" if result.review_rating_computed else "published" if rating else ""
+    """The rating badge of a row that reaches its review through `review__` (an outcome result),
+    annotated by `reviews.registry.ratings.with_ratings(..., review_path="review__")`."""
+    rating = getattr(result, rating_field("review__")) or ""
+    source = "computed" if result.review_computed_rating else "published" if rating else ""
     return {"rating": rating, "label": RATING_LABELS.get(rating, ""), "source": source}
 
 

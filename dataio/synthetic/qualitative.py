@@ -126,7 +126,7 @@ def implementation_and_experiences(
 
 
 def delete_implementation_and_experiences(umbrella: UmbrellaReview) -> None:
-    """Raw set-based deletes of the above (see `synthetic.delete_project`), links first."""
+    """Raw set-based deletes of the above (see `project.delete_project`), links first."""
     for rows in (
         ImplementationFactor.reviews.through.objects.filter(
             implementationfactor__umbrella=umbrella

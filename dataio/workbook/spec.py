@@ -13,6 +13,7 @@ from functools import cache
 
 from appraisal.models import Appraisal, AppraisalSettings, ItemAnswer
 from reviews import models as rm
+from reviews.prisma.models import COUNT_NAMES
 from synthesis.models import (
     STUDY_DATA_FIELDS,
     Outcome,
@@ -346,7 +347,7 @@ def _sheets() -> list[Sheet]:
         Sheet(
             "prisma_flow",
             rm.PrismaFlow,
-            tuple(cols(rm.PrismaFlow, *rm.flow.COUNT_NAMES, "note")),
+            tuple(cols(rm.PrismaFlow, *COUNT_NAMES, "note")),
             (),
             "umbrella",
             "The PRISMA 2020 flow counts: one row (blank: not reported). Exclusions by reason "

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from dataio.demo import PEER_SUPPORT_FIXTURE
 from reviews.models import IncludedReview, Report, UmbrellaReview
-from reviews.summaries import umbrella_summary
+from reviews.project.selectors import umbrella_summary
 
 
 def counts(tallies):

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from reviews import cfir
 from reviews.models import (
     ExperienceSubtheme,
     ExperienceTheme,
@@ -20,7 +19,8 @@ from reviews.models import (
     Perspective,
     ResearchQuestion,
 )
-from reviews.qualitative import experience_table, implementation_table
+from reviews.qualitative import cfir
+from reviews.qualitative.selectors import experience_table, implementation_table
 
 
 def labels_for(umbrella, code):
@@ -291,6 +291,6 @@ def test_new_pages_run_a_bounded_number_of_queries(
     with django_assert_max_num_queries(10):
         client.get(reverse("reviews:experiences", kwargs=slug), {"valence": "positive"})
     with django_assert_max_num_queries(12):
-        client.get(reverse("reviews:key-findings", kwargs=slug))
+        client.get(reverse("synthesis:key-findings", kwargs=slug))
     with django_assert_max_num_queries(6):
         client.get(reverse("reviews:prisma", kwargs=slug))

@@ -2,9 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from reviews.citations import normalize_doi, normalize_pmid
-from reviews.forms import IncludedReviewForm
 from reviews.models import IncludedReview, Population, PrimaryStudy, ReviewType
+from reviews.registry.citations import normalize_doi, normalize_pmid
+from reviews.registry.forms import IncludedReviewForm
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for reviews.overlap (plain pytest, no database)."""
+"""Tests for reviews.overlap.cca (plain pytest, no database)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviews.overlap import (
+from reviews.overlap.cca import (
     corrected_covered_area,
     inclusion_frequency,
     overlap_band,

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reviews.models import Inclusion, Membership, PrimaryStudy, StudyMerge
-from reviews.overlap_data import overlap_for_reviews
-from reviews.plots import BANDS, cluster_order, frequency_bar, pairwise_heatmap
-from reviews.registry_services import merge_studies
+from reviews.overlap.plots import BANDS, cluster_order, frequency_bar, pairwise_heatmap
+from reviews.overlap.selectors import overlap_for_reviews
+from reviews.studies.services import merge_studies
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_overlap_page_query_count_does_not_grow_with_the_data(
 
     build("small", 3, 6)
     build("large", 25, 300)
-    # 6 queries, plus 3 small aggregates keying the overlap cache (reviews/overlap_data.py).
+    # 6 queries, plus 3 small aggregates keying the overlap cache (reviews/overlap/selectors.py).
     for slug in ("small", "large"):
         with django_assert_max_num_queries(9):
             response = client.get(overlap_url(slug))
@@ -272,7 +272,7 @@ def test_outcome_overlap_page_uses_the_reviews_contributing_to_the_outcome(clien
 
     outcome = Outcome.objects.filter(umbrella=peer_support, results__isnull=False).first()
     contributing = set(outcome.results.values_list("review_id", flat=True))
-    url = reverse("reviews:outcome-overlap", kwargs={"slug": peer_support.slug, "pk": outcome.pk})
+    url = reverse("synthesis:outcome-overlap", kwargs={"slug": peer_support.slug, "pk": outcome.pk})
     response = client.get(url)
     assert {r.pk for r in response.context["overlap"].reviews} == contributing
     # The model case records no primary studies, so nothing can be computed.

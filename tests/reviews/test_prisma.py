@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from reviews.prisma import PrismaCounts, check, flow_svg
+from reviews.prisma.flow import PrismaCounts, check, flow_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

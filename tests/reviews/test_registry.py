@@ -2,9 +2,14 @@
 
 import pytest
 
-from reviews.dedup import Record, candidate_duplicates, first_author_surname, normalise_title
 from reviews.models import Inclusion, NotDuplicate, PrimaryStudy, StudyMerge, StudyReport
-from reviews.registry_services import (
+from reviews.studies.dedup import (
+    Record,
+    candidate_duplicates,
+    first_author_surname,
+    normalise_title,
+)
+from reviews.studies.services import (
     MergeError,
     StudyListError,
     import_review_studies,
@@ -13,7 +18,7 @@ from reviews.registry_services import (
     set_review_studies,
     undo_merge,
 )
-from reviews.study_lists import parse_csv, parse_identifiers, parse_ris
+from reviews.studies.study_lists import parse_csv, parse_identifiers, parse_ris
 
 
 def studies_of(review) -> list[str]:
@@ -221,7 +226,7 @@ def duplicated(make_umbrella, make_review, make_study):
 
 
 def test_near_identical_records_are_proposed_not_merged(duplicated):
-    from reviews.registry_services import candidate_pairs
+    from reviews.studies.services import candidate_pairs
 
     umbrella, kept, twin, _ = duplicated
     (candidate,) = candidate_pairs(umbrella)

@@ -10,7 +10,6 @@ from django.db.models import Count
 from appraisal import amstar2
 from appraisal.models import Appraisal, ItemAnswer
 from dataio.synthetic.project import SIZES, delete_project, fingerprint, generate, reviews_per_study
-from reviews.key_findings import key_findings
 from reviews.models import (
     ExperienceSubtheme,
     ImplementationFactor,
@@ -21,6 +20,7 @@ from reviews.models import (
 )
 from synthesis import findings
 from synthesis.models import OutcomeResult
+from synthesis.selectors.key_findings import key_findings
 
 pytestmark = pytest.mark.django_db
 
@@ -164,8 +164,8 @@ def test_overlap_of_many_reviews_limits_the_heatmap_and_counts_missing_cells_exa
 ):
     """Above PAIRWISE_LIMIT reviews the heatmap covers the largest ones; the overall figures
     (and the structurally missing count, now counted rather than listed) stay exact."""
-    from reviews import overlap_data
-    from reviews.overlap import corrected_covered_area
+    from reviews.overlap import selectors as overlap_data
+    from reviews.overlap.cca import corrected_covered_area
 
     full = overlap_data.overlap_for_reviews(small)  # 35 reviews: below the limit
     reviews, matrix, years = full.reviews, {}, {}
@@ -203,8 +203,8 @@ def test_overlap_of_many_reviews_limits_the_heatmap_and_counts_missing_cells_exa
 
 
 def test_overlap_cache_follows_writes(small):
-    from reviews import overlap_data
-    from reviews.revisions import bump_revision
+    from reviews.overlap import selectors as overlap_data
+    from reviews.project.revisions import bump_revision
 
     before = overlap_data.cached_overlap_for_reviews(small)
     Inclusion.objects.filter(review__umbrella=small).order_by("pk").first().delete()
@@ -218,7 +218,7 @@ def test_overlap_cache_follows_writes(small):
 
 
 def test_the_outcome_tables_cca_summary_matches_the_full_overlap(small):
-    from reviews.overlap_data import cca_summary, overlap_for_reviews
+    from reviews.overlap.selectors import cca_summary, overlap_for_reviews
 
     outcome = OutcomeResult.objects.filter(review__umbrella=small).first().outcome
     one_outcome = set(outcome.results.values_list("review_id", flat=True))

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from appraisal.models import Appraisal
 from reviews.admin_locking import LOADED_VERSION, VersionLockedAdmin
-from reviews.history import TRACKED
+from reviews.history.tracking import TRACKED
 from reviews.models import (
     ExcludedReview,
     ExclusionReason,
@@ -34,7 +34,7 @@ NOT_RESEARCH_DATA = {
     "reviews.deliverymode": "a project's vocabulary",
     "reviews.exclusionreason": "a project's vocabulary",
     "reviews.perspective": "a project's vocabulary",
-    "reviews.studymerge": "read-only in the admin: merges go through registry_services",
+    "reviews.studymerge": "read-only in the admin: merges go through reviews.studies.services",
     "appraisal.appraisalsettings": "a project setting",
     "synthesis.outcomedomain": "a project's vocabulary",
 }
@@ -54,7 +54,7 @@ def test_every_admin_of_research_data_locks(label, model_admin):
         return
     assert isinstance(model_admin, VersionLockedAdmin), f"{label}: use ResearchDataAdmin"
     assert model_admin.model._meta.get_field("version").default == 1
-    assert label in TRACKED, f"{label}: research data needs history (reviews/history.py)"
+    assert label in TRACKED, f"{label}: research data needs history (reviews/history/tracking.py)"
     for inline in model_admin.inlines:
         has_version = any(f.name == "version" for f in inline.model._meta.fields)
         locked = LOADED_VERSION in inline(model_admin.model, admin.site).form.base_fields

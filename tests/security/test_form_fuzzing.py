@@ -21,7 +21,7 @@ FORMS = [
     "reviews:factor-edit",
     "reviews:subtheme-add",
     "reviews:subtheme-edit",
-    "reviews:narrative-edit",
+    "synthesis:narrative-edit",
     "reviews:prisma-edit",
     "synthesis:result-add",
     "synthesis:result-edit",

@@ -5,9 +5,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from reviews.history import history_of, timeline
+from reviews.history.selectors import history_of, timeline
 from reviews.models import ImplementationFactor, Membership, Population
-from reviews.registry_services import merge_studies, undo_merge
+from reviews.studies.services import merge_studies, undo_merge
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from reviews.models import (
     ReviewType,
     UmbrellaReview,
 )
-from reviews.registry_services import merge_studies
+from reviews.studies.services import merge_studies
 from synthesis.models import Outcome, OutcomeDomain, OutcomeResult, StudyEffect
 
 READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT = (
@@ -43,7 +43,7 @@ RULES = {
     "reviews:review-list": (READ, 200),
     "reviews:review-detail": (READ, 200),
     "reviews:overlap": (READ, 200),
-    "reviews:outcome-overlap": (READ, 200),
+    "synthesis:outcome-overlap": (READ, 200),
     "reviews:overlap-matrix": (READ, 200),
     "reviews:study-list": (READ, 200),
     "reviews:study-duplicates": (WRITE, 200),
@@ -57,8 +57,8 @@ RULES = {
     "reviews:experiences": (READ, 200),
     "reviews:subtheme-add": (WRITE, 200),
     "reviews:subtheme-edit": (WRITE, 200),
-    "reviews:key-findings": (READ, 200),
-    "reviews:narrative-edit": (WRITE, 200),
+    "synthesis:key-findings": (READ, 200),
+    "synthesis:narrative-edit": (WRITE, 200),
     "reviews:prisma": (READ, 200),
     "reviews:prisma-svg": (READ, 200),
     "reviews:prisma-png": (READ, 200),
@@ -188,12 +188,12 @@ def project(db):
     kwargs = {
         "reviews:review-detail": {"pk": review.pk},
         "reviews:history": {"model": "reviews.includedreview", "pk": review.pk},
-        "reviews:outcome-overlap": {"pk": outcome.pk},
+        "synthesis:outcome-overlap": {"pk": outcome.pk},
         "reviews:study-merge-undo": {"pk": merge.pk},
         "reviews:review-studies": {"pk": review.pk},
         "reviews:factor-edit": {"pk": factor.pk},
         "reviews:subtheme-edit": {"pk": subtheme.pk},
-        "reviews:narrative-edit": {"code": question.code},
+        "synthesis:narrative-edit": {"code": question.code},
         "synthesis:outcome-detail": {"pk": outcome.pk},
         "synthesis:result-add": {"pk": review.pk},
         "synthesis:result-edit": {"pk": review.pk, "result_pk": result.pk},

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dataio.synthetic.project import SIZES, SyntheticExists, generate
 from reviews.models import UmbrellaReview
-from reviews.revisions import bump_revision
+from reviews.project.revisions import bump_revision
 
 
 class Command(BaseCommand):

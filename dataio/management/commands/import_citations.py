@@ -11,7 +11,7 @@ from dataio.citations import (
     import_citations,
 )
 from reviews.models import UmbrellaReview
-from reviews.revisions import bump_revision
+from reviews.project.revisions import bump_revision
 
 
 class Command(BaseCommand):

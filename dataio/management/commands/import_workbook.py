@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dataio.workbook.report import problem_table, summary_lines
 from dataio.workbook.service import import_workbook
 from reviews.models import UmbrellaReview
-from reviews.revisions import bump_revision
+from reviews.project.revisions import bump_revision
 
 
 class Command(BaseCommand):

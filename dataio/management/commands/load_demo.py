@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dataio.demo import PEER_SUPPORT_FIXTURE, FixtureError, load_fixture
-from reviews.revisions import bump_revision
+from reviews.project.revisions import bump_revision
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Audit history of research data: which models keep it, versions and diffs, restore."""

@@ -1,0 +1,1 @@
+"""Who works on an umbrella review: the members page and its writes."""

@@ -1,0 +1,32 @@
+"""The PRISMA flow counts form, fieldsets in the order of the diagram."""
+
+from django import forms
+
+from ..forms import VersionedForm
+from ..models import COUNT_FIELDS, PrismaFlow
+
+
+class PrismaFlowForm(VersionedForm):
+    class Meta:
+        model = PrismaFlow
+        fields = [*(name for name, _ in COUNT_FIELDS), "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    FIELDSETS = [
+        ("Identification (databases and registers)",
+         ["databases", "registers", "duplicates_removed", "automation_removed", "other_removed"]),
+        ("Screening", ["screened", "screened_excluded", "sought", "not_retrieved", "assessed",
+                       "excluded"]),
+        ("Identification via other methods", ["other_identified", "other_sought",
+                                              "other_not_retrieved", "other_assessed",
+                                              "other_excluded"]),
+        ("Included", ["studies_included", "reports_included"]),
+        ("Source", ["note"]),
+    ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.umbrella = self.umbrella
+
+    def fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]

@@ -1,0 +1,1 @@
+"""Implementation factors (CFIR) and experience themes: tables, filters and forms."""

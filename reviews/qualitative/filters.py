@@ -1,0 +1,74 @@
+"""Filters of the implementation and experience tables (one FilterSet per table)."""
+
+import django_filters
+from django.db.models import Q
+
+from ..models import (
+    CfirDomain,
+    ExperienceSubtheme,
+    ExperienceTheme,
+    ExperienceValence,
+    FactorValence,
+    ImplementationFactor,
+    IncludedReview,
+    Perspective,
+)
+
+VALENCE_FILTER_CHOICES = [
+    (FactorValence.FACILITATOR, "Facilitators (incl. factors coded both)"),
+    (FactorValence.BARRIER, "Barriers (incl. factors coded both)"),
+    (FactorValence.BOTH, "Coded both only"),
+]
+
+
+class ImplementationFactorFilter(django_filters.FilterSet):
+    valence = django_filters.ChoiceFilter(
+        label="Facilitator or barrier", choices=VALENCE_FILTER_CHOICES, method="filter_valence"
+    )
+    domain = django_filters.ChoiceFilter(label="CFIR domain", choices=CfirDomain.choices)
+    review = django_filters.ModelChoiceFilter(
+        label="Supporting review", field_name="reviews", queryset=IncludedReview.objects.none()
+    )
+
+    class Meta:
+        model = ImplementationFactor
+        fields = ["valence", "domain", "review"]
+
+    def __init__(self, *args, umbrella, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the reviews behind some factor: a filter that can only return nothing is noise.
+        self.filters["review"].queryset = IncludedReview.objects.filter(
+            umbrella=umbrella, implementation_factors__isnull=False
+        ).distinct()
+
+    def filter_valence(self, queryset, name, value):
+        # A factor coded "both" is a barrier and a facilitator: it answers either question.
+        if value == FactorValence.BOTH:
+            return queryset.filter(valence=value)
+        return queryset.filter(Q(valence=value) | Q(valence=FactorValence.BOTH))
+
+
+class ExperienceSubthemeFilter(django_filters.FilterSet):
+    perspective = django_filters.ModelChoiceFilter(
+        label="Perspective", field_name="perspectives", queryset=Perspective.objects.none()
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label="Overarching theme", queryset=ExperienceTheme.objects.none()
+    )
+    valence = django_filters.ChoiceFilter(label="Valence", choices=ExperienceValence.choices)
+    contrasting = django_filters.BooleanFilter(label="Contrasting findings")
+    review = django_filters.ModelChoiceFilter(
+        label="Supporting review", field_name="reviews", queryset=IncludedReview.objects.none()
+    )
+
+    class Meta:
+        model = ExperienceSubtheme
+        fields = ["perspective", "theme", "valence", "contrasting", "review"]
+
+    def __init__(self, *args, umbrella, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["perspective"].queryset = Perspective.objects.filter(umbrella=umbrella)
+        self.filters["theme"].queryset = ExperienceTheme.objects.filter(umbrella=umbrella)
+        self.filters["review"].queryset = IncludedReview.objects.filter(
+            umbrella=umbrella, experience_subthemes__isnull=False
+        ).distinct()

@@ -1,0 +1,59 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ..models import IncludedReview
+
+PER_PROJECT_FIELDS = ("populations", "formats", "delivery_modes", "research_questions")
+
+
+class IncludedReviewForm(forms.ModelForm):
+    """Keeps a review's vocabulary terms and research questions inside its own umbrella review."""
+
+    class Meta:
+        model = IncludedReview
+        fields = [
+            "umbrella",
+            "label",
+            "reference_number",
+            "authors",
+            "year",
+            "title",
+            "journal",
+            "volume",
+            "pages",
+            "doi",
+            "pmid",
+            "review_type",
+            "review_type_note",
+            "populations",
+            "formats",
+            "delivery_modes",
+            "research_questions",
+            "n_primary_studies",
+            "n_participants",
+            "search_date",
+            "grade_used",
+            "lived_experience_involvement",
+            "published_rating",
+            "published_rating_note",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        umbrella = cleaned.get("umbrella")
+        if umbrella is None:
+            return cleaned
+        for name in PER_PROJECT_FIELDS:
+            foreign = [
+                str(term) for term in cleaned.get(name) or [] if term.umbrella_id != umbrella.pk
+            ]
+            if foreign:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        "Not part of %(umbrella)s: %(terms)s.",
+                        params={"umbrella": umbrella, "terms": ", ".join(foreign)},
+                    ),
+                )
+        return cleaned
