@@ -10,7 +10,7 @@ class AppraisalConfig(AppConfig):
         from reviews.history.tracking import track
         from reviews.registry.ratings import register_consensus
 
-        from .tables import consensus_join
+        from .selectors import consensus_join
 
         register_consensus(join=consensus_join, rating_field="overall")
         track(

@@ -5,7 +5,7 @@ import io
 import pandas as pd
 
 from . import amstar2
-from .tables import AppraisalRow
+from .selectors import AppraisalRow
 
 ITEM_COLUMNS = [f"item_{n}" for n in amstar2.ITEM_NUMBERS]
 COLUMNS = ["review", "year", "review_type", *ITEM_COLUMNS, "overall", "rating_source", "variant"]

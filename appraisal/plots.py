@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from . import amstar2
 from .models import AnswerChoice
-from .tables import AppraisalRow
+from .selectors import AppraisalRow
 
 LABELS = dict(AnswerChoice.choices)
 # Each answer has a colour AND a text label in the cell; colour is never the only signal.

@@ -15,18 +15,18 @@ from .agreement import agreement, compare, project_agreement
 from .filters import AppraisalTableFilter
 from .forms import AppraisalForm, initial_from
 from .models import Appraisal
-from .services import (
-    AppraisalLocked,
-    StaleAppraisal,
-    rating_review_type,
-    save_appraisal,
-)
-from .tables import (
+from .selectors import (
     answer_counts,
     answer_tallies,
     appraisal_rows,
     rating_counts,
     weakness_counts,
+)
+from .services import (
+    AppraisalLocked,
+    StaleAppraisal,
+    rating_review_type,
+    save_appraisal,
 )
 
 

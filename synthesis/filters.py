@@ -17,7 +17,7 @@ from .models import (
     OutcomeResult,
     Timepoint,
 )
-from .ratings import RATING
+from .selectors.ratings import RATING
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 

@@ -9,9 +9,9 @@ from django.views.generic import TemplateView
 
 from reviews.access import UmbrellaAccessMixin
 
-from . import reanalysis
 from .forms import PasteStudiesForm, ReanalysisMethodForm, StudyEffectForm
 from .models import OutcomeResult, ReanalysisMethod, StudyEffect
+from .selectors import reanalysis
 from .study_plots import study_forest_plot
 from .study_services import (
     StaleStudyEdit,

@@ -17,12 +17,13 @@ from reviews.overlap.views import ORDERS, OverlapView, overlap_context
 from reviews.registry.ratings import rating_label, with_ratings
 from reviews.views import Column, table_columns
 
-from . import evidence, plots, tables
+from . import exports, plots
 from .filters import OutcomeResultFilter
 from .forms import OutcomeResultForm
 from .models import NUMBER_FIELDS, Outcome, OutcomeResult
-from .ratings import REVIEW_PATH, rating_for
-from .reanalysis import credibility_cell
+from .selectors import evidence
+from .selectors.ratings import REVIEW_PATH, rating_for
+from .selectors.reanalysis import credibility_cell
 from .services import StaleEdit, mark_checked, save_result
 from .summary import summary_sentence
 
@@ -182,13 +183,13 @@ class ExportView(FilteredResultsMixin, View):
         filterset = self.get_filter()
         rows = evidence.ordered_results(filterset.qs)
         rows = rows.order_by("outcome__domain__position", "outcome__name", "review__label", "pk")
-        frame = tables.results_frame(rows)
+        frame = exports.results_frame(rows)
         name = f"{self.umbrella.slug}-evidence"
         if kwargs["format"] == "xlsx":
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            response = HttpResponse(tables.to_xlsx(frame), content_type=content_type)
+            response = HttpResponse(exports.to_xlsx(frame), content_type=content_type)
         else:
-            response = HttpResponse(tables.to_csv(frame), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(exports.to_csv(frame), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.{kwargs["format"]}"'
         return response
 

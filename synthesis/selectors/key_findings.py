@@ -1,9 +1,9 @@
 """The key-findings page: one section per research question, composed from the recorded data.
 
-Effectiveness reuses the synthesis app's evidence matrix (`synthesis.evidence.evidence_matrix`)
-and its review counts, so an outcome's category can never disagree with the evidence tables;
-implementation lists the factors backed by most reviews per CFIR domain; experiences lists each
-theme with its best-supported subthemes. Researchers add a narrative per section; the computed
+Effectiveness reuses the evidence matrix (`evidence.evidence_matrix`) and its review counts, so
+an outcome's category can never disagree with the evidence tables; implementation lists the
+factors backed by most reviews per CFIR domain; experiences lists each theme with its
+best-supported subthemes. Researchers add a narrative per section; the computed
 parts stay computed.
 """
 
@@ -24,11 +24,11 @@ from reviews.models import (
 )
 from reviews.registry.ratings import RATING_ORDER, rating_label, with_ratings
 
-from .. import evidence
 from ..findings import Finding
 from ..models import OutcomeResult
-from ..ratings import REVIEW_PATH
 from ..summary import Counts
+from . import evidence
+from .ratings import REVIEW_PATH
 
 TOP_FACTORS = 3  # per domain (more when tied on the number of reviews)
 TOP_SUBTHEMES = 5  # per theme

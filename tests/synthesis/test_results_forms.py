@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from reviews.models import Membership
 from synthesis import plots
+from synthesis.exports import COLUMNS, escape_formula
 from synthesis.models import Outcome, OutcomeDomain, OutcomeResult
-from synthesis.tables import COLUMNS, escape_formula
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from django.http import QueryDict
 
 from reviews.models import IncludedReview, Population, UmbrellaReview
 
-from .findings import EvidenceType, Finding
-from .models import Outcome, OutcomeDomain, OutcomeResult, Timepoint
-from .plots import MapCell, evidence_map
+from ..findings import EvidenceType, Finding
+from ..models import Outcome, OutcomeDomain, OutcomeResult, Timepoint
+from ..plots import MapCell, evidence_map
+from ..summary import FINDING_ORDER, Counts, Fact, count_reviews, predominant_finding
+from ..summary import summary_sentence as sentence
 from .ratings import RATING
-from .summary import FINDING_ORDER, Counts, Fact, count_reviews, predominant_finding
-from .summary import summary_sentence as sentence
 
 TIMEPOINT_ORDER = [Timepoint.POST, Timepoint.FOLLOW_UP, Timepoint.NOT_SPECIFIED]
 FINDING_LABELS = {Finding.IMPROVEMENT: "Improvement", Finding.NO_EFFECT: "No effect",

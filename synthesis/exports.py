@@ -12,7 +12,7 @@ from io import BytesIO
 import pandas as pd
 
 from .models import OutcomeResult
-from .ratings import rating_for
+from .selectors.ratings import rating_for
 
 COLUMNS = [
     "umbrella_review",

@@ -6,8 +6,8 @@ nothing derived is stored, so every view shows the current rows' analysis.
 
 from dataclasses import dataclass
 
-from .models import OutcomeResult, ReanalysisMethod, StudyEffect
-from .reported import (
+from ..models import OutcomeResult, ReanalysisMethod, StudyEffect
+from ..reported import (
     Comparison,
     ReportedCredibility,
     ReportedFigures,
@@ -15,7 +15,7 @@ from .reported import (
     compare,
     reported_criteria,
 )
-from .study_data import Reanalysis, reanalyse
+from ..study_data import Reanalysis, reanalyse
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,38 @@
+"""Outcomes, the results each included review reports for them, and the study-level data behind
+a result. The models live in one module per topic; import them from `synthesis.models`."""
+
+from .outcomes import DEFAULT_DOMAINS, Direction, Outcome, OutcomeDomain
+from .results import (
+    NUMBER_FIELDS,
+    Comparator,
+    EvidenceType,
+    Finding,
+    Grade,
+    Measure,
+    OutcomeResult,
+    PoolingModel,
+    ReanalysisMethod,
+    Timepoint,
+)
+from .study_effects import KIND_FIELDS, STUDY_DATA_FIELDS, StudyDataKind, StudyEffect
+
+__all__ = [
+    "DEFAULT_DOMAINS",
+    "KIND_FIELDS",
+    "NUMBER_FIELDS",
+    "STUDY_DATA_FIELDS",
+    "Comparator",
+    "Direction",
+    "EvidenceType",
+    "Finding",
+    "Grade",
+    "Measure",
+    "Outcome",
+    "OutcomeDomain",
+    "OutcomeResult",
+    "PoolingModel",
+    "ReanalysisMethod",
+    "StudyDataKind",
+    "StudyEffect",
+    "Timepoint",
+]

@@ -1,0 +1,165 @@
+"""Study-level data behind an outcome result, for the app's re-analysis."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from .results import OutcomeResult
+
+
+class StudyDataKind(models.TextChoices):
+    BINARY = "binary", "Events / n per arm"
+    CONTINUOUS = "continuous", "Mean, SD, n per arm"
+    ESTIMATE = "estimate", "Estimate with 95% CI"
+
+
+# The fields each kind of row needs; the other kinds' fields are cleared on save.
+KIND_FIELDS = {
+    StudyDataKind.BINARY: ("events1", "n1", "events2", "n2"),
+    StudyDataKind.CONTINUOUS: ("mean1", "sd1", "n1", "mean2", "sd2", "n2"),
+    StudyDataKind.ESTIMATE: ("estimate", "ci_low", "ci_high"),
+}
+STUDY_DATA_FIELDS = ("events1", "n1", "mean1", "sd1", "events2", "n2", "mean2", "sd2",
+                     "estimate", "ci_low", "ci_high")  # fmt: skip
+
+
+def _all_set(*names: str) -> Q:
+    return Q(**{f"{name}__isnull": False for name in names})
+
+
+class StudyEffect(models.Model):
+    """One primary study's data behind an outcome result, for the app's re-analysis.
+
+    Arm 1 is the intervention, arm 2 the control (docs/methods.md). An estimate row is on
+    the outcome result's measure scale (a ratio as printed, not its log). Derived numbers
+    (effect, variance, weight) are not stored: the re-analysis computes them on every view.
+    """
+
+    outcome_result = models.ForeignKey(
+        OutcomeResult, on_delete=models.CASCADE, related_name="study_effects"
+    )
+    study = models.ForeignKey(
+        "reviews.PrimaryStudy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="study_effects",
+        help_text="The study in the primary-study registry, where it is there.",
+    )
+    label = models.CharField(
+        max_length=120, help_text='How the study is shown, e.g. "Sledge 2011".'
+    )
+    kind = models.CharField("data", max_length=12, choices=StudyDataKind)
+    events1 = models.PositiveIntegerField("events, intervention", null=True, blank=True)
+    n1 = models.PositiveIntegerField("n, intervention", null=True, blank=True)
+    mean1 = models.FloatField("mean, intervention", null=True, blank=True)
+    sd1 = models.FloatField("SD, intervention", null=True, blank=True)
+    events2 = models.PositiveIntegerField("events, control", null=True, blank=True)
+    n2 = models.PositiveIntegerField("n, control", null=True, blank=True)
+    mean2 = models.FloatField("mean, control", null=True, blank=True)
+    sd2 = models.FloatField("SD, control", null=True, blank=True)
+    estimate = models.FloatField(null=True, blank=True)
+    ci_low = models.FloatField("95% CI lower", null=True, blank=True)
+    ci_high = models.FloatField("95% CI upper", null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entered_study_effects",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["outcome_result", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome_result", "label"], name="unique_study_effect_label"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=StudyDataKind.BINARY)
+                | (
+                    _all_set(*KIND_FIELDS[StudyDataKind.BINARY])
+                    & Q(n1__gte=1, n2__gte=1)
+                    & Q(events1__lte=F("n1"), events2__lte=F("n2"))
+                ),
+                name="study_binary_complete",
+                violation_error_message="Counts need events ≤ n and n ≥ 1 in both arms.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=StudyDataKind.CONTINUOUS)
+                | (
+                    _all_set(*KIND_FIELDS[StudyDataKind.CONTINUOUS])
+                    & Q(n1__gte=2, n2__gte=2, sd1__gt=0, sd2__gt=0)
+                ),
+                name="study_continuous_complete",
+                violation_error_message="Means need SD > 0 and n ≥ 2 in both arms.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=StudyDataKind.ESTIMATE)
+                | (
+                    _all_set(*KIND_FIELDS[StudyDataKind.ESTIMATE])
+                    & Q(ci_low__lte=F("estimate"), ci_high__gte=F("estimate"))
+                    & Q(ci_low__lt=F("ci_high"))
+                ),
+                name="study_estimate_in_ci",
+                violation_error_message="An estimate needs ci_low ≤ estimate ≤ ci_high.",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="study_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.outcome_result})"
+
+    def save(self, *args, **kwargs):
+        self.clear_other_kinds()
+        super().save(*args, **kwargs)
+
+    def clear_other_kinds(self) -> None:
+        """A row carries one kind of data; stray values of another kind would mislead."""
+        keep = set(KIND_FIELDS.get(self.kind, ()))
+        for name in STUDY_DATA_FIELDS:
+            if name not in keep:
+                setattr(self, name, None)
+
+    def validate_constraints(self, exclude=None):
+        # clean() names the field of every broken rule; only the unique label is left here.
+        try:
+            super().validate_constraints(
+                exclude={*(exclude or ()), *STUDY_DATA_FIELDS, "kind", "version"}
+            )
+        except ValidationError as error:
+            raise ValidationError({"label": error.messages}) from None
+
+    def clean(self):
+        super().clean()
+        from ..study_data import row_problems  # pure; imported here to keep models.py lean
+
+        self.clear_other_kinds()
+        errors: dict[str, list[str]] = {}
+        measure = self.outcome_result.measure if self.outcome_result_id else None
+        for field_name, message in row_problems(self.as_row(), measure):
+            errors.setdefault(field_name, []).append(message)
+        if (
+            self.study_id
+            and self.outcome_result_id
+            and self.study.umbrella_id != self.outcome_result.review.umbrella_id
+        ):
+            errors.setdefault("study", []).append("This study belongs to another umbrella review.")
+        if errors:
+            raise ValidationError(errors)
+
+    def as_row(self):
+        from ..study_data import StudyRow
+
+        return StudyRow(
+            label=self.label or "this study",
+            kind=self.kind,
+            **{name: getattr(self, name) for name in STUDY_DATA_FIELDS},
+        )
