@@ -1,6 +1,6 @@
 # Two commands: `make run` (set up, load the peer-support example, serve on 127.0.0.1:8000)
-# and `make test` (set up, then ruff, Django checks, the suite on SQLite and on PostgreSQL,
-# and the browser tests in headless Chromium).
+# and `make test` (set up, then ruff and import-linter, Django checks, the suite on SQLite and
+# on PostgreSQL, and the browser tests in headless Chromium).
 
 PYTHON ?= python3
 VENV := .venv
@@ -33,6 +33,7 @@ test: lint checks
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 checks: setup
 	$(BIN)/python manage.py check --fail-level WARNING

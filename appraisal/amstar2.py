@@ -1,4 +1,5 @@
-"""AMSTAR 2 as data, its overall-confidence rule, adapted variants and rater agreement.
+"""AMSTAR 2: its overall-confidence rule, adapted variants and rater agreement, over the
+instrument held as data (answers, items, guidance texts) in `amstar2_items`.
 
 Pure Python: no Django imports, so the rules can be tested and reused without a database.
 

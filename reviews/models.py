@@ -1,4 +1,4 @@
-"""The registry of an umbrella review: its included reviews, their reports and primary studies.
+"""Every model of the reviews app: the project, its included reviews, primary studies and the rest.
 
 Database constraints back every rule that a fixture, the admin or an import could break
 (year range, non-negative counts, one DOI per project), so bad rows never reach the tables.

@@ -1,4 +1,4 @@
-"""Audit history of research data (django-simple-history): versions, field-level diffs, restore.
+"""Audit history of research data (django-simple-history): versions and field-level diffs.
 
 Every model that holds research data carries `history = HistoricalRecords(...)`; `tracking.TRACKED`
 says how each one reaches its umbrella review, so the history page can check access through the
