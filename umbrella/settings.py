@@ -25,6 +25,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value == "true"
 
 
+def env_int(name: str, default: int) -> int:
+    """Read a whole number (a size in bytes, a count, seconds); anything else fails loudly."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -62,6 +72,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "reviews",
     "appraisal",
     "synthesis",
@@ -81,6 +93,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     # Retires a project's cached pages on writes.
     "reviews.project.revisions.DataRevisionMiddleware",
+    # Refuses an over-large request body before anything reads it (docs/security.md).
+    "dataio.uploads.UploadSizeLimitMiddleware",
     # Last, as django-axes requires: it turns locked-out log-ins into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -209,3 +223,27 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Uploads and imports (docs/security.md, "Uploads"). An upload may be at most
+# UPLOAD_MAX_BYTES; a request body larger than that plus Django's allowance for the other form
+# fields (DATA_UPLOAD_MAX_MEMORY_SIZE) is refused before it is read.
+UPLOAD_MAX_BYTES = env_int("DJANGO_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# A ZIP of CSVs or an XLSX file is a ZIP package: its declared sizes are checked before
+# anything is decompressed, and the bytes actually decompressed are counted.
+IMPORT_MAX_MEMBER_BYTES = env_int("DJANGO_IMPORT_MAX_MEMBER_BYTES", 256 * 1024 * 1024)
+IMPORT_MAX_TOTAL_BYTES = env_int("DJANGO_IMPORT_MAX_TOTAL_BYTES", 512 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("DJANGO_IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_MAX_MEMBERS = env_int("DJANGO_IMPORT_MAX_MEMBERS", 100)
+# Uploads waiting for their dry run or confirmation live here (never the machine's temp
+# folder); the web servers and the import worker must share it. Older ones are deleted by
+# `manage.py expire_imports` and by the sweep each new upload does; together they may not
+# pass the quota.
+IMPORT_UPLOAD_DIR = Path(os.environ.get("DJANGO_IMPORT_UPLOAD_DIR") or BASE_DIR / "var" / "imports")
+IMPORT_UPLOAD_MAX_AGE = env_int("DJANGO_IMPORT_UPLOAD_MAX_AGE", 24 * 3600)  # seconds
+IMPORT_UPLOAD_QUOTA_BYTES = env_int("DJANGO_IMPORT_UPLOAD_QUOTA_BYTES", 1024 * 1024 * 1024)
+# The import page lists this many problems; the full list downloads as CSV.
+IMPORT_REPORT_MAX_PROBLEMS = 200
+
+# Dry runs and imports run as background tasks (django-tasks, database backend); the worker
+# is `manage.py db_worker` (`make run` starts it beside the server; docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -216,6 +216,7 @@ class _Checker:
                     keys[key] = row.number
             if position % 20000 == 0:
                 self.progress(sheet.name, position, total)
+        self.progress(sheet.name, total, total)
         if not sheet.key and len(table.rows) > 1:  # the project, its PRISMA flow, settings
             number = table.rows[1].number
             self.add(sheet.name, number, "", "", f"the {sheet.name} sheet has one row")
