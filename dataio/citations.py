@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
-from reviews.registry.citations import normalize_doi, normalize_pmid
+from reviews.registry.citations import normalize_doi, normalize_pmid, unique_label
 
 KINDS = ("reviews", "studies")
 FORMATS = ("ris", "bibtex", "medline")
@@ -197,12 +197,7 @@ class CitationReport:
 def _label(record: Record, taken: set[str]) -> str:
     first = record.authors[0] if record.authors else record.title
     surname = first.split(",")[0].split()[0] if first.strip() else "Record"
-    base = f"{surname} {record.year}" if record.year else surname
-    label, suffix = base[:95], ord("b")
-    while label in taken:
-        label, suffix = f"{base[:95]}{chr(suffix)}", suffix + 1
-    taken.add(label)
-    return label
+    return unique_label(f"{surname} {record.year}" if record.year else surname, taken)
 
 
 def import_citations(

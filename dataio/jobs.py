@@ -168,6 +168,7 @@ def run(job_id: str, *, dry_run: bool) -> str:
         raise  # the task's own record keeps the traceback for the administrator
     if ok and not dry_run:
         bump_revision(UmbrellaReview.objects.filter(pk=job.umbrella_id))  # retire cached pages
+    uploads.progress_path(job).unlink(missing_ok=True)  # the next step starts from nothing
     status = (Status.CHECKED if dry_run else Status.DONE) if ok else Status.REFUSED
     if not _move(job, (running,), status, report=report):
         uploads.discard(job, keep_report=False)  # cancelled while it ran

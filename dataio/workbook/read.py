@@ -355,7 +355,8 @@ def read_workbook(
             return {}, [Problem("", None, "", shown, f"refused: {error}")]
         except _UNREADABLE as error:
             # Some messages quote the file opened, the server's random name: show the user's.
-            message = str(error).replace(str(path), shown).replace(path.name, shown)
+            server_name = f"{re.escape(str(path))}|{re.escape(path.name)}"
+            message = re.sub(server_name, lambda _: shown, str(error))
             kind = "ZIP" if suffix == ".zip" else "XLSX file"
             return {}, [Problem("", None, "", shown, f"not a readable {kind}: {message}")]
     else:

@@ -36,3 +36,15 @@ def normalize_pmid(raw: str | int | None) -> str:
 
 def is_valid_pmid(pmid: str) -> bool:
     return bool(_PMID_SHAPE.match(pmid))
+
+
+def unique_label(base: str, taken: set[str], *, max_length: int = 120) -> str:
+    """`base`, or `base` with the next free letter ("Smith 2019b", "Smith 2019c", …, then
+    numbers), the way papers tell apart one author's works of one year; adds it to `taken`."""
+    label, n = base[:max_length], 1
+    while label in taken:
+        n += 1
+        suffix = chr(ord("a") + n - 1) if n <= 26 else f"-{n}"
+        label = base[: max_length - len(suffix)] + suffix
+    taken.add(label)
+    return label

@@ -23,6 +23,7 @@ from ..models import (
     StudyReport,
     UmbrellaReview,
 )
+from ..registry.citations import unique_label
 from .dedup import Candidate, Record, candidate_duplicates, first_author_surname, normalise_title
 from .study_lists import IncomingStudy, RowProblem
 
@@ -126,6 +127,7 @@ def import_review_studies(
         _title_key(s.title, s.year, s.authors): s
         for s in PrimaryStudy.objects.active().filter(umbrella=umbrella, year__in=years)
     }
+    labels = set(PrimaryStudy.objects.filter(umbrella=umbrella).values_list("label", flat=True))
     matched: dict[int, PrimaryStudy] = {}  # row number -> study
     to_create: dict[tuple, tuple[int, PrimaryStudy]] = {}  # identity -> (first row, new study)
     for row in rows:
@@ -174,7 +176,9 @@ def import_review_studies(
             continue
         study = PrimaryStudy(
             umbrella=umbrella,
-            label=row.label or _default_label(row),
+            # A label of the file is the user's (a clash is a problem); a made-up one is
+            # made unique, as labels are per project.
+            label=row.label or unique_label(_default_label(row), labels),
             title=row.title,
             authors=row.authors,
             year=row.year,

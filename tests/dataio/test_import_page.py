@@ -52,6 +52,8 @@ def test_upload_runs_the_dry_run_in_the_background_then_confirm_writes(
     assert sorted(p.name for p in upload_folder.iterdir()) == [f"{job.pk}.xlsx"]
 
     run_tasks()
+    # The upload waits for confirmation; the dry run's progress file is gone.
+    assert sorted(p.name for p in upload_folder.iterdir()) == [f"{job.pk}.xlsx"]
     checked = client.get(status_url)
     job.refresh_from_db()
     assert job.status == "checked"
