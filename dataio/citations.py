@@ -20,12 +20,20 @@ import rispy
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
+from reviews.models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    IncludedReview,
+    PrimaryStudy,
+    ReviewType,
+    UmbrellaReview,
+)
 from reviews.registry.citations import normalize_doi, normalize_pmid, unique_label
 
 KINDS = ("reviews", "studies")
 FORMATS = ("ris", "bibtex", "medline")
-_YEAR = re.compile(r"\b(19\d\d|20\d\d|2100)\b")
+# Any four digits: a year outside the accepted range is refused by name, never dropped.
+_YEAR = re.compile(r"\b(\d{4})\b")
 _MEDLINE_LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$")
 
 
@@ -229,6 +237,13 @@ def import_citations(
             continue
         if not record.title:
             report.skipped.append((record.number, "no title"))
+            continue
+        if record.year is not None and not MIN_YEAR <= record.year <= MAX_YEAR:
+            reason = (
+                f"the year {record.year} of '{record.title[:80]}' is outside the accepted "
+                f"{MIN_YEAR}–{MAX_YEAR}: correct it in the file"
+            )
+            report.skipped.append((record.number, reason))
             continue
         fields = {
             "umbrella": umbrella,

@@ -277,3 +277,21 @@ def test_export_downloads_read_back_and_the_template_has_a_readme(
     assert estimate[2:4] == ("number", "no")
     review_type = next(r for r in readme if r[:2] == ("included_reviews", "review_type"))
     assert "sr_meta_analysis" in review_type[5]
+
+
+def test_a_citation_file_is_checked_then_imported_with_its_refused_years_named(
+    researcher, client, run_tasks
+):
+    from reviews.models import PrimaryStudy
+    from tests.dataio.test_citations import RIS
+
+    ris = RIS.replace("PY  - 2019", "PY  - 3000").encode()
+    job, status_url = upload(client, "studies.ris", ris, kind="studies")
+    run_tasks()
+    page = client.get(status_url).content.decode()
+    assert "Dry run of studies.ris: 1 new, 0 matched, 1 skipped" in page
+    assert "skipped: the year 3000 of &#x27;Peer support for people with schizophrenia" in page
+    client.post(reverse("dataio:import-confirm", args=["peer", job.pk]))
+    run_tasks()
+    assert "Imported studies.ris: 1 new" in client.get(status_url).content.decode()
+    assert list(PrimaryStudy.objects.values_list("label", flat=True)) == ["Fuhr 2014"]
