@@ -276,6 +276,8 @@ def _read_zip(path: Path, shown: str, tables, problems, progress) -> None:
                 for info in archive.infolist()
                 if info.filename.lower().endswith(".csv")
                 and PurePosixPath(info.filename).stem != README_SHEET
+                # macOS's Archive Utility adds "__MACOSX/._name.csv" copies of its metadata.
+                and not PurePosixPath(info.filename).name.startswith("._")
             ),
             key=lambda info: PurePosixPath(info.filename).name,
         )

@@ -22,12 +22,16 @@ def site(transactional_db, live_server):
     return live_server.url
 
 
-def test_owner_imports_a_workbook_after_a_dry_run(site, page: Page, tmp_path, run_tasks):
-    workbook = write_xlsx(tmp_path / "peer.xlsx", small_project())
-    page.goto(f"{site}/accounts/login/?next=/u/peer/")
+def log_in(page: Page, site: str, then: str) -> None:
+    page.goto(f"{site}/accounts/login/?next={then}")
     page.get_by_label("Username").fill("owner")
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Log in").click()
+
+
+def test_owner_imports_a_workbook_after_a_dry_run(site, page: Page, tmp_path, run_tasks):
+    workbook = write_xlsx(tmp_path / "peer.xlsx", small_project())
+    log_in(page, site, "/u/peer/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Import data").click()
 
     page.get_by_label("File:", exact=True).set_input_files(str(workbook))
@@ -55,10 +59,7 @@ def test_owner_imports_a_workbook_after_a_dry_run(site, page: Page, tmp_path, ru
 
 def test_owner_cancels_a_checked_upload(site, page: Page, tmp_path, run_tasks):
     workbook = write_xlsx(tmp_path / "peer.xlsx", small_project())
-    page.goto(f"{site}/accounts/login/?next=/u/peer/import/")
-    page.get_by_label("Username").fill("owner")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, "/u/peer/import/")
     page.get_by_label("File:", exact=True).set_input_files(str(workbook))
     page.get_by_role("button", name="Check the file (dry run)").click()
     run_tasks()

@@ -79,6 +79,10 @@ NOT_FUZZED_HERE = {
     "reviews:study-duplicates": "a page; its buttons post to study-merge and study-not-duplicate",
     "reviews:study-merge-undo": "takes no fields (the merge is in the URL)",
     "appraisal:appraisal-compare": "a read-only comparison of the two raters (no form)",
+    "dataio:import-status": "a read-only status page (its buttons post to confirm and cancel)",
+    "dataio:import-report": "a CSV download",
+    "dataio:import-confirm": "takes no fields (the upload is in the URL)",
+    "dataio:import-cancel": "takes no fields (the upload is in the URL)",
 }
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import openpyxl.xml
 import pytest
 
-from dataio.workbook.archive import ArchiveRefused, Limits, open_member
 from dataio.workbook.read import read_workbook
 
 from .helpers import small_project, write_xlsx
@@ -88,6 +87,8 @@ def test_a_member_larger_than_its_directory_says_stops_at_the_declared_size(tmp_
 
 
 def test_the_bytes_decompressed_are_counted_against_the_cap(tmp_path):
+    from dataio.workbook.archive import ArchiveRefused, Limits, open_member
+
     path = _zip(tmp_path / "c.zip", {"populations.csv": b"name\n" + b"A" * 5000})
     limits = Limits(member_bytes=1000, total_bytes=MiB, ratio=100, members=10)
     with zipfile.ZipFile(path) as archive:
@@ -105,7 +106,10 @@ def test_csv_members_are_read_from_the_zip_without_a_temp_folder(tmp_path, monke
     monkeypatch.setattr(tempfile, "TemporaryDirectory", refuse)
     monkeypatch.setattr(tempfile, "mkdtemp", refuse)
     rows = b"name,position\n" + b"".join(f"Term {i},{i}\n".encode() for i in range(3000))
-    path = _zip(tmp_path / "ok.zip", {"exports/populations.csv": rows})
+    path = _zip(
+        tmp_path / "ok.zip",
+        {"exports/populations.csv": rows, "__MACOSX/exports/._populations.csv": b"\x00\x05"},
+    )
     tables, problems = read_workbook(path)
     assert problems == []
     assert [r.values["name"] for r in tables["populations"].rows][-1] == "Term 2999"
