@@ -35,7 +35,7 @@ def _declare(path: Path, member: str, file_size: int) -> Path:
 
 
 def _reasons(path: Path, name: str = "") -> list[tuple[str, str]]:
-    tables, problems = read_workbook(path, name=name)
+    tables, problems = read_workbook(path, name=name) if name else read_workbook(path)
     assert tables == {}
     return [(p.value, p.reason) for p in problems]
 
