@@ -37,14 +37,19 @@ def upload_folder(settings, tmp_path):
 
 
 @pytest.fixture
-def run_tasks():
+def run_tasks(monkeypatch):
     """Run every queued background task now, in this process, through the real database
     backend and its worker loop (`db_worker --batch` without its signal handlers): the tests
     see exactly what a worker does, in their own transaction, with nothing left running."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker closes connections it thinks stale between tasks; inside a test's transaction
+    # that would close the test's own connection (PostgreSQL). Django's test client keeps it
+    # open around its requests the same way (close_old_connections is off during tests).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
-        Worker(
+        db_worker.Worker(
             queue_names=["default"],
             interval=0,
             batch=True,
