@@ -295,3 +295,22 @@ def test_a_citation_file_is_checked_then_imported_with_its_refused_years_named(
     run_tasks()
     assert "Imported studies.ris: 1 new" in client.get(status_url).content.decode()
     assert list(PrimaryStudy.objects.values_list("label", flat=True)) == ["Fuhr 2014"]
+
+
+def test_an_unexpected_error_fails_the_job_with_a_plain_message(
+    researcher, client, tmp_path, run_tasks, upload_folder
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from dataio.uploads import upload_path
+
+    job, status_url = upload(client, "p.xlsx", _xlsx(tmp_path, small_project()))
+    upload_path(job).unlink()  # the folder lost the file under the worker's feet
+    run_tasks()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    page = client.get(status_url).content.decode()
+    assert "The import stopped on an unexpected error; nothing was written." in page
+    assert str(upload_folder) not in page  # the traceback stays in the task's record
+    (task,) = DBTaskResult.objects.all()
+    assert (task.status, task.exception_class_path) == ("FAILED", "builtins.FileNotFoundError")
