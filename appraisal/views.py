@@ -9,6 +9,7 @@ from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
 from reviews.project.revisions import cached_for_project
 from reviews.registry.ratings import with_ratings
+from reviews.versioning import StaleEdit
 
 from . import amstar2, exports, plots
 from .agreement import agreement, compare, project_agreement
@@ -24,7 +25,6 @@ from .selectors import (
 )
 from .services import (
     AppraisalLocked,
-    StaleAppraisal,
     rating_review_type,
     save_appraisal,
 )
@@ -182,9 +182,9 @@ class AppraisalFormView(ReviewAppraisalMixin, TemplateView):
                 )
             except ValidationError as error:
                 form.set_item_errors(error)
-            except StaleAppraisal as stale:
+            except StaleEdit as stale:
                 return self.render_to_response(
-                    self.get_context_data(form=form, stale=stale.current), status=409
+                    self.get_context_data(form=form, stale=stale.saved), status=409
                 )
             except AppraisalLocked as locked:
                 raise PermissionDenied(str(locked)) from None
@@ -210,7 +210,7 @@ class AppraisalFormView(ReviewAppraisalMixin, TemplateView):
             readonly=readonly,
             variant=context["form"].variant,
         )
-        if "stale" in kwargs:
+        if kwargs.get("stale") is not None:
             stored = kwargs["stale"].answers.all()
             context["stale_answers"] = {a.item: a.get_answer_display() for a in stored}
         return context

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
+from reviews.project.revisions import changed
 from reviews.registry.citations import normalize_doi, normalize_pmid
 
 KINDS = ("reviews", "studies")
@@ -263,4 +264,5 @@ def import_citations(
     if not dry_run:
         with transaction.atomic():
             model.objects.bulk_create(new)
+            changed(umbrella)
     return report

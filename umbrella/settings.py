@@ -79,8 +79,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
-    # Retires a project's cached pages on writes.
-    "reviews.project.revisions.DataRevisionMiddleware",
     # Last, as django-axes requires: it turns locked-out log-ins into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -39,6 +39,7 @@ from reviews.models import (
     ResearchQuestion,
     UmbrellaReview,
 )
+from reviews.project.revisions import changed
 from synthesis.models import DEFAULT_DOMAINS, Outcome, OutcomeDomain, OutcomeResult
 
 from .evidence import appraisals, outcome_results, outcome_rows
@@ -166,6 +167,7 @@ def generate(*, size: str, seed: int, publish: bool = False, replace: bool = Fal
         outcomes = outcome_rows(umbrella, spec, vocab["domains"])
         n_results = outcome_results(reviews, outcomes, spec, rng)
         qualitative = implementation_and_experiences(umbrella, reviews, spec, rng)
+        changed(umbrella)
     counts = {
         "reviews": len(reviews),
         "studies": spec.studies,

@@ -289,6 +289,12 @@ class OutcomeResult(models.Model):
         self.apply_derived_finding()
         super().save(*args, **kwargs)
 
+    @classmethod
+    def on_update_resets(cls) -> dict[str, None]:
+        """What any update clears (`reviews.versioning`, the workbook writer): the second
+        person checked the old figures, so a changed result needs checking again."""
+        return {"checked_by": None, "checked_at": None}
+
     def validate_constraints(self, exclude=None):
         # The check constraints repeat clean()'s rules, whose messages name the field; only
         # the unique constraint is left to check here, so no message is shown twice.
