@@ -16,7 +16,7 @@ from reviews.models import (
     Report,
     UmbrellaReview,
 )
-from synthesis.models import OutcomeResult
+from synthesis.models import OutcomeDomain, OutcomeResult
 
 SLUG = "peer-support-mental-health"
 OVERVIEW = reverse("synthesis:overview", kwargs={"slug": SLUG})
@@ -165,3 +165,25 @@ def test_load_demo_retires_every_project_and_an_admin_delete_its_own(
 def test_the_overlap_section_is_cached_too(client, peer_support):
     url = reverse("reviews:overlap", kwargs={"slug": SLUG})
     assert client.get(url).content == client.get(url).content
+
+
+def test_an_admin_save_of_a_row_without_a_version_retires_its_projects_pages(
+    client, peer_support, make_umbrella, django_capture_on_commit_callbacks
+):
+    other = make_umbrella()
+    domain = OutcomeDomain.objects.filter(umbrella=peer_support).first()
+    admin = get_user_model().objects.create_superuser("admin", password="pw")
+    client.force_login(admin)
+    url = reverse("admin:synthesis_outcomedomain_change", args=[domain.pk])
+    data = {
+        "umbrella": peer_support.pk,
+        "name": "Renamed domain",
+        "position": domain.position,
+        "description": "",
+    }
+    start = revision()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    assert OutcomeDomain.objects.get(pk=domain.pk).name == "Renamed domain"
+    assert revision() == start + 1
+    assert not DataRevision.objects.filter(umbrella=other).exists()
