@@ -21,7 +21,7 @@ from typing import Any
 
 import openpyxl
 
-from appraisal.exports import FORMULA_PREFIXES
+from reviews.formulas import unescape_formula
 
 from .columns import BOOLEAN, CHOICE, DATE, INTEGER, LIST_SEPARATOR, NUMBER, REF, REFS, TEXT, Sheet
 from .spec import sheet_by_name
@@ -76,14 +76,6 @@ def _number_text(value: int | float) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-_ESCAPED = re.compile(r"^'+[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
-
-
-def unescape(text: str) -> str:
-    """Undo the export's formula escaping: one leading quote before quotes and = + - @ goes."""
-    return text[1:] if _ESCAPED.match(text) else text
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -93,7 +85,7 @@ def _text(value: Any) -> str:
         return _number_text(value)
     if isinstance(value, dt.datetime | dt.date):
         raise CellError("expected text, found a date cell")
-    return unescape(str(value))
+    return unescape_formula(str(value))
 
 
 def _integer(value: Any, from_csv: bool) -> int | None:
@@ -228,8 +220,8 @@ def _reader(column, from_csv: bool):
     plain = {TEXT: str, REF: str.strip}.get(kind)
 
     def read(cell):
-        if plain is not None and cell.__class__ is str and not _ESCAPED.match(cell):
-            return plain(cell)
+        if plain is not None and cell.__class__ is str:
+            return plain(unescape_formula(cell))
         return convert(kind, cell, from_csv=from_csv, choices=choices)
 
     return read
