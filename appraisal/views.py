@@ -39,6 +39,7 @@ class AppraisalTableMixin(UmbrellaAccessMixin):
 
 
 class AppraisalTableView(AppraisalTableMixin, FilterView):
+    nav_section = "appraisal"
     """Counts, weaknesses and agreement cover every filtered review; the table and the
     traffic-light chart show one page of them, so the page stays fast on large projects."""
 
