@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
+from reviews.filters import LinkedToAnyFilter, ProjectFilterSet
 from reviews.models import InterventionFormat, Population, PublishedRating, ResearchQuestion
-from reviews.registry.filters import LinkedToAnyFilter
 from reviews.registry.ratings import POSSIBLY_CRITICALLY_LOW, RATING_ORDER, ratings_at_least
 
 from .models import (
@@ -31,7 +31,7 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         return field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
 
 
-class OutcomeResultFilter(django_filters.FilterSet):
+class OutcomeResultFilter(ProjectFilterSet):
     domain = django_filters.ModelMultipleChoiceFilter(
         label="Outcome domain",
         field_name="outcome__domain",
@@ -51,25 +51,19 @@ class OutcomeResultFilter(django_filters.FilterSet):
         label="Timepoint", choices=Timepoint.choices, widget=CHECKBOXES
     )
     population = LinkedToAnyFilter(
+        Population,
+        "review__populations",
         label="Population (of the review)",
-        field_name="review__populations",
-        queryset=Population.objects.none(),
         widget=forms.SelectMultiple,
     )
     format = LinkedToAnyFilter(
-        label="Intervention format (of the review)",
-        field_name="review__formats",
-        queryset=InterventionFormat.objects.none(),
-        widget=CHECKBOXES,
+        InterventionFormat, "review__formats", label="Intervention format (of the review)"
     )
     comparator = django_filters.MultipleChoiceFilter(
         label="Comparator", choices=Comparator.choices, widget=forms.SelectMultiple
     )
     research_question = LinkedToAnyFilter(
-        label="Research question",
-        field_name="review__research_questions",
-        queryset=ResearchQuestion.objects.none(),
-        widget=CHECKBOXES,
+        ResearchQuestion, "review__research_questions", label="Research question"
     )
     min_rating = django_filters.ChoiceFilter(
         label="Minimum AMSTAR 2 rating",
@@ -87,27 +81,16 @@ class OutcomeResultFilter(django_filters.FilterSet):
         fields=(
             ("review__label", "review"),
             ("rating_rank", "rating"),
-            ("k", "k"),
-            ("n", "n"),
-            ("estimate", "estimate"),
-            ("finding", "finding"),
+            "k",
+            "n",
+            "estimate",
+            "finding",
         ),
     )
 
     class Meta:
         model = OutcomeResult
         fields = []
-
-    def __init__(self, *args, umbrella, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Vocabularies are per umbrella review, so the choices are too.
-        self.filters["domain"].queryset = OutcomeDomain.objects.filter(umbrella=umbrella)
-        self.filters["outcome"].queryset = Outcome.objects.filter(umbrella=umbrella)
-        self.filters["population"].queryset = Population.objects.filter(umbrella=umbrella)
-        self.filters["format"].queryset = InterventionFormat.objects.filter(umbrella=umbrella)
-        self.filters["research_question"].queryset = ResearchQuestion.objects.filter(
-            umbrella=umbrella
-        )
 
     def filter_min_rating(self, queryset, name, value):
         return queryset.filter(**{f"{RATING}__in": ratings_at_least(value)})

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from ..filters import ProjectFilterSet
 from ..models import (
     CfirDomain,
     ExperienceSubtheme,
@@ -21,7 +22,7 @@ VALENCE_FILTER_CHOICES = [
 ]
 
 
-class ImplementationFactorFilter(django_filters.FilterSet):
+class ImplementationFactorFilter(ProjectFilterSet):
     valence = django_filters.ChoiceFilter(
         label="Facilitator or barrier", choices=VALENCE_FILTER_CHOICES, method="filter_valence"
     )
@@ -35,7 +36,7 @@ class ImplementationFactorFilter(django_filters.FilterSet):
         fields = ["valence", "domain", "review"]
 
     def __init__(self, *args, umbrella, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, umbrella=umbrella, **kwargs)
         # Only the reviews behind some factor: a filter that can only return nothing is noise.
         self.filters["review"].queryset = IncludedReview.objects.filter(
             umbrella=umbrella, implementation_factors__isnull=False
@@ -48,7 +49,7 @@ class ImplementationFactorFilter(django_filters.FilterSet):
         return queryset.filter(Q(valence=value) | Q(valence=FactorValence.BOTH))
 
 
-class ExperienceSubthemeFilter(django_filters.FilterSet):
+class ExperienceSubthemeFilter(ProjectFilterSet):
     perspective = django_filters.ModelChoiceFilter(
         label="Perspective", field_name="perspectives", queryset=Perspective.objects.none()
     )
@@ -66,9 +67,7 @@ class ExperienceSubthemeFilter(django_filters.FilterSet):
         fields = ["perspective", "theme", "valence", "contrasting", "review"]
 
     def __init__(self, *args, umbrella, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["perspective"].queryset = Perspective.objects.filter(umbrella=umbrella)
-        self.filters["theme"].queryset = ExperienceTheme.objects.filter(umbrella=umbrella)
+        super().__init__(*args, umbrella=umbrella, **kwargs)
         self.filters["review"].queryset = IncludedReview.objects.filter(
             umbrella=umbrella, experience_subthemes__isnull=False
         ).distinct()

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from ..fields import reported_count
 from ..history.records import LinkedHistoricalRecords
 from ..project.models import (
     DeliveryMode,
@@ -164,12 +165,8 @@ class IncludedReview(Citation):
     research_questions = models.ManyToManyField(
         ResearchQuestion, blank=True, related_name="reviews"
     )
-    n_primary_studies = models.PositiveIntegerField(
-        "primary studies (as reported)", null=True, blank=True, help_text="Blank: not reported."
-    )
-    n_participants = models.PositiveIntegerField(
-        "participants (as reported)", null=True, blank=True, help_text="Blank: not reported."
-    )
+    n_primary_studies = reported_count("primary studies (as reported)")
+    n_participants = reported_count("participants (as reported)")
     search_date = models.DateField(
         null=True, blank=True, help_text="Date of the review's last search, if reported."
     )

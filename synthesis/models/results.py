@@ -8,12 +8,12 @@ database can check, so rows that bypass forms (fixtures, imports) are refused to
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from reviews.fields import account_link, interval, optional_count, optional_number
 from reviews.models import IncludedReview
 
 from .. import findings
@@ -112,26 +112,23 @@ class OutcomeResult(models.Model):
         max_length=20, choices=Comparator, default=Comparator.NOT_REPORTED
     )
     timepoint = models.CharField(max_length=20, choices=Timepoint, default=Timepoint.NOT_SPECIFIED)
-    months_from = models.FloatField(null=True, blank=True)
-    months_to = models.FloatField(null=True, blank=True)
+    months_from = optional_number()
+    months_to = optional_number()
     timepoint_note = models.CharField(max_length=200, blank=True)
-    k = models.PositiveIntegerField("studies (k)", null=True, blank=True)
-    n = models.PositiveIntegerField("participants (n)", null=True, blank=True)
+    k = optional_count("studies (k)")
+    n = optional_count("participants (n)")
     measure = models.CharField("effect measure", max_length=20, choices=Measure, blank=True)
-    estimate = models.FloatField(null=True, blank=True)
-    ci_low = models.FloatField("95% CI lower", null=True, blank=True)
-    ci_high = models.FloatField("95% CI upper", null=True, blank=True)
-    p_value = models.FloatField("p value", null=True, blank=True)
+    estimate = optional_number()
+    ci_low, ci_high = interval("95% CI")
+    p_value = optional_number("p value")
     pooling_model = models.CharField("model", max_length=10, choices=PoolingModel, blank=True)
-    tau2 = models.FloatField("τ²", null=True, blank=True)
-    i2_percent = models.FloatField("I² (%)", null=True, blank=True)
-    i2_ci_low = models.FloatField("I² CI lower (%)", null=True, blank=True)
-    i2_ci_high = models.FloatField("I² CI upper (%)", null=True, blank=True)
-    q = models.FloatField("Q", null=True, blank=True)
-    df = models.PositiveIntegerField("df of Q", null=True, blank=True)
-    p_q = models.FloatField("p for Q", null=True, blank=True)
-    pi_low = models.FloatField("prediction interval lower", null=True, blank=True)
-    pi_high = models.FloatField("prediction interval upper", null=True, blank=True)
+    tau2 = optional_number("τ²")
+    i2_percent = optional_number("I² (%)")
+    i2_ci_low, i2_ci_high = interval("I² CI", unit=" (%)")
+    q = optional_number("Q")
+    df = optional_count("df of Q")
+    p_q = optional_number("p for Q")
+    pi_low, pi_high = interval("prediction interval")
     grade_certainty = models.CharField(
         "GRADE certainty",
         max_length=10,
@@ -154,22 +151,8 @@ class OutcomeResult(models.Model):
     source_location = models.CharField(
         max_length=200, blank=True, help_text="Table, figure or page in the review."
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="entered_results",
-        editable=False,
-    )
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="checked_results",
-        editable=False,
-    )
+    entered_by = account_link(related_name="entered_results", editable=False)
+    checked_by = account_link(related_name="checked_results", editable=False)
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     reanalysis_method = models.CharField(
         "re-analysis method",
