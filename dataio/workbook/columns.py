@@ -10,6 +10,8 @@ from functools import cached_property
 
 from django.db import models
 
+from reviews.registry.models import CITATION_FIELDS
+
 TEXT, INTEGER, NUMBER, DATE, BOOLEAN, CHOICE, REF, REFS = (
     "text",
     "integer",
@@ -113,6 +115,14 @@ def cols(model: type[models.Model], *names: str, required: tuple[str, ...] = ())
     return out
 
 
+def link_key(
+    name: str, kind: str, path: str, description: str, choices: tuple[str, ...] = ()
+) -> Column:
+    """A required column that writes no field: with the others of a `Link`, it names the row
+    the sheet's rows belong to (an item answer's appraisal, a study effect's result)."""
+    return Column(name, kind, "", True, choices, path=path, description=description)
+
+
 def ref(name: str, target: str, *, field: str = "", path: str = "", required=True, many=False):
     """A column naming rows of `target` by their natural key (resolved to a foreign key)."""
     target_key = f"{{{target}}}"  # filled in by `_resolve_paths` once every sheet is known
@@ -130,7 +140,7 @@ def ref(name: str, target: str, *, field: str = "", path: str = "", required=Tru
     )
 
 
-CITATION = ("authors", "year", "title", "journal", "volume", "pages", "doi", "pmid")
+CITATION = CITATION_FIELDS  # as reviews.registry.models lists them
 VOCABULARY = ("name", "description", "position")
 
 

@@ -34,6 +34,7 @@ from .columns import (
     Link,
     Sheet,
     cols,
+    link_key,
     ref,
     vocabulary,
 )
@@ -86,17 +87,7 @@ def _sheets() -> list[Sheet]:
                 ref("formats", "intervention_formats", required=False, many=True),
                 ref("delivery_modes", "delivery_modes", required=False, many=True),
                 ref("research_questions", "research_questions", required=False, many=True),
-                *cols(
-                    rm.IncludedReview,
-                    "n_primary_studies",
-                    "n_participants",
-                    "search_date",
-                    "grade_used",
-                    "lived_experience_involvement",
-                    "published_rating",
-                    "published_rating_note",
-                    "notes",
-                ),
+                *cols(rm.IncludedReview, *rm.IncludedReview.DETAIL_FIELDS),
             ),
             ("label",),
             "umbrella",
@@ -209,14 +200,12 @@ def _sheets() -> list[Sheet]:
             ItemAnswer,
             (
                 ref("review", "included_reviews", field=None, path="appraisal__review__label"),
-                Column(
+                link_key(
                     "role",
                     CHOICE,
-                    "",
-                    required=True,
+                    "appraisal__role",
+                    "The appraisal's role (with the review, names the appraisal).",
                     choices=tuple(Appraisal.Role.values),
-                    path="appraisal__role",
-                    description="The appraisal's role (with the review, names the appraisal).",
                 ),
                 *cols(ItemAnswer, "item", required=("item",)),
                 *cols(ItemAnswer, "answer", "answer_rct", "answer_nrsi", "justification"),
@@ -259,13 +248,11 @@ def _sheets() -> list[Sheet]:
             StudyEffect,
             (
                 ref("review", "included_reviews", field=None, path="outcome_result__review__label"),
-                Column(
+                link_key(
                     "extraction_id",
                     TEXT,
-                    "",
-                    required=True,
-                    path="outcome_result__extraction_id",
-                    description="The outcome result's extraction id (with the review, names it).",
+                    "outcome_result__extraction_id",
+                    "The outcome result's extraction id (with the review, names it).",
                 ),
                 *cols(StudyEffect, "label"),
                 ref("study", "primary_studies", required=False),

@@ -145,6 +145,10 @@ class IncludedReviewManager(models.Manager.from_queryset(IncludedReviewQuerySet)
         return self.get(umbrella__slug=umbrella_slug, label=label)
 
 
+# The bibliographic fields, in the order forms and the workbook list them.
+CITATION_FIELDS = ("authors", "year", "title", "journal", "volume", "pages", "doi", "pmid")
+
+
 class IncludedReview(Citation):
     """One review included in the umbrella review; its citation is its main report."""
 
@@ -185,6 +189,19 @@ class IncludedReview(Citation):
     )
     published_rating_note = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+
+    # What the review reports about itself and how the umbrella review rated it, in the order
+    # the review form and the workbook list them (after the citation and the vocabularies).
+    DETAIL_FIELDS = (
+        "n_primary_studies",
+        "n_participants",
+        "search_date",
+        "grade_used",
+        "lived_experience_involvement",
+        "published_rating",
+        "published_rating_note",
+        "notes",
+    )
 
     objects = IncludedReviewManager()
 
