@@ -88,6 +88,15 @@ def _text(value: Any) -> str:
     return unescape_formula(str(value))
 
 
+def _number_text_of(value: str, from_csv: bool, pattern: re.Pattern[str]) -> str:
+    """A CSV cell's text if it is a number as `pattern` writes it, else "". An XLSX cell has
+    types, so a number stored there as text is refused: it is how a figure becomes a string."""
+    if not from_csv:
+        raise CellError("a number stored as text: enter it as a number cell")
+    text = value.strip()
+    return text if pattern.match(text) else ""
+
+
 def _integer(value: Any, from_csv: bool) -> int | None:
     if value is None or value == "":
         return None
@@ -99,11 +108,8 @@ def _integer(value: Any, from_csv: bool) -> int | None:
         if value.is_integer():
             return int(value)
         raise CellError("expected a whole number")
-    if isinstance(value, str):
-        if not from_csv:
-            raise CellError("a number stored as text: enter it as a number cell")
-        if _INTEGER.match(value.strip()):
-            return int(value.strip())
+    if isinstance(value, str) and (text := _number_text_of(value, from_csv, _INTEGER)):
+        return int(text)
     raise CellError("expected a whole number")
 
 
@@ -116,11 +122,8 @@ def _float(value: Any, from_csv: bool) -> float | None:
         if isinstance(value, float) and not math.isfinite(value):
             raise CellError("expected a finite number")
         return float(value)
-    if isinstance(value, str):
-        if not from_csv:
-            raise CellError("a number stored as text: enter it as a number cell")
-        if _NUMBER.match(value.strip()):
-            return float(value.strip())
+    if isinstance(value, str) and (text := _number_text_of(value, from_csv, _NUMBER)):
+        return float(text)
     raise CellError("expected a number")
 
 
