@@ -12,14 +12,14 @@ from .project.models import UmbrellaReview
 
 
 class LinkedToAnyFilter(django_filters.ModelMultipleChoiceFilter):
-    """Rows linked to any chosen term of `model` through a many-to-many field (`field_name` such
-    as "populations" or "review__populations"), filtered with an IN subquery rather than a join:
+    """Rows linked to any chosen term through a many-to-many field (`field_name` such as
+    "populations" or "review__populations"), filtered with an IN subquery rather than a join:
     a join repeats a row once per matching link and would need a DISTINCT over every column,
     which on a large project costs more than the rest of the query."""
 
-    def __init__(self, model: type[models.Model], field_name: str, **kwargs: Any) -> None:
+    def __init__(self, field_name: str, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        super().__init__(field_name=field_name, queryset=model.objects.none(), **kwargs)
+        super().__init__(field_name=field_name, **kwargs)
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if not value:
@@ -33,13 +33,22 @@ class LinkedToAnyFilter(django_filters.ModelMultipleChoiceFilter):
 _MODEL_CHOICE_FILTERS = (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)
 
 
+def _related_model(model: type[models.Model], path: str) -> type[models.Model]:
+    """The model at the end of an ORM path ("review__populations" from OutcomeResult)."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 class ProjectFilterSet(django_filters.FilterSet):
     """A FilterSet of one umbrella review's table. Vocabularies are per umbrella review, so the
-    choices of its filters on other rows (populations, outcomes, themes...) are that review's."""
+    choices of its filters on other rows (populations, outcomes, themes...) are that review's:
+    such filters are declared without a queryset, and get the rows of the model their
+    `field_name` leads to that belong to the umbrella review."""
 
     def __init__(self, *args: Any, umbrella: UmbrellaReview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, filter_ in self.filters.items():
+        for filter_ in self.filters.values():
             if isinstance(filter_, _MODEL_CHOICE_FILTERS):
-                model = filter_.queryset.model
-                self.filters[name].queryset = model.objects.filter(umbrella=umbrella)
+                model = _related_model(self._meta.model, filter_.field_name)
+                filter_.queryset = model._default_manager.filter(umbrella=umbrella)

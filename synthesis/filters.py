@@ -5,15 +5,13 @@ from django import forms
 from django.db.models import F, Q
 
 from reviews.filters import LinkedToAnyFilter, ProjectFilterSet
-from reviews.models import InterventionFormat, Population, PublishedRating, ResearchQuestion
+from reviews.models import PublishedRating
 from reviews.registry.ratings import POSSIBLY_CRITICALLY_LOW, RATING_ORDER, ratings_at_least
 
 from .models import (
     Comparator,
     EvidenceType,
     Finding,
-    Outcome,
-    OutcomeDomain,
     OutcomeResult,
     Timepoint,
 )
@@ -33,14 +31,9 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 class OutcomeResultFilter(ProjectFilterSet):
     domain = django_filters.ModelMultipleChoiceFilter(
-        label="Outcome domain",
-        field_name="outcome__domain",
-        queryset=OutcomeDomain.objects.none(),
-        widget=CHECKBOXES,
+        label="Outcome domain", field_name="outcome__domain", widget=CHECKBOXES
     )
-    outcome = django_filters.ModelMultipleChoiceFilter(
-        label="Outcome", queryset=Outcome.objects.none(), widget=forms.SelectMultiple
-    )
+    outcome = django_filters.ModelMultipleChoiceFilter(label="Outcome", widget=forms.SelectMultiple)
     evidence_type = django_filters.MultipleChoiceFilter(
         label="Evidence", choices=EvidenceType.choices, widget=CHECKBOXES
     )
@@ -51,20 +44,13 @@ class OutcomeResultFilter(ProjectFilterSet):
         label="Timepoint", choices=Timepoint.choices, widget=CHECKBOXES
     )
     population = LinkedToAnyFilter(
-        Population,
-        "review__populations",
-        label="Population (of the review)",
-        widget=forms.SelectMultiple,
+        "review__populations", label="Population (of the review)", widget=forms.SelectMultiple
     )
-    format = LinkedToAnyFilter(
-        InterventionFormat, "review__formats", label="Intervention format (of the review)"
-    )
+    format = LinkedToAnyFilter("review__formats", label="Intervention format (of the review)")
     comparator = django_filters.MultipleChoiceFilter(
         label="Comparator", choices=Comparator.choices, widget=forms.SelectMultiple
     )
-    research_question = LinkedToAnyFilter(
-        ResearchQuestion, "review__research_questions", label="Research question"
-    )
+    research_question = LinkedToAnyFilter("review__research_questions", label="Research question")
     min_rating = django_filters.ChoiceFilter(
         label="Minimum AMSTAR 2 rating",
         choices=[(str(r), PublishedRating(r).label) for r in RATING_ORDER],

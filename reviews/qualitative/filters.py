@@ -7,12 +7,10 @@ from ..filters import ProjectFilterSet
 from ..models import (
     CfirDomain,
     ExperienceSubtheme,
-    ExperienceTheme,
     ExperienceValence,
     FactorValence,
     ImplementationFactor,
     IncludedReview,
-    Perspective,
 )
 
 VALENCE_FILTER_CHOICES = [
@@ -27,9 +25,7 @@ class ImplementationFactorFilter(ProjectFilterSet):
         label="Facilitator or barrier", choices=VALENCE_FILTER_CHOICES, method="filter_valence"
     )
     domain = django_filters.ChoiceFilter(label="CFIR domain", choices=CfirDomain.choices)
-    review = django_filters.ModelChoiceFilter(
-        label="Supporting review", field_name="reviews", queryset=IncludedReview.objects.none()
-    )
+    review = django_filters.ModelChoiceFilter(label="Supporting review", field_name="reviews")
 
     class Meta:
         model = ImplementationFactor
@@ -50,17 +46,11 @@ class ImplementationFactorFilter(ProjectFilterSet):
 
 
 class ExperienceSubthemeFilter(ProjectFilterSet):
-    perspective = django_filters.ModelChoiceFilter(
-        label="Perspective", field_name="perspectives", queryset=Perspective.objects.none()
-    )
-    theme = django_filters.ModelChoiceFilter(
-        label="Overarching theme", queryset=ExperienceTheme.objects.none()
-    )
+    perspective = django_filters.ModelChoiceFilter(label="Perspective", field_name="perspectives")
+    theme = django_filters.ModelChoiceFilter(label="Overarching theme")
     valence = django_filters.ChoiceFilter(label="Valence", choices=ExperienceValence.choices)
     contrasting = django_filters.BooleanFilter(label="Contrasting findings")
-    review = django_filters.ModelChoiceFilter(
-        label="Supporting review", field_name="reviews", queryset=IncludedReview.objects.none()
-    )
+    review = django_filters.ModelChoiceFilter(label="Supporting review", field_name="reviews")
 
     class Meta:
         model = ExperienceSubtheme

@@ -7,9 +7,6 @@ from django.db.models import Q
 from ..filters import LinkedToAnyFilter, ProjectFilterSet
 from ..models import (
     IncludedReview,
-    InterventionFormat,
-    Population,
-    ResearchQuestion,
     ReviewType,
 )
 from .ratings import RATING_LABELS, RATING_ORDER
@@ -22,11 +19,9 @@ class IncludedReviewFilter(ProjectFilterSet):
     review_type = django_filters.MultipleChoiceFilter(
         label="Review type", choices=ReviewType.choices, widget=forms.CheckboxSelectMultiple
     )
-    population = LinkedToAnyFilter(Population, "populations", label="Population")
-    format = LinkedToAnyFilter(InterventionFormat, "formats", label="Intervention format")
-    research_question = LinkedToAnyFilter(
-        ResearchQuestion, "research_questions", label="Research question"
-    )
+    population = LinkedToAnyFilter("populations", label="Population")
+    format = LinkedToAnyFilter("formats", label="Intervention format")
+    research_question = LinkedToAnyFilter("research_questions", label="Research question")
     # `rating` is annotated by ratings.with_ratings: the consensus rating, else the
     # rating the umbrella review published.
     rating = django_filters.MultipleChoiceFilter(
