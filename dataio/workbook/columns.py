@@ -54,8 +54,8 @@ class Sheet:
     model: type[models.Model]
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    scope: str  # ORM path from the model to its umbrella review
     description: str
+    scope: str = "umbrella"  # ORM path from the model to its umbrella review
     link: Link | None = None
     computed: tuple[str, ...] = ()  # fields derived by the rules, never read from the file
     export_filter: dict = field(default_factory=dict)
@@ -145,4 +145,4 @@ VOCABULARY = ("name", "description", "position")
 
 
 def vocabulary(name: str, model, description: str) -> Sheet:
-    return Sheet(name, model, tuple(cols(model, *VOCABULARY)), ("name",), "umbrella", description)
+    return Sheet(name, model, tuple(cols(model, *VOCABULARY)), ("name",), description)
