@@ -31,9 +31,17 @@ def reported_count(verbose_name: str | None = None) -> models.PositiveIntegerFie
     return optional_count(verbose_name, help_text="Blank: not reported.")
 
 
+def optional_link(to: Any, on_delete: Any, **options: Any) -> models.ForeignKey:
+    """A link to another row that may be missing: NULL in the database, left blank in forms."""
+    return models.ForeignKey(to, on_delete=on_delete, null=True, blank=True, **options)
+
+
+def one_of(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+    """A check constraint: `field` holds one of `choices` even in rows that bypass forms."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+
+
 def account_link(**options: Any) -> models.ForeignKey:
     """The account that did something to the row (entered, checked, merged it...); the row
     keeps its history when the account is deleted, the link becoming NULL."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, **options
-    )
+    return optional_link(settings.AUTH_USER_MODEL, models.SET_NULL, **options)

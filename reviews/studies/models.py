@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from ..fields import account_link
+from ..fields import account_link, optional_link
 from ..project.models import UmbrellaReview
 from ..registry.models import Citation, IncludedReview, unique_identifier_constraints
 
@@ -40,11 +40,9 @@ class PrimaryStudy(Citation):
     n_participants = models.PositiveIntegerField(null=True, blank=True)
     trial_registration = models.CharField(max_length=100, blank=True)
     reviews = models.ManyToManyField(IncludedReview, through="Inclusion", related_name="studies")
-    merged_into = models.ForeignKey(
+    merged_into = optional_link(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        models.PROTECT,
         related_name="merged_records",
         help_text="Set by a de-duplication merge (see StudyMerge); a merged record is kept, "
         "hidden from lists and overlap, and restored by undoing the merge.",

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from reviews.fields import account_link, interval, optional_count, optional_number
+from reviews.fields import account_link, interval, optional_count, optional_link, optional_number
 
 from .results import OutcomeResult
 
@@ -57,11 +57,9 @@ class StudyEffect(models.Model):
     outcome_result = models.ForeignKey(
         OutcomeResult, on_delete=models.CASCADE, related_name="study_effects"
     )
-    study = models.ForeignKey(
+    study = optional_link(
         "reviews.PrimaryStudy",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+        models.SET_NULL,
         related_name="study_effects",
         help_text="The study in the primary-study registry, where it is there.",
     )
