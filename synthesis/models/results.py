@@ -3,6 +3,8 @@
 The rules (derived finding, validation, p/CI consistency) live in the pure `findings.py`;
 `clean()` applies them with messages naming the field, and check constraints repeat what a
 database can check, so rows that bypass forms (fixtures, imports) are refused too.
+`RESULT_FIELDS` declares the result's values once, in the order the form, the CSV/XLSX export
+and the workbook list them; each of those derives its fields or columns from it.
 """
 
 import secrets
