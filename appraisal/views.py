@@ -42,6 +42,7 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
     """Counts, weaknesses and agreement cover every filtered review; the table and the
     traffic-light chart show one page of them, so the page stays fast on large projects."""
 
+    nav_section = "appraisal"
     template_name = "appraisal/appraisal_table.html"
     paginate_by = 50
 
@@ -57,13 +58,13 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
             lambda: self.summary(self.object_list),
         )
         project, n_double = summary["agreement"]
-        counts, tallies = summary["rating_counts"], summary["tallies"]
+        tallies = summary["tallies"]
         weaknesses = weakness_counts(tallies)
         has_computed = any(weakness.eligible for weakness in weaknesses)
         context.update(
             rows=rows,
             item_numbers=amstar2.ITEM_NUMBERS,
-            rating_counts=counts,
+            rating_counts=summary["rating_counts"],
             weaknesses=weaknesses,
             agreement=project,
             n_double_rated=n_double,

@@ -46,6 +46,7 @@ def _run(umbrella, pending: dict, *, dry_run: bool, user=None) -> dict:
 
 
 class ImportView(UmbrellaAccessMixin, TemplateView):
+    nav_section = "import"
     write_access = True
     template_name = "dataio/import.html"
 

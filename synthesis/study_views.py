@@ -30,6 +30,8 @@ def reanalysis_url(result: OutcomeResult) -> str:
 
 
 class ResultMixin(UmbrellaAccessMixin):
+    nav_section = "evidence"
+
     def get_result(self) -> OutcomeResult:
         results = OutcomeResult.objects.select_related("review__umbrella", "outcome")
         return get_object_or_404(results, review__umbrella=self.umbrella, pk=self.kwargs["pk"])

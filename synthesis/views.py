@@ -51,6 +51,8 @@ RESULT_COLUMNS = [
 class FilteredResultsMixin(UmbrellaAccessMixin):
     """The filtered results of this umbrella review; every evidence page starts here."""
 
+    nav_section = "evidence"
+
     def base_results(self):
         results = OutcomeResult.objects.filter(review__umbrella=self.umbrella)
         return with_ratings(results, review_path=REVIEW_PATH)
@@ -200,6 +202,7 @@ class ResultFormView(UmbrellaAccessMixin, TemplateView):
 
     write_access = True
     template_name = "synthesis/outcomeresult_form.html"
+    nav_section = "evidence"
 
     def get_review(self) -> IncludedReview:
         return get_object_or_404(IncludedReview, umbrella=self.umbrella, pk=self.kwargs["pk"])
@@ -276,6 +279,8 @@ class MarkCheckedView(UmbrellaAccessMixin, View):
 class OutcomeOverlapView(OverlapView):
     """Overlap among the reviews contributing to one outcome's evidence table: the reviews
     app's overlap page for a subset of reviews (outcomes belong to this app)."""
+
+    nav_section = ""  # a page of one outcome, under neither Overlap nor Evidence
 
     def get_context_data(self, **kwargs):
         outcome = get_object_or_404(Outcome, umbrella=self.umbrella, pk=self.kwargs["pk"])
