@@ -4,12 +4,13 @@ import io
 
 import pandas as pd
 
+from reviews.formulas import escape_formula
+
 from . import amstar2
 from .selectors import AppraisalRow
 
 ITEM_COLUMNS = [f"item_{n}" for n in amstar2.ITEM_NUMBERS]
 COLUMNS = ["review", "year", "review_type", *ITEM_COLUMNS, "overall", "rating_source", "variant"]
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 def appraisal_frame(rows: list[AppraisalRow]) -> pd.DataFrame:
@@ -30,15 +31,9 @@ def appraisal_frame(rows: list[AppraisalRow]) -> pd.DataFrame:
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text that a spreadsheet would run as a formula with a quote; numbers stay."""
-
-    def escape(value):
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
-
+    """Text that a spreadsheet would run as a formula escaped (`reviews.formulas`); numbers stay."""
     text = [name for name, column in frame.items() if not pd.api.types.is_numeric_dtype(column)]
-    return frame.assign(**{name: frame[name].map(escape) for name in text})
+    return frame.assign(**{name: frame[name].map(escape_formula) for name in text})
 
 
 def render(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:

@@ -18,12 +18,7 @@ class AppraisalTableFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label="Sort by",
-        fields=(
-            ("label", "label"),
-            ("year", "year"),
-            ("review_type", "review_type"),
-            ("rating_rank", "rating"),
-        ),
+        fields=("label", "year", "review_type", ("rating_rank", "rating")),
     )
 
     class Meta:

@@ -3,12 +3,12 @@
 The rules live in `amstar2.py`; these models store the answers and the rating they produce.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from reviews.fields import account_link
 from reviews.models import IncludedReview, UmbrellaReview
 
 from . import amstar2
@@ -65,9 +65,7 @@ class Appraisal(models.Model):
 
     review = models.ForeignKey(IncludedReview, on_delete=models.CASCADE, related_name="appraisals")
     role = models.CharField(max_length=10, choices=Role)
-    rater = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    rater = account_link()
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     variant = models.CharField(
         max_length=30, choices=VARIANT_CHOICES, help_text="The rule set that produced the rating."

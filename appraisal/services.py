@@ -3,13 +3,15 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from reviews.models import IncludedReview
+from reviews.project.revisions import changed
+from reviews.versioning import advance, save_versioned
 
 from . import amstar2
 from .models import Appraisal, AppraisalSettings, ItemAnswer
@@ -29,16 +31,6 @@ class ItemInput:
         if item in amstar2.SPLIT_ITEMS and (self.rct or self.nrsi):
             return amstar2.combine_parts(self.rct or None, self.nrsi or None)
         return self.answer
-
-
-class StaleAppraisal(Exception):
-    """Someone saved the appraisal after this form was opened; nothing was written."""
-
-    def __init__(self, current: Appraisal):
-        self.current = current
-        super().__init__(
-            f"This appraisal was changed (now version {current.version}) since you opened it."
-        )
 
 
 class AppraisalLocked(Exception):
@@ -96,7 +88,7 @@ def save_appraisal(
     *,
     review: IncludedReview,
     role: str,
-    rater,
+    rater: User,
     items: Mapping[int, ItemInput],
     expected_version: int,
     submit: bool,
@@ -104,7 +96,8 @@ def save_appraisal(
     """Validate and save one appraisal with its 16 answers, recomputing the overall rating.
 
     `expected_version` is the version the form was opened at (0 for a new appraisal); if the
-    stored appraisal moved on since, StaleAppraisal is raised and nothing is written.
+    stored appraisal moved on since, `reviews.versioning.StaleEdit` is raised and nothing is
+    written.
     """
     review_type = rating_review_type(review)
     answers = check_items(items, review_type, complete=submit)
@@ -116,7 +109,7 @@ def save_appraisal(
         if appraisal is None:
             if expected_version != 0:
                 raise ValidationError("This appraisal no longer exists.")
-            appraisal = Appraisal.objects.create(
+            new = Appraisal(
                 review=review,
                 role=role,
                 rater=rater,
@@ -124,21 +117,24 @@ def save_appraisal(
                 variant=variant,
                 overall=overall,
             )
+            appraisal = save_versioned(new, loaded_version=None).instance
         else:
             if appraisal.is_submitted and role != Appraisal.Role.CONSENSUS:
                 raise AppraisalLocked("A submitted rater appraisal cannot be changed.")
-            # The version check and the bump are one UPDATE, so two saves from the same
-            # version cannot both succeed, on SQLite or PostgreSQL.
-            updated = Appraisal.objects.filter(pk=appraisal.pk, version=expected_version).update(
-                version=F("version") + 1,
-                status=status,
-                variant=variant,
-                overall=overall,
-                updated_at=timezone.now(),
+            # The check-and-bump writes the appraisal's new values in its one UPDATE.
+            advance(
+                Appraisal,
+                appraisal.pk,
+                loaded_version=expected_version,
+                values={
+                    "status": status,
+                    "variant": variant,
+                    "overall": overall,
+                    "updated_at": timezone.now(),
+                },
             )
-            if not updated:
-                raise StaleAppraisal(Appraisal.objects.get(pk=appraisal.pk))
             appraisal.refresh_from_db()
+            changed(review.umbrella_id)
         appraisal.answers.all().delete()
         # Each answer's creation is recorded (who and when); deletions are recorded per row.
         answers_to_save = [
@@ -166,4 +162,5 @@ def recompute_overall(appraisal: Appraisal) -> Appraisal:
     if not appraisal.overall:
         appraisal.status = Appraisal.Status.DRAFT
     appraisal.save(update_fields=["overall", "variant", "status", "updated_at"])
+    changed(appraisal.review.umbrella_id)
     return appraisal

@@ -1,19 +1,19 @@
 from django.urls import path, re_path
 
+from reviews.routes import per_format
+
 from . import views
 
 app_name = "appraisal"
 
 urlpatterns = [
     path("u/<slug:slug>/appraisal/", views.AppraisalTableView.as_view(), name="appraisal-table"),
-    *(
-        path(
-            f"u/<slug:slug>/appraisal/amstar2.{fmt}",
-            views.AppraisalExportView.as_view(),
-            {"fmt": fmt},
-            name=f"appraisal-export-{fmt}",
-        )
-        for fmt in ("csv", "xlsx")
+    *per_format(
+        "u/<slug:slug>/appraisal/amstar2.{fmt}",
+        views.AppraisalExportView.as_view(),
+        "appraisal-export-{fmt}",
+        ["csv", "xlsx"],
+        kwarg="fmt",
     ),
     path(
         "u/<slug:slug>/reviews/<int:pk>/appraisal/compare/",

@@ -9,6 +9,7 @@ from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
 from reviews.project.revisions import cached_for_project
 from reviews.registry.ratings import with_ratings
+from reviews.versioning import StaleEdit
 
 from . import amstar2, exports, plots
 from .agreement import agreement, compare, project_agreement
@@ -24,7 +25,6 @@ from .selectors import (
 )
 from .services import (
     AppraisalLocked,
-    StaleAppraisal,
     rating_review_type,
     save_appraisal,
 )
@@ -42,6 +42,7 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
     """Counts, weaknesses and agreement cover every filtered review; the table and the
     traffic-light chart show one page of them, so the page stays fast on large projects."""
 
+    nav_section = "appraisal"
     template_name = "appraisal/appraisal_table.html"
     paginate_by = 50
 
@@ -57,13 +58,13 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
             lambda: self.summary(self.object_list),
         )
         project, n_double = summary["agreement"]
-        counts, tallies = summary["rating_counts"], summary["tallies"]
+        tallies = summary["tallies"]
         weaknesses = weakness_counts(tallies)
         has_computed = any(weakness.eligible for weakness in weaknesses)
         context.update(
             rows=rows,
             item_numbers=amstar2.ITEM_NUMBERS,
-            rating_counts=counts,
+            rating_counts=summary["rating_counts"],
             weaknesses=weaknesses,
             agreement=project,
             n_double_rated=n_double,
@@ -182,9 +183,9 @@ class AppraisalFormView(ReviewAppraisalMixin, TemplateView):
                 )
             except ValidationError as error:
                 form.set_item_errors(error)
-            except StaleAppraisal as stale:
+            except StaleEdit as stale:
                 return self.render_to_response(
-                    self.get_context_data(form=form, stale=stale.current), status=409
+                    self.get_context_data(form=form, stale=stale.saved), status=409
                 )
             except AppraisalLocked as locked:
                 raise PermissionDenied(str(locked)) from None
@@ -210,7 +211,7 @@ class AppraisalFormView(ReviewAppraisalMixin, TemplateView):
             readonly=readonly,
             variant=context["form"].variant,
         )
-        if "stale" in kwargs:
+        if kwargs.get("stale") is not None:
             stored = kwargs["stale"].answers.all()
             context["stale_answers"] = {a.item: a.get_answer_display() for a in stored}
         return context

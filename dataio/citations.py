@@ -28,6 +28,7 @@ from reviews.models import (
     ReviewType,
     UmbrellaReview,
 )
+from reviews.project.revisions import changed
 from reviews.registry.citations import normalize_doi, normalize_pmid, unique_label
 
 KINDS = ("reviews", "studies")
@@ -273,4 +274,5 @@ def import_citations(
     if not dry_run:
         with transaction.atomic():
             model.objects.bulk_create(new)
+            changed(umbrella)
     return report

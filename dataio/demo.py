@@ -10,7 +10,9 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import F
+
+from reviews.project.revisions import changed_everywhere
+from reviews.versioning import advance, is_versioned
 
 PEER_SUPPORT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "peer_support.json"
 
@@ -88,7 +90,7 @@ def load_fixture(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> LoadReport:
                             f"field '{field}': {message}"
                         )
                 continue
-            versioned = any(f.name == "version" for f in model._meta.concrete_fields)
+            versioned = is_versioned(model)
             if existing is not None and versioned:
                 # A reload never moves a version back (forms opened since would pass again).
                 instance.version = existing.version
@@ -99,13 +101,14 @@ def load_fixture(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> LoadReport:
             elif before != _snapshot(model._base_manager.get(pk=instance.pk)):
                 counts["updated"] += 1
                 if versioned:
-                    model._base_manager.filter(pk=instance.pk).update(version=F("version") + 1)
+                    advance(model, instance.pk, loaded_version=None)
             else:
                 counts["unchanged"] += 1
             by_model[instance._meta.label] += 1
         if problems:
             # Leaving the block by an exception rolls back whatever was saved before.
             raise FixtureError("\n".join(problems))
+        changed_everywhere()  # the fixture may hold any project's rows: retire cached pages
     return LoadReport(
         created=counts["created"],
         updated=counts["updated"],

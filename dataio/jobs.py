@@ -17,7 +17,6 @@ from django.conf import settings
 
 from appraisal.exports import neutralise_formulas
 from reviews.models import UmbrellaReview
-from reviews.project.revisions import bump_revision
 
 from . import uploads
 from .citations import PARSERS, CitationFileError, guess_format, import_citations
@@ -166,8 +165,6 @@ def run(job_id: str, *, dry_run: bool) -> str:
         _move(job, (running,), Status.FAILED, report={"error": error})
         uploads.discard(job)
         raise  # the task's own record keeps the traceback for the administrator
-    if ok and not dry_run:
-        bump_revision(UmbrellaReview.objects.filter(pk=job.umbrella_id))  # retire cached pages
     uploads.progress_path(job).unlink(missing_ok=True)  # the next step starts from nothing
     status = (Status.CHECKED if dry_run else Status.DONE) if ok else Status.REFUSED
     if not _move(job, (running,), status, report=report):

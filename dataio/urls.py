@@ -24,10 +24,6 @@ urlpatterns = [
         views.ImportReportView.as_view(),
         name="import-report",
     ),
-    path(
-        "u/<slug:slug>/export/workbook.<str:fmt>",
-        views.ExportView.as_view(),
-        name="export",
-    ),
+    path("u/<slug:slug>/export/workbook.<str:fmt>", views.ExportView.as_view(), name="export"),
     path("workbook-template.xlsx", views.template_download, name="template"),
 ]

@@ -26,6 +26,7 @@ RECENT_JOBS = 10
 
 
 class ImportView(UmbrellaAccessMixin, TemplateView):
+    nav_section = "import"
     write_access = True
     template_name = "dataio/import.html"
 

@@ -5,5 +5,6 @@ Layers point down only: dataio → synthesis → appraisal → reviews → the p
 knows, the upper app plugs it in from its `AppConfig.ready()`, so nothing here imports it:
 
 - the consensus AMSTAR 2 rating of a review: `registry.ratings.register_consensus` (appraisal);
-- the models whose audit history the history page shows: `history.tracking.track` (each app).
+- the models whose audit history the history page shows: `history.tracking.track` (this app
+  lists its own in `history/tracking.py`).
 """

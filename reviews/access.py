@@ -113,6 +113,7 @@ class UmbrellaAccessMixin(AccessMixin):
     appraise_access = False
     manage_access = False
     member_access = False
+    nav_section = ""  # the main menu item the page highlights (templates/base.html); "": none
 
     def dispatch(self, request, *args, **kwargs):
         needs_login = (

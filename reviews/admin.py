@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .access import WRITING_ROLES
-from .admin_locking import VersionLockedAdmin, VersionLockedInline
+from .admin_locking import ProjectWritesAdmin, VersionLockedAdmin, VersionLockedInline
 from .models import (
     DeliveryMode,
     ExcludedReview,
@@ -30,7 +30,7 @@ from .models import (
 from .registry.forms import IncludedReviewForm
 
 
-class ProjectScopedAdmin(admin.ModelAdmin):
+class ProjectScopedAdmin(ProjectWritesAdmin):
     """Limit rows and foreign-key choices to the user's umbrella reviews."""
 
     umbrella_path = "umbrella"

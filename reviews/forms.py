@@ -1,8 +1,21 @@
-"""The base of the researcher forms that save with optimistic locking (see `versioning`)."""
+"""The bases of the researcher forms: saving with optimistic locking (see `versioning`), and
+fields grouped under legends."""
+
+from collections.abc import Sequence
+from typing import ClassVar
 
 from django import forms
 
 from .models import IncludedReview
+
+
+class FieldsetsMixin(forms.BaseForm):
+    """A form whose fields the template shows in groups, each under its legend."""
+
+    FIELDSETS: ClassVar[Sequence[tuple[str, Sequence[str]]]] = ()
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
 
 
 class VersionedForm(forms.ModelForm):

@@ -2,8 +2,10 @@
 that saves a row with optimistic locking."""
 
 from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from django.contrib import messages
+from django.forms import BaseModelForm
 from django.http import HttpResponseRedirect
 from django.views.generic import TemplateView
 
@@ -60,29 +62,36 @@ class VersionedFormView(UmbrellaAccessMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = self.make_form(request.POST)
-        stale = None
+        context = {}
         if form.is_valid():
             instance = form.save(commit=False)
+            for name, value in self.extra_save_fields().items():
+                setattr(instance, name, value)
             try:
                 saved = save_versioned(
-                    instance,
-                    expected_version=form.cleaned_data["version"],
-                    save_m2m=form.save_m2m,
-                    **self.extra_save_fields(),
+                    instance, loaded_version=form.cleaned_data["version"], save_m2m=form.save_m2m
                 )
-            except StaleEdit as error:
-                stale = error.current
+            except StaleEdit as stale:
+                context = stale_context(form, stale)
             else:
                 verb = "added" if saved.created else "saved"
                 messages.success(request, f"{self.heading or 'Changes'} {verb}.")
                 return HttpResponseRedirect(self.get_success_url(saved.instance))
-        context = self.get_context_data(form=form)
-        if stale is not None:
-            context.update(stale=stale, conflicts=conflicts(form, stale))
-        return self.render_to_response(context)
+        return self.render_to_response(self.get_context_data(form=form, **context))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.heading
         context["cancel_url"] = self.get_success_url(None)
         return context
+
+
+def stale_context(
+    form: BaseModelForm, stale: StaleEdit, *, labels: Literal["form", "model"] = "form"
+) -> dict[str, Any]:
+    """What a form page shows for a refused stale edit: the row as now saved (`stale`) and the
+    fields that differ (`conflicts`); a deleted row shows as a blank one."""
+    if stale.saved is None:
+        return {"stale": form.instance._meta.model(), "conflicts": []}
+    stale.conflicts = conflicts(form, stale.saved, labels=labels)
+    return {"stale": stale.saved, "conflicts": stale.conflicts}

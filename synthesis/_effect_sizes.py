@@ -30,13 +30,18 @@ BinaryMeasure = Literal["RR", "OR", "RD"]
 ZERO_CELL_CORRECTION = 0.5
 
 
+def _arms(**arms: ArrayLike) -> dict[str, FloatArray]:
+    """Validate two arms' means, SDs and sizes (n >= 2, SD > 0) as equally long vectors."""
+    f = as_vectors(**arms)
+    for name in ("n1", "n2"):
+        check_at_least(f[name], name, 2.0)
+    for name in ("sd1", "sd2"):
+        check_positive(f[name], name)
+    return f
+
+
 def hedges_g(
-    m1: ArrayLike,
-    sd1: ArrayLike,
-    n1: ArrayLike,
-    m2: ArrayLike,
-    sd2: ArrayLike,
-    n2: ArrayLike,
+    m1: ArrayLike, sd1: ArrayLike, n1: ArrayLike, m2: ArrayLike, sd2: ArrayLike, n2: ArrayLike
 ) -> tuple[FloatArray, FloatArray]:
     """Bias-corrected standardised mean difference (Hedges' g) and its variance.
 
@@ -51,11 +56,7 @@ def hedges_g(
     Raises ``ValueError`` (naming study index and field) for non-finite values,
     ``n < 2`` or ``SD <= 0``.
     """
-    f = as_vectors(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
-    for name in ("n1", "n2"):
-        check_at_least(f[name], name, 2.0)
-    for name in ("sd1", "sd2"):
-        check_positive(f[name], name)
+    f = _arms(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
     n1a, n2a = f["n1"], f["n2"]
     m = n1a + n2a - 2.0
     sp = np.sqrt(((n1a - 1.0) * f["sd1"] ** 2 + (n2a - 1.0) * f["sd2"] ** 2) / m)
@@ -67,12 +68,7 @@ def hedges_g(
 
 
 def mean_difference(
-    m1: ArrayLike,
-    sd1: ArrayLike,
-    n1: ArrayLike,
-    m2: ArrayLike,
-    sd2: ArrayLike,
-    n2: ArrayLike,
+    m1: ArrayLike, sd1: ArrayLike, n1: ArrayLike, m2: ArrayLike, sd2: ArrayLike, n2: ArrayLike
 ) -> tuple[FloatArray, FloatArray]:
     """Raw mean difference ``m1 - m2`` with variance ``sd1^2/n1 + sd2^2/n2``.
 
@@ -82,11 +78,7 @@ def mean_difference(
 
     Raises ``ValueError`` for non-finite values, ``n < 2`` or ``SD <= 0``.
     """
-    f = as_vectors(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
-    for name in ("n1", "n2"):
-        check_at_least(f[name], name, 2.0)
-    for name in ("sd1", "sd2"):
-        check_positive(f[name], name)
+    f = _arms(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
     yi = f["m1"] - f["m2"]
     vi = f["sd1"] ** 2 / f["n1"] + f["sd2"] ** 2 / f["n2"]
     return yi, vi

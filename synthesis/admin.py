@@ -37,9 +37,7 @@ class OutcomeResultAdmin(ResearchDataAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        # As `synthesis.services.save_result`: a changed row needs checking again.
-        if change and form.changed_data:
-            obj.checked_by, obj.checked_at = None, None
-        elif not change:
+        # An update clears the check through the locking helper, as the model says.
+        if not change:
             obj.entered_by = request.user
         super().save_model(request, obj, form, change)

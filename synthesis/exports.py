@@ -1,77 +1,38 @@
 """Exports of any filtered evidence table as CSV or XLSX (pandas), with stable column names.
 
 The column names are a published interface (docs/evidence-tables.md, "Exports"): add columns
-at the end, never rename or reorder. Text cells that a spreadsheet would run as a formula
-(starting with = + - @, tab or carriage return) are prefixed with an apostrophe; numbers stay
-numbers.
+at the end, never rename or reorder. The result's own columns come from `RESULT_FIELDS`
+(synthesis/models/results.py). Text cells that a spreadsheet would run as a formula are escaped
+by `reviews.formulas.escape_formula`; numbers stay numbers.
 """
 
 from collections.abc import Iterable
 from io import BytesIO
+from typing import Any
 
 import pandas as pd
 
-from .models import OutcomeResult
+from reviews.formulas import escape_formula
+
+from .models import NUMBER_FIELDS, RESULT_FIELDS, OutcomeResult, ResultField
 from .selectors.ratings import rating_for
 
-COLUMNS = [
-    "umbrella_review",
-    "review",
-    "review_reference_number",
-    "amstar2_rating",
-    "outcome",
-    "outcome_domain",
-    "direction_of_benefit",
-    "evidence_type",
-    "population_note",
-    "format_note",
-    "comparator",
-    "timepoint",
-    "months_from",
-    "months_to",
-    "timepoint_note",
-    "k",
-    "n",
-    "measure",
-    "estimate",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "model",
-    "tau2",
-    "i2_percent",
-    "i2_ci_low",
-    "i2_ci_high",
-    "q",
-    "df",
-    "p_q",
-    "pi_low",
-    "pi_high",
-    "grade_certainty",
-    "finding",
-    "derived_finding",
-    "finding_override_reason",
-    "consistency_warning",
-    "narrative_summary",
-    "note",
-    "source_location",
-    "checked",
-    "extraction_id",
-]
-NUMERIC = ["review_reference_number", "months_from", "months_to", "k", "n", "estimate",
-           "ci_low", "ci_high", "p_value", "tau2", "i2_percent", "i2_ci_low", "i2_ci_high",
-           "q", "df", "p_q", "pi_low", "pi_high"]  # fmt: skip
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The result's own values are those `RESULT_FIELDS` declares, in its order; around them, the
+# review and the outcome it is about, by name.
+REVIEW_COLUMNS = ["umbrella_review", "review", "review_reference_number", "amstar2_rating"]
+OUTCOME_COLUMNS = ["outcome", "outcome_domain", "direction_of_benefit"]
+LAST_COLUMNS = ["checked", "extraction_id"]
 
 
-def escape_formula(value: object) -> object:
-    """Neutralise CSV/formula injection in text; leave numbers and empty cells alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def _columns(field: ResultField) -> list[str]:
+    return OUTCOME_COLUMNS if field.name == "outcome" else [field.export_column]
 
 
-def result_record(result: OutcomeResult) -> dict:
+COLUMNS = [*REVIEW_COLUMNS, *(c for f in RESULT_FIELDS for c in _columns(f)), *LAST_COLUMNS]
+NUMERIC = ["review_reference_number", *NUMBER_FIELDS]
+
+
+def result_record(result: OutcomeResult) -> dict[str, Any]:
     review, outcome = result.review, result.outcome
     return {
         "umbrella_review": review.umbrella.slug,
@@ -81,39 +42,7 @@ def result_record(result: OutcomeResult) -> dict:
         "outcome": outcome.name,
         "outcome_domain": outcome.domain.name,
         "direction_of_benefit": outcome.direction,
-        "evidence_type": result.evidence_type,
-        "population_note": result.population_note,
-        "format_note": result.format_note,
-        "comparator": result.comparator,
-        "timepoint": result.timepoint,
-        "months_from": result.months_from,
-        "months_to": result.months_to,
-        "timepoint_note": result.timepoint_note,
-        "k": result.k,
-        "n": result.n,
-        "measure": result.measure,
-        "estimate": result.estimate,
-        "ci_low": result.ci_low,
-        "ci_high": result.ci_high,
-        "p_value": result.p_value,
-        "model": result.pooling_model,
-        "tau2": result.tau2,
-        "i2_percent": result.i2_percent,
-        "i2_ci_low": result.i2_ci_low,
-        "i2_ci_high": result.i2_ci_high,
-        "q": result.q,
-        "df": result.df,
-        "p_q": result.p_q,
-        "pi_low": result.pi_low,
-        "pi_high": result.pi_high,
-        "grade_certainty": result.grade_certainty,
-        "finding": result.finding,
-        "derived_finding": result.derived_finding,
-        "finding_override_reason": result.finding_override_reason,
-        "consistency_warning": result.consistency_warning,
-        "narrative_summary": result.narrative_summary,
-        "note": result.note,
-        "source_location": result.source_location,
+        **{f.export_column: getattr(result, f.name) for f in RESULT_FIELDS if f.name != "outcome"},
         "checked": result.checked_by_id is not None,
         "extraction_id": result.extraction_id,
     }

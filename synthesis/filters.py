@@ -4,16 +4,14 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
-from reviews.models import InterventionFormat, Population, PublishedRating, ResearchQuestion
-from reviews.registry.filters import LinkedToAnyFilter
+from reviews.filters import LinkedToAnyFilter, ProjectFilterSet
+from reviews.models import PublishedRating
 from reviews.registry.ratings import POSSIBLY_CRITICALLY_LOW, RATING_ORDER, ratings_at_least
 
 from .models import (
     Comparator,
     EvidenceType,
     Finding,
-    Outcome,
-    OutcomeDomain,
     OutcomeResult,
     Timepoint,
 )
@@ -31,16 +29,11 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         return field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
 
 
-class OutcomeResultFilter(django_filters.FilterSet):
+class OutcomeResultFilter(ProjectFilterSet):
     domain = django_filters.ModelMultipleChoiceFilter(
-        label="Outcome domain",
-        field_name="outcome__domain",
-        queryset=OutcomeDomain.objects.none(),
-        widget=CHECKBOXES,
+        label="Outcome domain", field_name="outcome__domain", widget=CHECKBOXES
     )
-    outcome = django_filters.ModelMultipleChoiceFilter(
-        label="Outcome", queryset=Outcome.objects.none(), widget=forms.SelectMultiple
-    )
+    outcome = django_filters.ModelMultipleChoiceFilter(label="Outcome", widget=forms.SelectMultiple)
     evidence_type = django_filters.MultipleChoiceFilter(
         label="Evidence", choices=EvidenceType.choices, widget=CHECKBOXES
     )
@@ -51,26 +44,13 @@ class OutcomeResultFilter(django_filters.FilterSet):
         label="Timepoint", choices=Timepoint.choices, widget=CHECKBOXES
     )
     population = LinkedToAnyFilter(
-        label="Population (of the review)",
-        field_name="review__populations",
-        queryset=Population.objects.none(),
-        widget=forms.SelectMultiple,
+        "review__populations", label="Population (of the review)", widget=forms.SelectMultiple
     )
-    format = LinkedToAnyFilter(
-        label="Intervention format (of the review)",
-        field_name="review__formats",
-        queryset=InterventionFormat.objects.none(),
-        widget=CHECKBOXES,
-    )
+    format = LinkedToAnyFilter("review__formats", label="Intervention format (of the review)")
     comparator = django_filters.MultipleChoiceFilter(
         label="Comparator", choices=Comparator.choices, widget=forms.SelectMultiple
     )
-    research_question = LinkedToAnyFilter(
-        label="Research question",
-        field_name="review__research_questions",
-        queryset=ResearchQuestion.objects.none(),
-        widget=CHECKBOXES,
-    )
+    research_question = LinkedToAnyFilter("review__research_questions", label="Research question")
     min_rating = django_filters.ChoiceFilter(
         label="Minimum AMSTAR 2 rating",
         choices=[(str(r), PublishedRating(r).label) for r in RATING_ORDER],
@@ -87,27 +67,16 @@ class OutcomeResultFilter(django_filters.FilterSet):
         fields=(
             ("review__label", "review"),
             ("rating_rank", "rating"),
-            ("k", "k"),
-            ("n", "n"),
-            ("estimate", "estimate"),
-            ("finding", "finding"),
+            "k",
+            "n",
+            "estimate",
+            "finding",
         ),
     )
 
     class Meta:
         model = OutcomeResult
         fields = []
-
-    def __init__(self, *args, umbrella, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Vocabularies are per umbrella review, so the choices are too.
-        self.filters["domain"].queryset = OutcomeDomain.objects.filter(umbrella=umbrella)
-        self.filters["outcome"].queryset = Outcome.objects.filter(umbrella=umbrella)
-        self.filters["population"].queryset = Population.objects.filter(umbrella=umbrella)
-        self.filters["format"].queryset = InterventionFormat.objects.filter(umbrella=umbrella)
-        self.filters["research_question"].queryset = ResearchQuestion.objects.filter(
-            umbrella=umbrella
-        )
 
     def filter_min_rating(self, queryset, name, value):
         return queryset.filter(**{f"{RATING}__in": ratings_at_least(value)})

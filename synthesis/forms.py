@@ -1,31 +1,35 @@
-"""The researcher's form for one outcome result, with a hidden version for optimistic locking."""
+"""The researcher's forms for one outcome result and the study-level data behind it, each with
+a hidden version for optimistic locking."""
+
+from itertools import groupby
 
 from django import forms
 
-from reviews.forms import VersionedForm
+from reviews.forms import FieldsetsMixin, VersionedForm
 from reviews.models import KeyFindingNarrative, PrimaryStudy
 
-from .models import Outcome, OutcomeResult, ReanalysisMethod, StudyEffect
-
-FIELDSETS = [
-    ("What was measured", ["outcome", "evidence_type", "population_note", "format_note",
-                           "comparator"]),
-    ("When", ["timepoint", "months_from", "months_to", "timepoint_note"]),
-    ("Pooled result", ["k", "n", "measure", "estimate", "ci_low", "ci_high", "p_value",
-                       "pooling_model"]),
-    ("Heterogeneity", ["tau2", "i2_percent", "i2_ci_low", "i2_ci_high", "q", "df", "p_q",
-                       "pi_low", "pi_high"]),
-    ("Finding", ["grade_certainty", "finding", "finding_override_reason", "narrative_summary",
-                 "note", "source_location"]),
-]  # fmt: skip
+from .models import (
+    ENTERED_FIELDS,
+    RESULT_FIELDS,
+    STUDY_DATA_FIELDS,
+    Outcome,
+    OutcomeResult,
+    ReanalysisMethod,
+    StudyEffect,
+)
 
 
-class OutcomeResultForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class OutcomeResultForm(FieldsetsMixin, VersionedForm):
+    """Its fields and fieldsets are those `RESULT_FIELDS` declares (synthesis/models/results.py)."""
+
+    FIELDSETS = [
+        (legend, [f.name for f in fields])
+        for legend, fields in groupby((f for f in RESULT_FIELDS if f.legend), lambda f: f.legend)
+    ]
 
     class Meta:
         model = OutcomeResult
-        fields = [name for _, names in FIELDSETS for name in names]
+        fields = ENTERED_FIELDS
         labels = {"tau2": "τ² (between-study variance)", "p_value": "p value", "df": "df of Q"}
         widgets = {
             "finding_override_reason": forms.Textarea(attrs={"rows": 2}),
@@ -34,44 +38,32 @@ class OutcomeResultForm(forms.ModelForm):
         }
 
     def __init__(self, *args, umbrella, review, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, umbrella=umbrella, **kwargs)
         self.instance.review = review
         self.fields["outcome"].queryset = Outcome.objects.filter(umbrella=umbrella).select_related(
             "domain"
         )
-        for name in ("estimate", "ci_low", "ci_high", "p_value", "tau2", "i2_percent", "q",
-                     "p_q", "months_from", "months_to", "i2_ci_low", "i2_ci_high", "pi_low",
-                     "pi_high"):  # fmt: skip
-            self.fields[name].widget.attrs["step"] = "any"
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in FIELDSETS]
 
 
-STUDY_FIELDSETS = [
-    ("Study", ["study", "label", "kind", "note"]),
-    ("Intervention arm (arm 1)", ["events1", "n1", "mean1", "sd1"]),
-    ("Control arm (arm 2)", ["events2", "n2", "mean2", "sd2"]),
-    ("Estimate with its 95% CI (on the result's measure scale, e.g. RR 0.86)",
-     ["estimate", "ci_low", "ci_high"]),
-]  # fmt: skip
-
-
-class StudyEffectForm(forms.ModelForm):
+class StudyEffectForm(FieldsetsMixin, VersionedForm):
     """One study's data; only the fields of the chosen kind are kept (the model clears the rest)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    FIELDSETS = [
+        ("Study", ["study", "label", "kind", "note"]),
+        ("Intervention arm (arm 1)", ["events1", "n1", "mean1", "sd1"]),
+        ("Control arm (arm 2)", ["events2", "n2", "mean2", "sd2"]),
+        ("Estimate with its 95% CI (on the result's measure scale, e.g. RR 0.86)",
+         ["estimate", "ci_low", "ci_high"]),
+    ]  # fmt: skip
 
     class Meta:
         model = StudyEffect
-        fields = [name for _, names in STUDY_FIELDSETS for name in names]
+        fields = ["study", "label", "kind", "note", *STUDY_DATA_FIELDS]
         widgets = {"kind": forms.RadioSelect}
         labels = {"n1": "n, intervention", "n2": "n, control"}  # n stays lower case
 
     def __init__(self, *args, result: OutcomeResult, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, umbrella=result.review.umbrella, **kwargs)
         self.instance.outcome_result = result
         self.fields["study"].queryset = PrimaryStudy.objects.filter(
             umbrella_id=result.review.umbrella_id
@@ -79,10 +71,6 @@ class StudyEffectForm(forms.ModelForm):
         self.fields["study"].required = False
         self.fields["label"].required = False
         self.fields["label"].help_text = "Leave blank to use the registry study's label."
-        for name in ("mean1", "sd1", "mean2", "sd2", "estimate", "ci_low", "ci_high"):
-            self.fields[name].widget.attrs["step"] = "any"
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -92,9 +80,6 @@ class StudyEffectForm(forms.ModelForm):
         if not cleaned.get("label") and "label" not in self.errors:
             self.add_error("label", "Name the study, or choose it from the registry.")
         return cleaned
-
-    def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in STUDY_FIELDSETS]
 
 
 class PasteStudiesForm(forms.Form):

@@ -15,6 +15,7 @@ from .selectors import key_findings
 
 
 class KeyFindingsView(UmbrellaAccessMixin, TemplateView):
+    nav_section = "findings"
     template_name = "synthesis/key_findings.html"
 
     def get_context_data(self, **kwargs):

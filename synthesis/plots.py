@@ -80,27 +80,25 @@ def forest_plot(points: Sequence[ForestPoint], *, ratio: bool, title: str = "") 
         group = [p for p in points if p.rating == rating]
         if not group:
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=[p.estimate for p in group],
-                y=[p.label for p in group],
-                mode="markers",
-                name=f"AMSTAR 2: {group[0].rating_label}",
-                marker={
-                    "color": colour,
-                    "size": [marker_size(p.n, largest) for p in group],
-                    "symbol": "square",
-                },
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [p.ci_high - p.estimate for p in group],
-                    "arrayminus": [p.estimate - p.ci_low for p in group],
-                    "color": colour,
-                },
-                hovertext=[_hover(p) for p in group],
-                hoverinfo="text",
-            )
+        fig.add_scatter(
+            x=[p.estimate for p in group],
+            y=[p.label for p in group],
+            mode="markers",
+            name=f"AMSTAR 2: {group[0].rating_label}",
+            marker={
+                "color": colour,
+                "size": [marker_size(p.n, largest) for p in group],
+                "symbol": "square",
+            },
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [p.ci_high - p.estimate for p in group],
+                "arrayminus": [p.estimate - p.ci_low for p in group],
+                "color": colour,
+            },
+            hovertext=[_hover(p) for p in group],
+            hoverinfo="text",
         )
     null = 1 if ratio else 0
     fig.add_vline(x=null, line_dash="dot", line_color="#1d2430")
@@ -137,28 +135,26 @@ def evidence_map(cells: Sequence[MapCell]) -> go.Figure:
         if not group:
             continue
         label = finding.value.replace("_", " ")
-        fig.add_trace(
-            go.Scatter(
-                x=[c.population for c in group],
-                y=[c.outcome for c in group],
-                mode="markers+text",
-                name=f"Mostly {label}",
-                text=[str(c.n_reviews) for c in group],
-                textposition="middle center",
-                textfont={"color": "#ffffff", "size": 11},
-                marker={
-                    "color": FINDING_COLOURS[finding],
-                    "symbol": FINDING_SYMBOLS[finding],
-                    "size": [12 + 28 * (c.n_reviews / largest) ** 0.5 for c in group],
-                    "sizemode": "diameter",
-                },
-                hovertext=[
-                    f"{c.outcome} · {c.population}<br>{c.n_reviews} review"
-                    f"{'' if c.n_reviews == 1 else 's'}; mostly {label}"
-                    for c in group
-                ],
-                hoverinfo="text",
-            )
+        fig.add_scatter(
+            x=[c.population for c in group],
+            y=[c.outcome for c in group],
+            mode="markers+text",
+            name=f"Mostly {label}",
+            text=[str(c.n_reviews) for c in group],
+            textposition="middle center",
+            textfont={"color": "#ffffff", "size": 11},
+            marker={
+                "color": FINDING_COLOURS[finding],
+                "symbol": FINDING_SYMBOLS[finding],
+                "size": [12 + 28 * (c.n_reviews / largest) ** 0.5 for c in group],
+                "sizemode": "diameter",
+            },
+            hovertext=[
+                f"{c.outcome} · {c.population}<br>{c.n_reviews} review"
+                f"{'' if c.n_reviews == 1 else 's'}; mostly {label}"
+                for c in group
+            ],
+            hoverinfo="text",
         )
     outcomes = list(dict.fromkeys(c.outcome for c in sorted(cells, key=lambda c: c.outcome)))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=outcomes)

@@ -131,6 +131,11 @@ def implied_p_range(measure: str, estimate: float, ci_low: float, ci_high: float
     return two_sided_p(z_max), two_sided_p(near / (widest / (2 * Z_95)))
 
 
+def _excludes_null(name: str, low: float, high: float, null: float, basis: str) -> Criterion:
+    """Met when the interval lies wholly on one side of the null; a limit on the null does not."""
+    return Criterion(name, Status.MET if low > null or high < null else Status.NOT_MET, basis)
+
+
 def _p_criteria(f: ReportedFigures) -> list[Criterion]:
     names = ((P_6, 1e-6), (P_3, 1e-3), (P_05, 0.05))
     if f.p_value is not None:
@@ -146,16 +151,9 @@ def _p_criteria(f: ReportedFigures) -> list[Criterion]:
         return [Criterion(name, Status.NOT_ASSESSABLE, basis) for name, _ in names]
     basis = f"p implied by the 95% CI {f.ci_low:g} to {f.ci_high:g}"
     criteria = [Criterion(name, _below(*p_range, t), basis) for name, t in names[:2]]
-    # p < 0.05 is exactly "the 95% CI excludes the null"; a limit on the null does not.
-    excludes = f.ci_low > null or f.ci_high < null
-    criteria.append(
-        Criterion(
-            P_05,
-            Status.MET if excludes else Status.NOT_MET,
-            f"95% CI {f.ci_low:g} to {f.ci_high:g} vs null {null:g}",
-        )
-    )
-    return criteria
+    # p < 0.05 is exactly "the 95% CI excludes the null".
+    basis = f"95% CI {f.ci_low:g} to {f.ci_high:g} vs null {null:g}"
+    return [*criteria, _excludes_null(P_05, f.ci_low, f.ci_high, null, basis)]
 
 
 def reported_criteria(f: ReportedFigures) -> ReportedCredibility:
@@ -193,14 +191,8 @@ def reported_criteria(f: ReportedFigures) -> ReportedCredibility:
     if f.pi_low is None or f.pi_high is None or null is None:
         criteria.append(Criterion(PI, Status.NOT_ASSESSABLE, "prediction interval not reported"))
     else:
-        excludes = f.pi_low > null or f.pi_high < null
-        criteria.append(
-            Criterion(
-                PI,
-                Status.MET if excludes else Status.NOT_MET,
-                f"reported {f.pi_low:g} to {f.pi_high:g}",
-            )
-        )
+        basis = f"reported {f.pi_low:g} to {f.pi_high:g}"
+        criteria.append(_excludes_null(PI, f.pi_low, f.pi_high, null, basis))
     for name in (LARGEST, EGGER, ESB):
         criteria.append(Criterion(name, Status.NOT_ASSESSABLE, STUDY_LEVEL))
 

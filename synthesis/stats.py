@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -91,6 +91,17 @@ def _z_test(estimate: float, se: float) -> tuple[float, float]:
     return z, float(2.0 * ndtr(-abs(z)))
 
 
+def _pooled(estimate: float, se: float, level: float, **rest: Any) -> Pooled:
+    """The estimate with its SE, its normal-theory CI at `level` and its z test; `rest` are
+    the other fields of the result."""
+    crit = float(ndtri(0.5 + level / 2.0))
+    z, p = _z_test(estimate, se)
+    ci_low, ci_high = estimate - crit * se, estimate + crit * se
+    return Pooled(
+        estimate=estimate, se=se, ci_low=ci_low, ci_high=ci_high, z=z, p=p, level=level, **rest
+    )
+
+
 def _heterogeneity(
     y: FloatArray, v: FloatArray, level: float
 ) -> tuple[float, float, float, int, float, float, float, tuple[float, float] | None]:
@@ -116,17 +127,11 @@ def _single_study(
     y: float, v: float, level: float, method: str, excluded: tuple[int, ...]
 ) -> Pooled:
     """k = 1: the study itself, no heterogeneity statistics."""
-    se = math.sqrt(v)
-    crit = float(ndtri(0.5 + level / 2.0))
-    z, p = _z_test(y, se)
-    return Pooled(
+    return _pooled(
+        y,
+        math.sqrt(v),
+        level,
         k=1,
-        estimate=y,
-        se=se,
-        ci_low=y - crit * se,
-        ci_high=y + crit * se,
-        z=z,
-        p=p,
         tau2=0.0,
         q=0.0,
         df=0,
@@ -138,7 +143,6 @@ def _single_study(
         hksj=None,
         prediction_interval=None,
         method=method,
-        level=level,
         excluded=excluded,
     )
 
@@ -198,10 +202,6 @@ def _pool_arrays(
         w = 1.0 / (v + tau2)
         sw = float(w.sum())
         mu, var = float(np.dot(w, y)) / sw, 1.0 / sw
-    se = math.sqrt(var)
-    crit = float(ndtri(0.5 + level / 2.0))
-    z, p = _z_test(mu, se)
-
     hksj: HKSJ | None = None
     pred: tuple[float, float] | None = None
     if method != "FE":
@@ -222,14 +222,11 @@ def _pool_arrays(
             half = float(stdtrit(k - 2, 0.5 + level / 2.0)) * math.sqrt(tau2 + var)
             pred = (mu - half, mu + half)
 
-    return Pooled(
+    return _pooled(
+        mu,
+        math.sqrt(var),
+        level,
         k=k,
-        estimate=mu,
-        se=se,
-        ci_low=mu - crit * se,
-        ci_high=mu + crit * se,
-        z=z,
-        p=p,
         tau2=tau2,
         q=q,
         df=df,
@@ -241,7 +238,6 @@ def _pool_arrays(
         hksj=hksj,
         prediction_interval=pred,
         method=method,
-        level=level,
         tau2_se=tau2_se,
         excluded=excluded,
     )
@@ -325,17 +321,11 @@ def mantel_haenszel(
     w = 1.0 / v
     resid = y - est
     q = float(np.dot(w, resid * resid))
-    se = math.sqrt(var)
-    crit = float(ndtri(0.5 + level / 2.0))
-    z, p = _z_test(est, se)
-    return Pooled(
+    return _pooled(
+        est,
+        math.sqrt(var),
+        level,
         k=k,
-        estimate=est,
-        se=se,
-        ci_low=est - crit * se,
-        ci_high=est + crit * se,
-        z=z,
-        p=p,
         tau2=0.0,
         q=q,
         df=df,
@@ -347,7 +337,6 @@ def mantel_haenszel(
         hksj=None,
         prediction_interval=None,
         method="MH",
-        level=level,
         excluded=excluded,
     )
 

@@ -1,50 +1,47 @@
-"""Writes of study-level rows: optimistic locking, deletion, and all-or-nothing paste import."""
+"""Writes of study-level rows: optimistic locking, deletion, and all-or-nothing paste import.
+
+Saves and deletes go through the one locking helper (`reviews.versioning`); every write here
+retires the project's cached pages once it commits.
+"""
+
+from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from reviews.project.revisions import changed
+from reviews.versioning import delete_versioned, save_versioned
+
 from .models import STUDY_DATA_FIELDS, OutcomeResult, StudyDataKind, StudyEffect
-from .services import StaleEdit
 
 
-class StaleStudyEdit(StaleEdit):
-    """Someone saved or deleted this study row since the edit started."""
-
-
-def save_study_effect(effect: StudyEffect, *, expected_version: int | None, user) -> StudyEffect:
+def save_study_effect(
+    effect: StudyEffect,
+    *,
+    expected_version: int | None,
+    user: User | AnonymousUser,
+) -> StudyEffect:
     """Create or update a validated row; refuse the update if the row moved on meanwhile."""
-    with transaction.atomic():
-        if effect.pk is None:
-            effect.entered_by = user if user.is_authenticated else None
-            effect.version = 1
-            effect.save()
-            return effect
-        current = StudyEffect.objects.select_for_update().filter(pk=effect.pk).first()
-        if current is None or current.version != expected_version:
-            raise StaleStudyEdit(current or effect)
-        effect.version = current.version + 1
-        effect.save()
-        return effect
+    if effect.pk is None:
+        effect.entered_by = user if user.is_authenticated else None
+    return save_versioned(effect, loaded_version=expected_version).instance
 
 
 def delete_study_effect(effect: StudyEffect, *, expected_version: int | None) -> None:
-    with transaction.atomic():
-        current = StudyEffect.objects.select_for_update().filter(pk=effect.pk).first()
-        if current is None:
-            return  # already gone: the wanted outcome
-        if current.version != expected_version:
-            raise StaleStudyEdit(current)
-        current.delete()
+    """Delete the row unless it changed since the page was opened (already gone: done)."""
+    delete_versioned(effect, loaded_version=expected_version)
 
 
 def set_reanalysis_method(result: OutcomeResult, method: str) -> None:
     """The method is an analysis setting, not an extracted figure: no version bump."""
     OutcomeResult.objects.filter(pk=result.pk).update(reanalysis_method=method)
     result.reanalysis_method = method
+    changed(result.review.umbrella_id)
 
 
 # -- paste / CSV import ------------------------------------------------------------------------
@@ -75,7 +72,7 @@ def _infer_kind(header: list[str]) -> str:
     return StudyDataKind.ESTIMATE
 
 
-def _number(name: str, text: str):
+def _number(name: str, text: str) -> float | int | None:
     text = text.strip()
     if not text:
         return None
@@ -87,7 +84,9 @@ def _number(name: str, text: str):
     return value
 
 
-def import_study_rows(result: OutcomeResult, text: str, *, user) -> PasteResult:
+def import_study_rows(
+    result: OutcomeResult, text: str, *, user: User | AnonymousUser
+) -> PasteResult:
     """Rows pasted as CSV (comma or tab separated) with a header naming the columns.
 
     Columns: label, optional kind (binary/continuous/estimate; inferred from the header when
@@ -107,7 +106,9 @@ def import_study_rows(result: OutcomeResult, text: str, *, user) -> PasteResult:
         return PasteResult([], [f"Header: {problem}. Columns: {', '.join(PASTE_COLUMNS)}."])
     default_kind = _infer_kind(header)
     existing = set(result.study_effects.values_list("label", flat=True))
-    effects, errors, seen = [], [], set()
+    effects: list[StudyEffect] = []
+    errors: list[str] = []
+    seen: set[str] = set()
     for number, cells in enumerate(reader, start=2):
         values = dict(zip(header, cells, strict=False))
         label = values.get("label", "").strip()
@@ -147,5 +148,5 @@ def import_study_rows(result: OutcomeResult, text: str, *, user) -> PasteResult:
     with transaction.atomic():
         for effect in effects:
             effect.entered_by = user if user.is_authenticated else None
-            effect.save()
+            save_versioned(effect, loaded_version=None)
     return PasteResult(effects, [])

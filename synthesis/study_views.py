@@ -8,13 +8,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from reviews.access import UmbrellaAccessMixin
+from reviews.versioning import StaleEdit
+from reviews.views import stale_context
 
 from .forms import PasteStudiesForm, ReanalysisMethodForm, StudyEffectForm
 from .models import OutcomeResult, ReanalysisMethod, StudyEffect
 from .selectors import reanalysis
 from .study_plots import study_forest_plot
 from .study_services import (
-    StaleStudyEdit,
     delete_study_effect,
     import_study_rows,
     save_study_effect,
@@ -29,6 +30,8 @@ def reanalysis_url(result: OutcomeResult) -> str:
 
 
 class ResultMixin(UmbrellaAccessMixin):
+    nav_section = "evidence"
+
     def get_result(self) -> OutcomeResult:
         results = OutcomeResult.objects.select_related("review__umbrella", "outcome")
         return get_object_or_404(results, review__umbrella=self.umbrella, pk=self.kwargs["pk"])
@@ -115,10 +118,6 @@ class StudyEffectFormView(ResultMixin, TemplateView):
     write_access = True
     template_name = "synthesis/studyeffect_form.html"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.stale: StudyEffect | None = None
-
     def get_instance(self, result) -> StudyEffect:
         if "study_pk" not in self.kwargs:
             return StudyEffect(outcome_result=result)
@@ -132,17 +131,18 @@ class StudyEffectFormView(ResultMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         result = self.get_result()
         form = StudyEffectForm(request.POST, instance=self.get_instance(result), result=result)
+        context = {}
         if form.is_valid():
             try:
                 effect = save_study_effect(
                     form.instance, expected_version=form.cleaned_data["version"], user=request.user
                 )
-            except StaleStudyEdit as stale:
-                self.stale = stale.current
+            except StaleEdit as stale:
+                context = stale_context(form, stale)
             else:
                 messages.success(request, f"{effect.label} saved; the analysis below uses it.")
                 return HttpResponseRedirect(reanalysis_url(result))
-        context = self.get_context_data(form=form, result=result, stale=self.stale)
+        context = self.get_context_data(form=form, result=result, **context)
         return self.render_to_response(context)
 
 
@@ -170,7 +170,7 @@ class StudyEffectDeleteView(ResultMixin, TemplateView):
             version = None
         try:
             delete_study_effect(effect, expected_version=version)
-        except StaleStudyEdit:
+        except StaleEdit:
             messages.error(request, f"{effect.label} changed since you opened it: not deleted.")
         else:
             messages.success(request, f"{effect.label} deleted.")

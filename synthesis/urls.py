@@ -1,86 +1,44 @@
-from django.urls import path
+from django.urls import include, path
+
+from reviews.routes import add_and_edit, per_format
 
 from . import key_findings_views, study_views, views
 
 app_name = "synthesis"
 
-urlpatterns = [
-    path("u/<slug:slug>/evidence/", views.EvidenceOverviewView.as_view(), name="overview"),
-    path(
-        "u/<slug:slug>/evidence/outcomes/<int:pk>/",
-        views.OutcomeDetailView.as_view(),
-        name="outcome-detail",
+STUDIES = "evidence/results/<int:pk>/studies/"  # one result's study-level data, re-analysed
+
+# The pages of one umbrella review, below /u/<slug>/.
+project_urls = [
+    path("evidence/", views.EvidenceOverviewView.as_view(), name="overview"),
+    path("evidence/outcomes/<int:pk>/", views.OutcomeDetailView.as_view(), name="outcome-detail"),
+    path("overlap/outcomes/<int:pk>/", views.OutcomeOverlapView.as_view(), name="outcome-overlap"),
+    *per_format(
+        "evidence/results.{fmt}", views.ExportView.as_view(), "export-{fmt}", ["csv", "xlsx"]
+    ),
+    *add_and_edit(
+        "reviews/<int:pk>/results/", views.ResultFormView.as_view(), "result", "result_pk"
     ),
     path(
-        "u/<slug:slug>/overlap/outcomes/<int:pk>/",
-        views.OutcomeOverlapView.as_view(),
-        name="outcome-overlap",
-    ),
-    path(
-        "u/<slug:slug>/evidence/results.csv",
-        views.ExportView.as_view(),
-        {"format": "csv"},
-        name="export-csv",
-    ),
-    path(
-        "u/<slug:slug>/evidence/results.xlsx",
-        views.ExportView.as_view(),
-        {"format": "xlsx"},
-        name="export-xlsx",
-    ),
-    path(
-        "u/<slug:slug>/reviews/<int:pk>/results/add/",
-        views.ResultFormView.as_view(),
-        name="result-add",
-    ),
-    path(
-        "u/<slug:slug>/reviews/<int:pk>/results/<int:result_pk>/edit/",
-        views.ResultFormView.as_view(),
-        name="result-edit",
-    ),
-    path(
-        "u/<slug:slug>/reviews/<int:pk>/results/<int:result_pk>/check/",
+        "reviews/<int:pk>/results/<int:result_pk>/check/",
         views.MarkCheckedView.as_view(),
         name="result-check",
     ),
+    path(STUDIES, study_views.ReanalysisView.as_view(), name="reanalysis"),
+    *add_and_edit(STUDIES, study_views.StudyEffectFormView.as_view(), "study", "study_pk"),
+    path(f"{STUDIES}paste/", study_views.PasteStudiesView.as_view(), name="study-paste"),
+    path(f"{STUDIES}method/", study_views.MethodView.as_view(), name="reanalysis-method"),
     path(
-        "u/<slug:slug>/evidence/results/<int:pk>/studies/",
-        study_views.ReanalysisView.as_view(),
-        name="reanalysis",
-    ),
-    path(
-        "u/<slug:slug>/evidence/results/<int:pk>/studies/add/",
-        study_views.StudyEffectFormView.as_view(),
-        name="study-add",
-    ),
-    path(
-        "u/<slug:slug>/evidence/results/<int:pk>/studies/paste/",
-        study_views.PasteStudiesView.as_view(),
-        name="study-paste",
-    ),
-    path(
-        "u/<slug:slug>/evidence/results/<int:pk>/studies/method/",
-        study_views.MethodView.as_view(),
-        name="reanalysis-method",
-    ),
-    path(
-        "u/<slug:slug>/evidence/results/<int:pk>/studies/<int:study_pk>/edit/",
-        study_views.StudyEffectFormView.as_view(),
-        name="study-edit",
-    ),
-    path(
-        "u/<slug:slug>/evidence/results/<int:pk>/studies/<int:study_pk>/delete/",
+        f"{STUDIES}<int:study_pk>/delete/",
         study_views.StudyEffectDeleteView.as_view(),
         name="study-delete",
     ),
+    path("key-findings/", key_findings_views.KeyFindingsView.as_view(), name="key-findings"),
     path(
-        "u/<slug:slug>/key-findings/",
-        key_findings_views.KeyFindingsView.as_view(),
-        name="key-findings",
-    ),
-    path(
-        "u/<slug:slug>/key-findings/<str:code>/edit/",
+        "key-findings/<str:code>/edit/",
         key_findings_views.NarrativeFormView.as_view(),
         name="narrative-edit",
     ),
 ]
+
+urlpatterns = [path("u/<slug:slug>/", include(project_urls))]

@@ -15,16 +15,17 @@ from reviews.models import IncludedReview
 from reviews.overlap.selectors import cca_summary
 from reviews.overlap.views import ORDERS, OverlapView, overlap_context
 from reviews.registry.ratings import rating_label, with_ratings
-from reviews.views import Column, table_columns
+from reviews.versioning import StaleEdit
+from reviews.views import Column, stale_context, table_columns
 
 from . import exports, plots
 from .filters import OutcomeResultFilter
 from .forms import OutcomeResultForm
-from .models import NUMBER_FIELDS, Outcome, OutcomeResult
+from .models import Outcome, OutcomeResult
 from .selectors import evidence
 from .selectors.ratings import REVIEW_PATH, rating_for
 from .selectors.reanalysis import credibility_cell
-from .services import StaleEdit, mark_checked, save_result
+from .services import mark_checked, save_result
 from .summary import summary_sentence
 
 RESULT_COLUMNS = [
@@ -49,6 +50,8 @@ RESULT_COLUMNS = [
 
 class FilteredResultsMixin(UmbrellaAccessMixin):
     """The filtered results of this umbrella review; every evidence page starts here."""
+
+    nav_section = "evidence"
 
     def base_results(self):
         results = OutcomeResult.objects.filter(review__umbrella=self.umbrella)
@@ -199,10 +202,7 @@ class ResultFormView(UmbrellaAccessMixin, TemplateView):
 
     write_access = True
     template_name = "synthesis/outcomeresult_form.html"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.stale: OutcomeResult | None = None
+    nav_section = "evidence"
 
     def get_review(self) -> IncludedReview:
         return get_object_or_404(IncludedReview, umbrella=self.umbrella, pk=self.kwargs["pk"])
@@ -226,18 +226,19 @@ class ResultFormView(UmbrellaAccessMixin, TemplateView):
         instance = self.get_instance(review)
         form = self.make_form(review, instance, request.POST)
         preview = "preview" in request.POST
+        context = {}
         if form.is_valid() and not preview:
             try:
                 saved = save_result(
                     form.instance, expected_version=form.cleaned_data["version"], user=request.user
                 )
             except StaleEdit as stale:
-                self.stale = stale.current
+                context = stale_context(form, stale, labels="model")
             else:
                 verb = "added" if saved.created else "saved"
-                messages.success(request, f"Result for {saved.result.outcome} {verb}.")
+                messages.success(request, f"Result for {saved.instance.outcome} {verb}.")
                 return HttpResponseRedirect(review.get_absolute_url() + "#outcome-results")
-        context = self.get_context_data(form=form, review=review, preview=preview)
+        context = self.get_context_data(form=form, review=review, preview=preview, **context)
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
@@ -247,31 +248,7 @@ class ResultFormView(UmbrellaAccessMixin, TemplateView):
         if form.is_bound and form.is_valid():
             context["derived"] = form.instance.derived_finding
             context["warning"] = form.instance.consistency_warning
-        if self.stale is not None:
-            context["stale"] = self.stale
-            context["conflicts"] = conflicts(form.instance, self.stale)
         return context
-
-
-def conflicts(mine: OutcomeResult, theirs: OutcomeResult) -> list[tuple[str, str, str]]:
-    """(field label, your value, saved value) for every field the two versions disagree on."""
-    rows = []
-    for name in OutcomeResultForm.Meta.fields:
-        field = OutcomeResult._meta.get_field(name)
-        yours, saved = field.value_from_object(mine), field.value_from_object(theirs)
-        if yours != saved:
-            rows.append((str(field.verbose_name), _display(mine, name), _display(theirs, name)))
-    return rows
-
-
-def _display(result: OutcomeResult, name: str) -> str:
-    if name == "outcome":
-        return str(result.outcome) if result.outcome_id else "–"
-    getter = getattr(result, f"get_{name}_display", None)
-    value = getter() if getter else getattr(result, name)
-    if value in (None, ""):
-        return "–"
-    return f"{value:g}" if name in NUMBER_FIELDS and isinstance(value, float) else str(value)
 
 
 class MarkCheckedView(UmbrellaAccessMixin, View):
@@ -302,6 +279,8 @@ class MarkCheckedView(UmbrellaAccessMixin, View):
 class OutcomeOverlapView(OverlapView):
     """Overlap among the reviews contributing to one outcome's evidence table: the reviews
     app's overlap page for a subset of reviews (outcomes belong to this app)."""
+
+    nav_section = ""  # a page of one outcome, under neither Overlap nor Evidence
 
     def get_context_data(self, **kwargs):
         outcome = get_object_or_404(Outcome, umbrella=self.umbrella, pk=self.kwargs["pk"])

@@ -91,8 +91,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
-    # Retires a project's cached pages on writes.
-    "reviews.project.revisions.DataRevisionMiddleware",
     # Refuses an over-large request body before anything reads it (docs/security.md).
     "dataio.uploads.UploadSizeLimitMiddleware",
     # Last, as django-axes requires: it turns locked-out log-ins into the lockout page.

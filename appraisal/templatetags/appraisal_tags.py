@@ -31,7 +31,7 @@ def lookup(mapping, key):
     return mapping.get(key, "")
 
 
-@register.inclusion_tag("appraisal/_rating.html")
+@register.inclusion_tag("reviews/_rating.html")
 def rating_badge(review):
     """The rating badge of a review annotated by `reviews.registry.ratings.with_ratings`."""
     rating = review.rating or ""
@@ -39,7 +39,7 @@ def rating_badge(review):
     return {"rating": rating, "label": RATING_LABELS.get(rating, ""), "source": source}
 
 
-@register.inclusion_tag("appraisal/_rating.html")
+@register.inclusion_tag("reviews/_rating.html")
 def result_rating_badge(result):
     """The rating badge of a row that reaches its review through `review__` (an outcome result),
     annotated by `reviews.registry.ratings.with_ratings(..., review_path="review__")`."""

@@ -16,10 +16,11 @@ from appraisal.models import Appraisal, ItemAnswer
 from synthesis import findings
 from synthesis.models import Outcome, OutcomeResult
 
+from .inserts import bulk
+
 if TYPE_CHECKING:
     from .project import Size
 
-BATCH = 5_000
 OUTCOME_STEMS = {
     "Clinical": ["Depression", "Anxiety", "Psychiatric symptoms", "Suicidal ideation", "Distress"],
     "Recovery": ["Personal recovery", "Hope", "Empowerment", "Self-efficacy", "Quality of life"],
@@ -36,10 +37,6 @@ LOWER_IS_BETTER = {
     "Cost per participant",
 }  # fmt: skip
 QUALIFIERS = ["", " (self-rated)", " (clinician-rated)", " at follow-up"]
-
-
-def _bulk(model, objects: list) -> list:
-    return model.objects.bulk_create(objects, batch_size=BATCH)
 
 
 def _answer(item: int, review_type: str, quality: float, rng) -> str:
@@ -72,13 +69,13 @@ def appraisals(reviews, rng) -> int:
                 overall=amstar2.overall_confidence(answers, review.review_type),
             )
         )
-    appraisals = _bulk(Appraisal, appraisals)
+    appraisals = bulk(Appraisal, appraisals)
     rows = [
         ItemAnswer(appraisal=appraisal, item=n, answer=a)
         for appraisal, answers in zip(appraisals, answer_sets, strict=True)
         for n, a in answers.items()
     ]
-    _bulk(ItemAnswer, rows)
+    bulk(ItemAnswer, rows)
     return len(rows)
 
 
@@ -102,7 +99,7 @@ def outcome_rows(umbrella, spec: Size, domains) -> list[Outcome]:
         )
         for i, (domain, name) in enumerate(names)
     ]
-    return _bulk(Outcome, outcomes)
+    return bulk(Outcome, outcomes)
 
 
 def _meta_analysis(outcome: Outcome, rng) -> dict:
@@ -176,5 +173,5 @@ def outcome_results(reviews, outcomes, spec: Size, rng) -> int:
                     **values,
                 )
             )
-    _bulk(OutcomeResult, rows)
+    bulk(OutcomeResult, rows)
     return len(rows)

@@ -39,16 +39,16 @@ from reviews.models import (
     ResearchQuestion,
     UmbrellaReview,
 )
+from reviews.project.revisions import changed
 from reviews.registry.citations import unique_label
 from synthesis.models import DEFAULT_DOMAINS, Outcome, OutcomeDomain, OutcomeResult
 
 from .evidence import appraisals, outcome_results, outcome_rows
+from .inserts import BATCH, bulk
 from .qualitative import (
     delete_implementation_and_experiences,
     implementation_and_experiences,
 )
-
-BATCH = 5_000
 
 
 @dataclass(frozen=True)
@@ -64,26 +64,12 @@ class Size:
 
 SIZES = {
     # About the model case (35 reviews, 426 studies; Cooper et al. 2024).
-    "small": Size(
-        reviews=35,
-        studies=400,
-        inclusions=1_000,
-        outcomes=24,
-        results=700,
-        factors=33,
-        subthemes=64,
-    ),
+    "small": Size(reviews=35, studies=400, inclusions=1_000, outcomes=24, results=700,
+                  factors=33, subthemes=64),
     # 100x the model case: the scale a living umbrella review or an evidence portal reaches.
-    "large": Size(
-        reviews=2_000,
-        studies=60_000,
-        inclusions=150_000,
-        outcomes=60,
-        results=40_000,
-        factors=300,
-        subthemes=600,
-    ),
-}
+    "large": Size(reviews=2_000, studies=60_000, inclusions=150_000, outcomes=60, results=40_000,
+                  factors=300, subthemes=600),
+}  # fmt: skip
 
 # The model case's mix of review types: 13 / 13 / 3 / 6 of 35.
 TYPE_MIX = {
@@ -167,6 +153,7 @@ def generate(*, size: str, seed: int, publish: bool = False, replace: bool = Fal
         outcomes = outcome_rows(umbrella, spec, vocab["domains"])
         n_results = outcome_results(reviews, outcomes, spec, rng)
         qualitative = implementation_and_experiences(umbrella, reviews, spec, rng)
+        changed(umbrella)
     counts = {
         "reviews": len(reviews),
         "studies": spec.studies,
@@ -200,13 +187,9 @@ def delete_project(umbrella: UmbrellaReview) -> None:
     umbrella.delete()
 
 
-def _bulk(model, objects: list) -> list:
-    return model.objects.bulk_create(objects, batch_size=BATCH)
-
-
 def _vocabularies(umbrella) -> dict[str, list]:
     def terms(model, names):
-        return _bulk(
+        return bulk(
             model, [model(umbrella=umbrella, name=n, position=i) for i, n in enumerate(names)]
         )
 
@@ -215,7 +198,7 @@ def _vocabularies(umbrella) -> dict[str, list]:
         "formats": terms(InterventionFormat, FORMATS),
         "modes": terms(DeliveryMode, MODES),
         "domains": terms(OutcomeDomain, DEFAULT_DOMAINS),
-        "questions": _bulk(
+        "questions": bulk(
             ResearchQuestion,
             [ResearchQuestion(umbrella=umbrella, code=c, kind=k, text=t) for c, k, t in QUESTIONS],
         ),
@@ -263,7 +246,7 @@ def _reviews(umbrella, spec: Size, rng, vocab) -> list[IncludedReview]:
                 notes="Synthetic record.",
             )
         )
-    reviews = _bulk(IncludedReview, reviews)
+    reviews = bulk(IncludedReview, reviews)
     links = {"populations": [], "formats": [], "delivery_modes": [], "research_questions": []}
     pools = {
         "populations": vocab["populations"],
@@ -280,7 +263,7 @@ def _reviews(umbrella, spec: Size, rng, vocab) -> list[IncludedReview]:
         field = IncludedReview._meta.get_field(name)
         through = field.remote_field.through
         target = field.m2m_reverse_field_name()
-        _bulk(through, [through(includedreview_id=r, **{f"{target}_id": t}) for r, t in pairs])
+        bulk(through, [through(includedreview_id=r, **{f"{target}_id": t}) for r, t in pairs])
     return reviews
 
 
@@ -349,13 +332,13 @@ def _studies_and_inclusions(umbrella, spec: Size, rng, reviews) -> int:
                 n_participants=int(n_of[i]),
             )
         )
-    studies = _bulk(PrimaryStudy, studies)
+    studies = bulk(PrimaryStudy, studies)
     inclusions = [
         Inclusion(review_id=reviews[int(r)].pk, study_id=study.pk)
         for study, chosen_reviews in zip(studies, chosen, strict=True)
         for r in chosen_reviews
     ]
-    _bulk(Inclusion, inclusions)
+    bulk(Inclusion, inclusions)
     # "As reported" study counts: what the registry holds for each review.
     counts = np.bincount(np.concatenate(chosen), minlength=len(reviews))
     for review, count in zip(reviews, counts, strict=True):

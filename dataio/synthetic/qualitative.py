@@ -10,19 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from reviews.models import (
-    CfirDomain,
-    ExperienceSubtheme,
-    ExperienceTheme,
-    ExperienceValence,
-    FactorValence,
-    ImplementationFactor,
-    IncludedReview,
-    Perspective,
-    UmbrellaReview,
-)
+from reviews import models as rm
 
-BATCH = 5_000
+from .inserts import bulk
+
 MAX_SUPPORT = 12
 IMPLEMENTATION_SHARE = 9 / 35  # of the reviews, as in the model case
 EXPERIENCES_SHARE = 11 / 35
@@ -32,11 +23,15 @@ THEMES = [
     "Stigma and disclosure", "Access and reach", "Wellbeing of peer workers",
 ]  # fmt: skip
 PERSPECTIVES = ["Peer support workers", "Service users", "Staff and managers", "Carers"]
-FACTOR_VALENCES = [FactorValence.FACILITATOR, FactorValence.BARRIER, FactorValence.BOTH]
-THEME_VALENCES = [ExperienceValence.POSITIVE, ExperienceValence.NEGATIVE, ExperienceValence.MIXED]
+FACTOR_VALENCES = [rm.FactorValence.FACILITATOR, rm.FactorValence.BARRIER, rm.FactorValence.BOTH]
+THEME_VALENCES = [
+    rm.ExperienceValence.POSITIVE,
+    rm.ExperienceValence.NEGATIVE,
+    rm.ExperienceValence.MIXED,
+]
 
 
-def _support(n_items: int, pool: list[IncludedReview], rng) -> list[list[IncludedReview]]:
+def _support(n_items: int, pool: list[rm.IncludedReview], rng) -> list[list[rm.IncludedReview]]:
     """For each item, the distinct reviews supporting it (skewed counts, at least one)."""
     k = np.arange(1, MAX_SUPPORT + 1)
     p = k**-1.5 / (k**-1.5).sum()
@@ -44,19 +39,20 @@ def _support(n_items: int, pool: list[IncludedReview], rng) -> list[list[Include
     return [[pool[i] for i in rng.choice(len(pool), size=n, replace=False)] for n in sizes]
 
 
-def _subset(reviews: list[IncludedReview], share: float, rng) -> list[IncludedReview]:
+def _subset(reviews: list[rm.IncludedReview], share: float, rng) -> list[rm.IncludedReview]:
     n = max(1, round(len(reviews) * share))
     return [reviews[i] for i in sorted(rng.choice(len(reviews), size=n, replace=False))]
 
 
 def implementation_and_experiences(
-    umbrella: UmbrellaReview, reviews: list[IncludedReview], spec, rng
+    umbrella: rm.UmbrellaReview, reviews: list[rm.IncludedReview], spec, rng
 ) -> dict[str, int]:
     """Create `spec.factors` factors and `spec.subthemes` subthemes; return the counts."""
-    domains = list(CfirDomain.values)
-    factors = ImplementationFactor.objects.bulk_create(
+    domains = list(rm.CfirDomain.values)
+    factors = bulk(
+        rm.ImplementationFactor,
         [
-            ImplementationFactor(
+            rm.ImplementationFactor(
                 umbrella=umbrella,
                 code=f"F{i + 1:04d}",
                 domain=domains[i % len(domains)],
@@ -66,10 +62,9 @@ def implementation_and_experiences(
             )
             for i in range(spec.factors)
         ],
-        batch_size=BATCH,
     )
     factor_links = [
-        ImplementationFactor.reviews.through(implementationfactor=factor, includedreview=review)
+        rm.ImplementationFactor.reviews.through(implementationfactor=factor, includedreview=review)
         for factor, support in zip(
             factors,
             _support(len(factors), _subset(reviews, IMPLEMENTATION_SHARE, rng), rng),
@@ -77,17 +72,20 @@ def implementation_and_experiences(
         )
         for review in support
     ]
-    ImplementationFactor.reviews.through.objects.bulk_create(factor_links, batch_size=BATCH)
+    bulk(rm.ImplementationFactor.reviews.through, factor_links)
 
-    perspectives = Perspective.objects.bulk_create(
-        [Perspective(umbrella=umbrella, name=n, position=i) for i, n in enumerate(PERSPECTIVES)]
+    perspectives = bulk(
+        rm.Perspective,
+        [rm.Perspective(umbrella=umbrella, name=n, position=i) for i, n in enumerate(PERSPECTIVES)],
     )
-    themes = ExperienceTheme.objects.bulk_create(
-        [ExperienceTheme(umbrella=umbrella, name=n, position=i) for i, n in enumerate(THEMES)]
+    themes = bulk(
+        rm.ExperienceTheme,
+        [rm.ExperienceTheme(umbrella=umbrella, name=n, position=i) for i, n in enumerate(THEMES)],
     )
-    subthemes = ExperienceSubtheme.objects.bulk_create(
+    subthemes = bulk(
+        rm.ExperienceSubtheme,
         [
-            ExperienceSubtheme(
+            rm.ExperienceSubtheme(
                 theme=themes[i % len(themes)],
                 code=f"E{i + 1:04d}",
                 statement=f"Synthetic experience subtheme {i + 1}",
@@ -96,18 +94,18 @@ def implementation_and_experiences(
             )
             for i in range(spec.subthemes)
         ],
-        batch_size=BATCH,
     )
     support = _support(len(subthemes), _subset(reviews, EXPERIENCES_SHARE, rng), rng)
-    Through = ExperienceSubtheme.reviews.through
+    Through = rm.ExperienceSubtheme.reviews.through
     theme_links = [
         Through(experiencesubtheme=subtheme, includedreview=review)
         for subtheme, reviews_of in zip(subthemes, support, strict=True)
         for review in reviews_of
     ]
-    Through.objects.bulk_create(theme_links, batch_size=BATCH)
-    PerspectiveLink = ExperienceSubtheme.perspectives.through
-    PerspectiveLink.objects.bulk_create(
+    bulk(Through, theme_links)
+    PerspectiveLink = rm.ExperienceSubtheme.perspectives.through
+    bulk(
+        PerspectiveLink,
         [
             PerspectiveLink(
                 experiencesubtheme=subtheme,
@@ -115,7 +113,6 @@ def implementation_and_experiences(
             )
             for subtheme in subthemes
         ],
-        batch_size=BATCH,
     )
     return {
         "implementation_factors": len(factors),
@@ -125,20 +122,20 @@ def implementation_and_experiences(
     }
 
 
-def delete_implementation_and_experiences(umbrella: UmbrellaReview) -> None:
+def delete_implementation_and_experiences(umbrella: rm.UmbrellaReview) -> None:
     """Raw set-based deletes of the above (see `project.delete_project`), links first."""
     for rows in (
-        ImplementationFactor.reviews.through.objects.filter(
+        rm.ImplementationFactor.reviews.through.objects.filter(
             implementationfactor__umbrella=umbrella
         ),
-        ImplementationFactor.objects.filter(umbrella=umbrella),
-        ExperienceSubtheme.reviews.through.objects.filter(
+        rm.ImplementationFactor.objects.filter(umbrella=umbrella),
+        rm.ExperienceSubtheme.reviews.through.objects.filter(
             experiencesubtheme__theme__umbrella=umbrella
         ),
-        ExperienceSubtheme.perspectives.through.objects.filter(
+        rm.ExperienceSubtheme.perspectives.through.objects.filter(
             experiencesubtheme__theme__umbrella=umbrella
         ),
-        ExperienceSubtheme.objects.filter(theme__umbrella=umbrella),
-        ExperienceTheme.objects.filter(umbrella=umbrella),
+        rm.ExperienceSubtheme.objects.filter(theme__umbrella=umbrella),
+        rm.ExperienceTheme.objects.filter(umbrella=umbrella),
     ):
         rows._raw_delete(rows.db)

@@ -10,6 +10,8 @@ from functools import cached_property
 
 from django.db import models
 
+from reviews.registry.models import CITATION_FIELDS
+
 TEXT, INTEGER, NUMBER, DATE, BOOLEAN, CHOICE, REF, REFS = (
     "text",
     "integer",
@@ -52,8 +54,8 @@ class Sheet:
     model: type[models.Model]
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    scope: str  # ORM path from the model to its umbrella review
     description: str
+    scope: str = "umbrella"  # ORM path from the model to its umbrella review
     link: Link | None = None
     computed: tuple[str, ...] = ()  # fields derived by the rules, never read from the file
     export_filter: dict = field(default_factory=dict)
@@ -113,6 +115,14 @@ def cols(model: type[models.Model], *names: str, required: tuple[str, ...] = ())
     return out
 
 
+def link_key(
+    name: str, kind: str, path: str, description: str, choices: tuple[str, ...] = ()
+) -> Column:
+    """A required column that writes no field: with the others of a `Link`, it names the row
+    the sheet's rows belong to (an item answer's appraisal, a study effect's result)."""
+    return Column(name, kind, "", True, choices, path=path, description=description)
+
+
 def ref(name: str, target: str, *, field: str = "", path: str = "", required=True, many=False):
     """A column naming rows of `target` by their natural key (resolved to a foreign key)."""
     target_key = f"{{{target}}}"  # filled in by `_resolve_paths` once every sheet is known
@@ -130,9 +140,9 @@ def ref(name: str, target: str, *, field: str = "", path: str = "", required=Tru
     )
 
 
-CITATION = ("authors", "year", "title", "journal", "volume", "pages", "doi", "pmid")
+CITATION = CITATION_FIELDS  # as reviews.registry.models lists them
 VOCABULARY = ("name", "description", "position")
 
 
 def vocabulary(name: str, model, description: str) -> Sheet:
-    return Sheet(name, model, tuple(cols(model, *VOCABULARY)), ("name",), "umbrella", description)
+    return Sheet(name, model, tuple(cols(model, *VOCABULARY)), ("name",), description)

@@ -3,7 +3,7 @@
 Rows are sorted by natural key and the XLSX package is written with fixed timestamps, so
 exporting the same data twice gives byte-identical files (the round-trip tests compare
 bytes). Text that a spreadsheet would run as a formula is escaped with a leading quote by
-`appraisal.exports.neutralise_formulas`; the reader undoes it; numbers stay numbers.
+`reviews.formulas.escape_formula`; the reader undoes it; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pandas as pd
 
-from appraisal.exports import FORMULA_PREFIXES, neutralise_formulas
+from reviews.formulas import escape_formula
 from reviews.models import UmbrellaReview
 
 from .columns import LIST_SEPARATOR, REFS, Sheet
@@ -28,7 +27,6 @@ from .read import README_SHEET
 from .spec import sheets
 from .template import readme_rows
 
-_QUOTED = re.compile(r"^'+[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
 _FIXED_TIME = "2000-01-01T00:00:00Z"
 
 
@@ -67,17 +65,8 @@ def sheet_rows(sheet: Sheet, umbrella: UmbrellaReview) -> list[list[Any]]:
 
 
 def _escaped(rows: list[list[Any]]) -> list[list[Any]]:
-    """Rows with formula-like text escaped; only text cells go through the escaping."""
-    # One more quote on text already starting with quotes before = + - @, so that the
-    # reader's "drop one leading quote" gives back exactly what was stored.
-    out = [[("'" + v if isinstance(v, str) and _QUOTED.match(v) else v) for v in r] for r in rows]
-    where = [(i, j) for i, r in enumerate(out) for j, v in enumerate(r) if isinstance(v, str)]
-    if where:
-        # A one-column frame of text only: pandas' dtype inference cannot touch the numbers.
-        text = pd.DataFrame({"text": pd.Series([out[i][j] for i, j in where], dtype=object)})
-        for (i, j), value in zip(where, neutralise_formulas(text)["text"].tolist(), strict=True):
-            out[i][j] = str(value)
-    return out
+    """Rows with formula-like text escaped (the reader's `unescape_formula` undoes it)."""
+    return [[escape_formula(value) for value in row] for row in rows]
 
 
 def project_tables(umbrella: UmbrellaReview) -> dict[str, tuple[list[str], list[list[Any]]]]:
@@ -98,12 +87,23 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
+class _Lines(list[str]):
+    """A file for `csv.writer` that keeps the lines it writes (one a row)."""
+
+    def write(self, line: str) -> int:
+        self.append(line)
+        return len(line)
+
+
 def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # Lines end in "\n". The writer is told "\r\n" because it quotes a cell holding any
+    # character of its line terminator: so a carriage return in a text is quoted too, where a
+    # reader would otherwise take it for the end of the row.
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([_csv_cell(v) for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    return "".join(line[:-2] + "\n" for line in lines).encode("utf-8")
 
 
 def _fixed_zip(data: bytes) -> bytes:

@@ -23,7 +23,7 @@ from typing import Any
 
 import openpyxl
 
-from appraisal.exports import FORMULA_PREFIXES
+from reviews.formulas import unescape_formula
 
 from .archive import ArchiveRefused, Limits, check_archive, open_member
 from .columns import BOOLEAN, CHOICE, DATE, INTEGER, LIST_SEPARATOR, NUMBER, REF, REFS, TEXT, Sheet
@@ -79,14 +79,6 @@ def _number_text(value: int | float) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-_ESCAPED = re.compile(r"^'+[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
-
-
-def unescape(text: str) -> str:
-    """Undo the export's formula escaping: one leading quote before quotes and = + - @ goes."""
-    return text[1:] if _ESCAPED.match(text) else text
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -96,7 +88,16 @@ def _text(value: Any) -> str:
         return _number_text(value)
     if isinstance(value, dt.datetime | dt.date):
         raise CellError("expected text, found a date cell")
-    return unescape(str(value))
+    return unescape_formula(str(value))
+
+
+def _number_text_of(value: str, from_csv: bool, pattern: re.Pattern[str]) -> str:
+    """A CSV cell's text if it is a number as `pattern` writes it, else "". An XLSX cell has
+    types, so a number stored there as text is refused: it is how a figure becomes a string."""
+    if not from_csv:
+        raise CellError("a number stored as text: enter it as a number cell")
+    text = value.strip()
+    return text if pattern.match(text) else ""
 
 
 def _integer(value: Any, from_csv: bool) -> int | None:
@@ -110,11 +111,8 @@ def _integer(value: Any, from_csv: bool) -> int | None:
         if value.is_integer():
             return int(value)
         raise CellError("expected a whole number")
-    if isinstance(value, str):
-        if not from_csv:
-            raise CellError("a number stored as text: enter it as a number cell")
-        if _INTEGER.match(value.strip()):
-            return int(value.strip())
+    if isinstance(value, str) and (text := _number_text_of(value, from_csv, _INTEGER)):
+        return int(text)
     raise CellError("expected a whole number")
 
 
@@ -127,11 +125,8 @@ def _float(value: Any, from_csv: bool) -> float | None:
         if isinstance(value, float) and not math.isfinite(value):
             raise CellError("expected a finite number")
         return float(value)
-    if isinstance(value, str):
-        if not from_csv:
-            raise CellError("a number stored as text: enter it as a number cell")
-        if _NUMBER.match(value.strip()):
-            return float(value.strip())
+    if isinstance(value, str) and (text := _number_text_of(value, from_csv, _NUMBER)):
+        return float(text)
     raise CellError("expected a number")
 
 
@@ -234,8 +229,8 @@ def _reader(column, from_csv: bool):
     plain = {TEXT: str, REF: str.strip}.get(kind)
 
     def read(cell):
-        if plain is not None and cell.__class__ is str and not _ESCAPED.match(cell):
-            return plain(cell)
+        if plain is not None and cell.__class__ is str:
+            return plain(unescape_formula(cell))
         return convert(kind, cell, from_csv=from_csv, choices=choices)
 
     return read

@@ -15,6 +15,7 @@ from appraisal.models import Appraisal, AppraisalSettings, ItemAnswer
 from reviews import models as rm
 from reviews.prisma.models import COUNT_NAMES
 from synthesis.models import (
+    ENTERED_FIELDS,
     STUDY_DATA_FIELDS,
     Outcome,
     OutcomeDomain,
@@ -33,6 +34,7 @@ from .columns import (
     Link,
     Sheet,
     cols,
+    link_key,
     ref,
     vocabulary,
 )
@@ -59,15 +61,14 @@ def _sheets() -> list[Sheet]:
                 )
             ),
             (),
-            "",
             "The umbrella review itself: one row. Its slug is the --project argument.",
+            scope="",
         ),
         Sheet(
             "research_questions",
             rm.ResearchQuestion,
             tuple(cols(rm.ResearchQuestion, "code", "text", "kind")),
             ("code",),
-            "umbrella",
             "The umbrella review's research questions.",
         ),
         vocabulary("populations", rm.Population, "Population categories."),
@@ -85,20 +86,9 @@ def _sheets() -> list[Sheet]:
                 ref("formats", "intervention_formats", required=False, many=True),
                 ref("delivery_modes", "delivery_modes", required=False, many=True),
                 ref("research_questions", "research_questions", required=False, many=True),
-                *cols(
-                    rm.IncludedReview,
-                    "n_primary_studies",
-                    "n_participants",
-                    "search_date",
-                    "grade_used",
-                    "lived_experience_involvement",
-                    "published_rating",
-                    "published_rating_note",
-                    "notes",
-                ),
+                *cols(rm.IncludedReview, *rm.IncludedReview.DETAIL_FIELDS),
             ),
             ("label",),
-            "umbrella",
             "The included reviews; each one's citation is its main report.",
         ),
         Sheet(
@@ -110,8 +100,8 @@ def _sheets() -> list[Sheet]:
                 *cols(rm.Report, "note"),
             ),
             ("review", "title"),
-            "review__umbrella",
             "Further papers reporting an included review.",
+            scope="review__umbrella",
         ),
         Sheet(
             "excluded_reviews",
@@ -122,7 +112,6 @@ def _sheets() -> list[Sheet]:
                 *cols(rm.ExcludedReview, "note"),
             ),
             ("title",),
-            "umbrella",
             "Full texts assessed and excluded, with the reason.",
         ),
         Sheet(
@@ -140,7 +129,6 @@ def _sheets() -> list[Sheet]:
                 )
             ),
             ("label",),
-            "umbrella",
             "The primary-study registry (records merged into another are not exported).",
             export_filter=active,
         ),
@@ -152,8 +140,8 @@ def _sheets() -> list[Sheet]:
                 *cols(rm.StudyReport, "title", *CITATION[:2], *CITATION[3:], "note"),
             ),
             ("study", "title"),
-            "study__umbrella",
             "Further papers of a primary study (its publication thread).",
+            scope="study__umbrella",
             export_filter={"study__merged_into__isnull": True},
         ),
         Sheet(
@@ -161,8 +149,8 @@ def _sheets() -> list[Sheet]:
             rm.Inclusion,
             (ref("review", "included_reviews"), ref("study", "primary_studies")),
             ("review", "study"),
-            "review__umbrella",
             "The citation matrix: one row per review including a study.",
+            scope="review__umbrella",
             export_filter={"study__merged_into__isnull": True},
         ),
         Sheet(
@@ -172,7 +160,6 @@ def _sheets() -> list[Sheet]:
                 cols(rm.ReportedInclusionFrequency, "times_included", "n_primary_studies", "source")
             ),
             ("times_included",),
-            "umbrella",
             "The overlap frequency table as the umbrella review reports it.",
         ),
         Sheet(
@@ -180,7 +167,6 @@ def _sheets() -> list[Sheet]:
             AppraisalSettings,
             tuple(cols(AppraisalSettings, "use_adapted_variants")),
             (),
-            "umbrella",
             "The project's AMSTAR 2 settings: one row (blank: the default, true).",
         ),
         Sheet(
@@ -199,8 +185,8 @@ def _sheets() -> list[Sheet]:
                 ),
             ),
             ("review", "role"),
-            "review__umbrella",
             "AMSTAR 2 appraisals (the overall rating and variant are computed from the answers).",
+            scope="review__umbrella",
             computed=("overall", "variant"),
         ),
         Sheet(
@@ -208,21 +194,19 @@ def _sheets() -> list[Sheet]:
             ItemAnswer,
             (
                 ref("review", "included_reviews", field=None, path="appraisal__review__label"),
-                Column(
+                link_key(
                     "role",
                     CHOICE,
-                    "",
-                    required=True,
+                    "appraisal__role",
+                    "The appraisal's role (with the review, names the appraisal).",
                     choices=tuple(Appraisal.Role.values),
-                    path="appraisal__role",
-                    description="The appraisal's role (with the review, names the appraisal).",
                 ),
                 *cols(ItemAnswer, "item", required=("item",)),
                 *cols(ItemAnswer, "answer", "answer_rct", "answer_nrsi", "justification"),
             ),
             ("review", "role", "item"),
-            "appraisal__review__umbrella",
             "One AMSTAR 2 item's answer per row; items 9 and 11 may be answered per design.",
+            scope="appraisal__review__umbrella",
             link=Link("appraisal", "appraisals", ("review", "role")),
         ),
         Sheet(
@@ -234,7 +218,6 @@ def _sheets() -> list[Sheet]:
                 *cols(Outcome, "direction", "description", "position"),
             ),
             ("name",),
-            "umbrella",
             "The outcomes of the umbrella review.",
         ),
         Sheet(
@@ -243,45 +226,14 @@ def _sheets() -> list[Sheet]:
             (
                 ref("review", "included_reviews"),
                 *cols(OutcomeResult, "extraction_id", required=("extraction_id",)),
+                # The values a researcher enters, in `RESULT_FIELDS`'s order; the outcome,
+                # the first of them, is named by its natural key.
                 ref("outcome", "outcomes"),
-                *cols(
-                    OutcomeResult,
-                    "evidence_type",
-                    "population_note",
-                    "format_note",
-                    "comparator",
-                    "timepoint",
-                    "months_from",
-                    "months_to",
-                    "timepoint_note",
-                    "k",
-                    "n",
-                    "measure",
-                    "estimate",
-                    "ci_low",
-                    "ci_high",
-                    "p_value",
-                    "pooling_model",
-                    "tau2",
-                    "i2_percent",
-                    "i2_ci_low",
-                    "i2_ci_high",
-                    "q",
-                    "df",
-                    "p_q",
-                    "pi_low",
-                    "pi_high",
-                    "grade_certainty",
-                    "finding",
-                    "finding_override_reason",
-                    "narrative_summary",
-                    "note",
-                    "source_location",
-                ),
+                *cols(OutcomeResult, *(name for name in ENTERED_FIELDS if name != "outcome")),
             ),
             ("review", "extraction_id"),
-            "review__umbrella",
             "What each included review reports for each outcome (one evidence-table row).",
+            scope="review__umbrella",
             computed=("derived_finding", "finding"),
         ),
         Sheet(
@@ -289,22 +241,20 @@ def _sheets() -> list[Sheet]:
             StudyEffect,
             (
                 ref("review", "included_reviews", field=None, path="outcome_result__review__label"),
-                Column(
+                link_key(
                     "extraction_id",
                     TEXT,
-                    "",
-                    required=True,
-                    path="outcome_result__extraction_id",
-                    description="The outcome result's extraction id (with the review, names it).",
+                    "outcome_result__extraction_id",
+                    "The outcome result's extraction id (with the review, names it).",
                 ),
                 *cols(StudyEffect, "label"),
                 ref("study", "primary_studies", required=False),
                 *cols(StudyEffect, "kind", *STUDY_DATA_FIELDS, "note"),
             ),
             ("review", "extraction_id", "label"),
-            "outcome_result__review__umbrella",
             "One primary study's data behind an outcome result (for the re-analysis); only "
             "the columns of the row's kind are kept.",
+            scope="outcome_result__review__umbrella",
             link=Link("outcome_result", "outcome_results", ("review", "extraction_id"), False),
         ),
         Sheet(
@@ -317,7 +267,6 @@ def _sheets() -> list[Sheet]:
                 *cols(rm.ImplementationFactor, "position", "note"),
             ),
             ("code",),
-            "umbrella",
             "Implementation factors coded to the CFIR domains, with the supporting reviews.",
         ),
         vocabulary("perspectives", rm.Perspective, "Whose experience a subtheme reports."),
@@ -326,7 +275,6 @@ def _sheets() -> list[Sheet]:
             rm.ExperienceTheme,
             tuple(cols(rm.ExperienceTheme, "name", "description", "position")),
             ("name",),
-            "umbrella",
             "Overarching themes of the experiences synthesis.",
         ),
         Sheet(
@@ -341,15 +289,14 @@ def _sheets() -> list[Sheet]:
                 *cols(rm.ExperienceSubtheme, "contrasting", "position", "note"),
             ),
             ("code",),
-            "theme__umbrella",
             "Subthemes (codes unique in the project), whose perspective, and the reviews.",
+            scope="theme__umbrella",
         ),
         Sheet(
             "prisma_flow",
             rm.PrismaFlow,
             tuple(cols(rm.PrismaFlow, *COUNT_NAMES, "note")),
             (),
-            "umbrella",
             "The PRISMA 2020 flow counts: one row (blank: not reported). Exclusions by reason "
             "are counted from the excluded_reviews sheet, and must add up to 'excluded'.",
         ),
@@ -358,7 +305,6 @@ def _sheets() -> list[Sheet]:
             rm.KeyFindingNarrative,
             (ref("research_question", "research_questions"), *cols(rm.KeyFindingNarrative, "text")),
             ("research_question",),
-            "umbrella",
             "A short narrative beside the computed key findings of a research question.",
         ),
     ]

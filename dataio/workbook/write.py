@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from reviews.models import UmbrellaReview
+from reviews.project.revisions import changed
+from reviews.versioning import save_versioned, update_values
 
 from .bulk import insert, record_history
 from .columns import REF, REFS, Sheet
@@ -27,12 +28,6 @@ from .spec import sheets
 from .validate import Plan, _existing_keys, row_key
 
 BATCH = 2000
-
-# What an update does besides the new values: a changed outcome result is a new version
-# whose second-person check no longer holds (as `synthesis.services.save_result` does).
-ON_UPDATE = {
-    "outcome_results": {"version": F("version") + 1, "checked_by_id": None, "checked_at": None},
-}
 
 
 class ImportRefused(Exception):
@@ -74,17 +69,18 @@ class _Writer:
         if umbrella is None:
             umbrella = UmbrellaReview(slug=self.plan.slug, **values)
             self._stamp(umbrella)
-            umbrella.save()
+            save_versioned(umbrella, loaded_version=None)
             counts.created = 1
         elif values:
-            changed = {k: v for k, v in values.items() if getattr(umbrella, k) != v}
-            if not changed:
+            differs = {k: v for k, v in values.items() if getattr(umbrella, k) != v}
+            if not differs:
                 counts.unchanged = 1
             elif self.update:
-                for name, value in changed.items():
+                for name, value in differs.items():
                     setattr(umbrella, name, value)
                 self._stamp(umbrella)
-                umbrella.save(update_fields=list(changed))
+                # An import holds no edit of its own: it takes the next version unchecked.
+                save_versioned(umbrella, loaded_version=None, update_fields=list(differs))
                 counts.updated = 1
             else:
                 counts.skipped, counts.skipped_rows = 1, [table.rows[0].number]
@@ -195,14 +191,18 @@ class _Writer:
         )
 
     def _apply_updates(self, sheet: Sheet, changes: list) -> None:
+        """Write changed values; every updated row (links-only changes too) also takes what
+        the model says an update writes — its next version and its resets — so an edit form
+        opened before the import is refused, not allowed to overwrite it."""
+        also = update_values(sheet.model)
         by_fields: dict[frozenset, list] = defaultdict(list)
         for pk, attrs, differs in changes:
-            if not differs:
-                continue
-            obj = sheet.model(pk=pk, **{n: attrs[n] for n in differs})
-            for name, value in ON_UPDATE.get(sheet.name, {}).items():
-                setattr(obj, name, value)
-            by_fields[frozenset(differs) | set(ON_UPDATE.get(sheet.name, {}))].append(obj)
+            extra = {name: value for name, value in also.items() if name not in differs}
+            names = frozenset(differs) | frozenset(extra)
+            if names:
+                by_fields[names].append(
+                    sheet.model(pk=pk, **{n: attrs[n] for n in differs}, **extra)
+                )
         for names, objs in by_fields.items():
             sheet.model.objects.bulk_update(objs, sorted(names), batch_size=BATCH)
 
@@ -258,4 +258,5 @@ def write(
         for sheet in sheets():
             if sheet.name != "project" and sheet.name in plan.tables:
                 writer.sheet(sheet, plan.tables[sheet.name], umbrella)
+        changed(umbrella)  # retire its cached pages once the import commits
     return writer.counts

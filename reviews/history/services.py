@@ -1,27 +1,34 @@
 """Restoring an old version of a record (the history page's one write)."""
 
-from django.db import models, transaction
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+
+from ..project.revisions import changed
+from ..versioning import is_versioned, take_next_version
 from .selectors import link_snapshots
+from .tracking import umbrella_id_of
 
 
-def restore(record, *, user) -> models.Model:
+def restore(record: Any, *, user: User | AnonymousUser) -> Any:
     """Put the object back as it was in `record`; the restore is itself a recorded change."""
     with transaction.atomic():
-        instance = record.instance
-        current = type(instance)._base_manager.filter(pk=instance.pk).first()
-        if current is not None and hasattr(current, "version"):
+        instance: Any = record.instance  # a model row (simple-history's own attributes too)
+        exists = type(instance)._base_manager.filter(pk=instance.pk).exists()
+        if exists and is_versioned(type(instance)):
             # A restore is a new edit: forms opened before it must see it as newer.
-            instance.version = current.version + 1
+            take_next_version(instance)
         instance._change_reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
         instance._history_user = user
-        if current is not None:
+        if exists:
             _restore_links(record, instance)
         instance.save()
+        changed(umbrella_id_of(instance))
     return instance
 
 
-def _restore_links(record, instance) -> None:
+def _restore_links(record: Any, instance: Any) -> None:
     """Put the version's many-to-many links back; the save after records them in one version."""
     fields = list(getattr(record, "_history_m2m_fields", []))
     if not fields:

@@ -40,6 +40,26 @@ def _discrete_colourscale() -> list[list]:
     return scale
 
 
+def _pair_cell(
+    labels: Sequence[str],
+    pairwise: npt.NDArray[np.float64],
+    shared: npt.NDArray[np.int64],
+    i: int,
+    j: int,
+) -> tuple[float | None, str, str]:
+    """One cell of the heatmap: its colour code (the band), its text and its hover text."""
+    value = pairwise[i, j]
+    if i == j or np.isnan(value):
+        what = "same review" if i == j else "CCA undefined"
+        return None, "", f"{labels[i]}<br>{what}<br>{shared[i, j]} studies"
+    band = overlap_band(float(value))
+    hover = (
+        f"{labels[i]} × {labels[j]}<br>CCA {value:.1f}% ({band})"
+        f"<br>{shared[i, j]} shared {'study' if shared[i, j] == 1 else 'studies'}"
+    )
+    return BANDS.index(OverlapBand(band)) + 0.5, f"{value:.0f}", hover
+
+
 def pairwise_heatmap(
     labels: Sequence[str],
     pairwise: npt.NDArray[np.float64],
@@ -50,27 +70,8 @@ def pairwise_heatmap(
     and the number of shared studies. The diagonal and undefined pairs are left blank."""
     order = list(order) if order is not None else list(range(len(labels)))
     names = [labels[i] for i in order]
-    z, text, hover = [], [], []
-    for i in order:
-        z_row, text_row, hover_row = [], [], []
-        for j in order:
-            value = pairwise[i, j]
-            if i == j or np.isnan(value):
-                z_row.append(None)
-                text_row.append("")
-                what = "same review" if i == j else "CCA undefined"
-                hover_row.append(f"{labels[i]}<br>{what}<br>{shared[i, j]} studies")
-                continue
-            band = overlap_band(float(value))
-            z_row.append(BANDS.index(OverlapBand(band)) + 0.5)
-            text_row.append(f"{value:.0f}")
-            hover_row.append(
-                f"{labels[i]} × {labels[j]}<br>CCA {value:.1f}% ({band})"
-                f"<br>{shared[i, j]} shared {'study' if shared[i, j] == 1 else 'studies'}"
-            )
-        z.append(z_row)
-        text.append(text_row)
-        hover.append(hover_row)
+    cells = [[_pair_cell(labels, pairwise, shared, i, j) for j in order] for i in order]
+    z, text, hover = ([[cell[part] for cell in row] for row in cells] for part in range(3))
     fig = go.Figure(
         go.Heatmap(
             z=z,

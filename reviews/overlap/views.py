@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from ..access import UmbrellaAccessMixin, get_umbrella
+from ..formulas import escape_formula
 from .cca import overlap_band
 from .plots import cluster_order, frequency_bar, pairwise_heatmap
 from .selectors import Overlap, cached_overlap_for_reviews, matrix_rows, reported_frequency
@@ -67,6 +68,7 @@ def overlap_context(umbrella, review_ids: Iterable[int] | None = None, order: st
 
 class OverlapView(UmbrellaAccessMixin, TemplateView):
     template_name = "reviews/overlap.html"
+    nav_section = "overlap"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -83,13 +85,13 @@ class OverlapView(UmbrellaAccessMixin, TemplateView):
 
 def matrix_csv(request, slug):
     """The citation matrix as CSV in the layout ccaR reads (1 / 0 / blank = structurally
-    missing), one row per study included at least once."""
+    missing), one row per study included at least once; labels are formula-escaped."""
     umbrella = get_umbrella(request, slug)
     header, rows = matrix_rows(umbrella)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(umbrella.slug)}-citation-matrix.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
+    for row in [header, *rows]:
+        writer.writerow([escape_formula(cell) for cell in row])
     return response

@@ -2,11 +2,11 @@
 
 from django import forms
 
-from ..forms import VersionedForm
+from ..forms import FieldsetsMixin, VersionedForm
 from ..models import COUNT_FIELDS, PrismaFlow
 
 
-class PrismaFlowForm(VersionedForm):
+class PrismaFlowForm(FieldsetsMixin, VersionedForm):
     class Meta:
         model = PrismaFlow
         fields = [*(name for name, _ in COUNT_FIELDS), "note"]
@@ -27,6 +27,3 @@ class PrismaFlowForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.umbrella = self.umbrella
-
-    def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..fields import reported_count
 from ..project.models import UmbrellaReview
 from . import flow
 
@@ -34,12 +35,6 @@ COUNT_FIELDS = [
 COUNT_NAMES = [name for name, _ in COUNT_FIELDS]
 
 
-def _count_field(label: str) -> models.PositiveIntegerField:
-    return models.PositiveIntegerField(
-        label, null=True, blank=True, help_text="Blank: not reported."
-    )
-
-
 class PrismaFlowManager(models.Manager):
     def get_by_natural_key(self, umbrella_slug):
         return self.get(umbrella__slug=umbrella_slug)
@@ -55,24 +50,24 @@ class PrismaFlow(models.Model):
     umbrella = models.OneToOneField(
         UmbrellaReview, on_delete=models.CASCADE, related_name="prisma_flow"
     )
-    databases = _count_field("Records identified from databases")
-    registers = _count_field("Records identified from registers")
-    duplicates_removed = _count_field("Duplicate records removed")
-    automation_removed = _count_field("Records marked ineligible by automation tools")
-    other_removed = _count_field("Records removed for other reasons")
-    screened = _count_field("Records screened")
-    screened_excluded = _count_field("Records excluded at screening")
-    sought = _count_field("Reports sought for retrieval")
-    not_retrieved = _count_field("Reports not retrieved")
-    assessed = _count_field("Reports assessed for eligibility")
-    excluded = _count_field("Reports excluded")
-    other_identified = _count_field("Records identified from other methods")
-    other_sought = _count_field("Reports sought for retrieval (other methods)")
-    other_not_retrieved = _count_field("Reports not retrieved (other methods)")
-    other_assessed = _count_field("Reports assessed for eligibility (other methods)")
-    other_excluded = _count_field("Reports excluded (other methods)")
-    studies_included = _count_field("Reviews (studies) included")
-    reports_included = _count_field("Reports of included reviews")
+    databases = reported_count("Records identified from databases")
+    registers = reported_count("Records identified from registers")
+    duplicates_removed = reported_count("Duplicate records removed")
+    automation_removed = reported_count("Records marked ineligible by automation tools")
+    other_removed = reported_count("Records removed for other reasons")
+    screened = reported_count("Records screened")
+    screened_excluded = reported_count("Records excluded at screening")
+    sought = reported_count("Reports sought for retrieval")
+    not_retrieved = reported_count("Reports not retrieved")
+    assessed = reported_count("Reports assessed for eligibility")
+    excluded = reported_count("Reports excluded")
+    other_identified = reported_count("Records identified from other methods")
+    other_sought = reported_count("Reports sought for retrieval (other methods)")
+    other_not_retrieved = reported_count("Reports not retrieved (other methods)")
+    other_assessed = reported_count("Reports assessed for eligibility (other methods)")
+    other_excluded = reported_count("Reports excluded (other methods)")
+    studies_included = reported_count("Reviews (studies) included")
+    reports_included = reported_count("Reports of included reviews")
     note = models.TextField(
         blank=True, help_text="Where the counts come from, and what the source leaves open."
     )

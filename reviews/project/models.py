@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..fields import account_link
+
 
 class UmbrellaReviewQuerySet(models.QuerySet):
     def published(self):
@@ -215,9 +217,7 @@ class KeyFindingNarrative(models.Model):
         help_text="A short narrative shown above the computed findings (plain text)."
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = account_link(related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NarrativeManager()

@@ -3,17 +3,15 @@
 Pages such as the evidence overview aggregate every result of a project; on a large project
 that is most of their time, and the answer only changes when the project's data does. So the
 computed part is cached under (project, data revision, the page's filters), and every change
-bumps the project's revision, which retires all of its cache entries at once:
+bumps the project's revision, which retires all of its cache entries at once.
 
-- web requests: `DataRevisionMiddleware` bumps the revision of the project in the URL after
-  every successful POST/PUT/PATCH/DELETE (the admin's, which name no project in the URL, bump
-  every project's);
-- commands and services that write outside a request (workbook import, citation import,
-  load_demo, generate_synthetic) call `bump_revision` themselves.
-
-The bump comes after the write has committed, so a cache entry can only ever hold data at
-least as new as its revision. The revision lives in the database, so several app servers each
-with their own cache still agree on it; entries also expire after CACHE_SECONDS.
+The writes themselves say what they changed: every write service (and so every form, admin
+save, import, command and the locking helper `reviews.versioning`) calls `changed(project)`,
+which schedules one bump per project per transaction, run after it commits
+(`transaction.on_commit`): a rolled-back write or a form that did not validate retires
+nothing, and a cache entry can only ever hold data at least as new as its revision. The
+revision lives in the database, so several app servers each with their own cache still agree
+on it; entries also expire after CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, QuerySet
 
 from ..models import DataRevision, UmbrellaReview
@@ -56,36 +55,82 @@ def cached_for_project(
     """`compute()`, cached for this project's current revision and `parts` (e.g. the filters)."""
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
     key = f"{name}:{umbrella.pk}:{current_revision(umbrella)}:{digest}"
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
 
 
-class DataRevisionMiddleware:
-    """Bump the project's revision after each successful write request."""
+class _Bumped:
+    """What the batches of a committed transaction have bumped so far (they share one).
 
-    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+    Batches only run after the commit, so a `changed()` call means a new round: it forgets.
+    (Only a test that runs captured callbacks mid-transaction ever sees a second round.)
+    """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def __init__(self) -> None:
+        self.forget()
 
-    def __call__(self, request):
-        response = self.get_response(request)
-        # Only members can write, so anonymous POSTs (sent to log in) retire nothing.
-        if (
-            request.method in self.SAFE_METHODS
-            or response.status_code >= 400
-            or not request.user.is_authenticated
-        ):
-            return response
-        match = request.resolver_match
-        if match is None:
-            return response
-        slug = match.kwargs.get("slug")
-        if slug:
-            bump_revision(UmbrellaReview.objects.filter(slug=slug))
-        elif "admin" in match.namespaces:
+    def forget(self) -> None:
+        self.umbrella_ids: set[int] = set()
+        self.every = False
+
+
+class _Batch:
+    """The projects changed at one savepoint level of a transaction, bumped after the commit.
+
+    A batch is registered as an on-commit callback at every `changed()` call of its level, so
+    a savepoint rolled back takes its own batch with it, and a test capturing callbacks sees
+    each call. After the commit the first registration bumps what its batch holds and the
+    transaction's other batches have not bumped yet; the rest find nothing left to do.
+    """
+
+    def __init__(self, bumped: _Bumped) -> None:
+        self.umbrella_ids: set[int] = set()
+        self.every = False
+        self.bumped = bumped
+
+    def __call__(self) -> None:
+        done = self.bumped
+        if self.every and not done.every:
             bump_revision()
-        return response
+            done.every = True
+        elif not done.every and (todo := self.umbrella_ids - done.umbrella_ids):
+            bump_revision(UmbrellaReview.objects.filter(pk__in=todo))
+            done.umbrella_ids |= todo
+        self.umbrella_ids, self.every = set(), False
+
+
+def _batch() -> _Batch:
+    """The batch of the current savepoint level (outside a transaction: a new one)."""
+    connection = transaction.get_connection()
+    level = set(connection.savepoint_ids)
+    bumped = None
+    for savepoints, callback, _robust in reversed(connection.run_on_commit):  # newest first
+        if isinstance(callback, _Batch):
+            if savepoints == level:
+                return callback
+            bumped = callback.bumped
+    return _Batch(bumped or _Bumped())
+
+
+def changed(*umbrellas: UmbrellaReview | int) -> None:
+    """Retire these projects' cached pages once the current transaction commits.
+
+    Call it from every write (a form's service, an import, a command): the bump runs after
+    the commit (at once outside a transaction), once per project however often it is called,
+    and not at all if the transaction rolls back.
+    """
+    batch = _batch()
+    batch.bumped.forget()
+    batch.umbrella_ids.update(u if isinstance(u, int) else u.pk for u in umbrellas)
+    transaction.on_commit(batch)
+
+
+def changed_everywhere() -> None:
+    """`changed` for every project (a fixture load that may touch any of them)."""
+    batch = _batch()
+    batch.bumped.forget()
+    batch.every = True
+    transaction.on_commit(batch)

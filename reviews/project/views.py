@@ -16,6 +16,7 @@ class HomeView(ListView):
 
 
 class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
+    nav_section = "overview"
     template_name = "reviews/umbrella_detail.html"
 
     def get_object(self, queryset=None):

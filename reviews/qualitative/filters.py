@@ -3,15 +3,14 @@
 import django_filters
 from django.db.models import Q
 
+from ..filters import ProjectFilterSet
 from ..models import (
     CfirDomain,
     ExperienceSubtheme,
-    ExperienceTheme,
     ExperienceValence,
     FactorValence,
     ImplementationFactor,
     IncludedReview,
-    Perspective,
 )
 
 VALENCE_FILTER_CHOICES = [
@@ -21,21 +20,19 @@ VALENCE_FILTER_CHOICES = [
 ]
 
 
-class ImplementationFactorFilter(django_filters.FilterSet):
+class ImplementationFactorFilter(ProjectFilterSet):
     valence = django_filters.ChoiceFilter(
         label="Facilitator or barrier", choices=VALENCE_FILTER_CHOICES, method="filter_valence"
     )
     domain = django_filters.ChoiceFilter(label="CFIR domain", choices=CfirDomain.choices)
-    review = django_filters.ModelChoiceFilter(
-        label="Supporting review", field_name="reviews", queryset=IncludedReview.objects.none()
-    )
+    review = django_filters.ModelChoiceFilter(label="Supporting review", field_name="reviews")
 
     class Meta:
         model = ImplementationFactor
         fields = ["valence", "domain", "review"]
 
     def __init__(self, *args, umbrella, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, umbrella=umbrella, **kwargs)
         # Only the reviews behind some factor: a filter that can only return nothing is noise.
         self.filters["review"].queryset = IncludedReview.objects.filter(
             umbrella=umbrella, implementation_factors__isnull=False
@@ -48,27 +45,19 @@ class ImplementationFactorFilter(django_filters.FilterSet):
         return queryset.filter(Q(valence=value) | Q(valence=FactorValence.BOTH))
 
 
-class ExperienceSubthemeFilter(django_filters.FilterSet):
-    perspective = django_filters.ModelChoiceFilter(
-        label="Perspective", field_name="perspectives", queryset=Perspective.objects.none()
-    )
-    theme = django_filters.ModelChoiceFilter(
-        label="Overarching theme", queryset=ExperienceTheme.objects.none()
-    )
+class ExperienceSubthemeFilter(ProjectFilterSet):
+    perspective = django_filters.ModelChoiceFilter(label="Perspective", field_name="perspectives")
+    theme = django_filters.ModelChoiceFilter(label="Overarching theme")
     valence = django_filters.ChoiceFilter(label="Valence", choices=ExperienceValence.choices)
     contrasting = django_filters.BooleanFilter(label="Contrasting findings")
-    review = django_filters.ModelChoiceFilter(
-        label="Supporting review", field_name="reviews", queryset=IncludedReview.objects.none()
-    )
+    review = django_filters.ModelChoiceFilter(label="Supporting review", field_name="reviews")
 
     class Meta:
         model = ExperienceSubtheme
         fields = ["perspective", "theme", "valence", "contrasting", "review"]
 
     def __init__(self, *args, umbrella, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["perspective"].queryset = Perspective.objects.filter(umbrella=umbrella)
-        self.filters["theme"].queryset = ExperienceTheme.objects.filter(umbrella=umbrella)
+        super().__init__(*args, umbrella=umbrella, **kwargs)
         self.filters["review"].queryset = IncludedReview.objects.filter(
             umbrella=umbrella, experience_subthemes__isnull=False
         ).distinct()

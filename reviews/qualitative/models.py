@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from ..fields import one_of
 from ..history.records import LinkedHistoricalRecords
 from ..project.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 from ..registry.models import IncludedReview
@@ -65,14 +66,8 @@ class ImplementationFactor(models.Model):
         ordering = ["position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["umbrella", "code"], name="unique_factor_code"),
-            models.CheckConstraint(
-                condition=models.Q(domain__in=CfirDomain.values),
-                name="factor_domain_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(valence__in=FactorValence.values),
-                name="factor_valence_valid",
-            ),
+            one_of("domain", CfirDomain, name="factor_domain_valid"),
+            one_of("valence", FactorValence, name="factor_valence_valid"),
         ]
 
     def __str__(self):
@@ -178,10 +173,7 @@ class ExperienceSubtheme(models.Model):
         ordering = ["position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["theme", "code"], name="unique_subtheme_code"),
-            models.CheckConstraint(
-                condition=models.Q(valence__in=ExperienceValence.values),
-                name="subtheme_valence_valid",
-            ),
+            one_of("valence", ExperienceValence, name="subtheme_valence_valid"),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import IncludedReview
+from .models import CITATION_FIELDS
 
 PER_PROJECT_FIELDS = ("populations", "formats", "delivery_modes", "research_questions")
 
@@ -15,28 +16,11 @@ class IncludedReviewForm(forms.ModelForm):
             "umbrella",
             "label",
             "reference_number",
-            "authors",
-            "year",
-            "title",
-            "journal",
-            "volume",
-            "pages",
-            "doi",
-            "pmid",
+            *CITATION_FIELDS,
             "review_type",
             "review_type_note",
-            "populations",
-            "formats",
-            "delivery_modes",
-            "research_questions",
-            "n_primary_studies",
-            "n_participants",
-            "search_date",
-            "grade_used",
-            "lived_experience_involvement",
-            "published_rating",
-            "published_rating_note",
-            "notes",
+            *PER_PROJECT_FIELDS,
+            *IncludedReview.DETAIL_FIELDS,
         ]
 
     def clean(self):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from ..fields import reported_count
 from ..history.records import LinkedHistoricalRecords
 from ..project.models import (
     DeliveryMode,
@@ -144,6 +145,10 @@ class IncludedReviewManager(models.Manager.from_queryset(IncludedReviewQuerySet)
         return self.get(umbrella__slug=umbrella_slug, label=label)
 
 
+# The bibliographic fields, in the order forms and the workbook list them.
+CITATION_FIELDS = ("authors", "year", "title", "journal", "volume", "pages", "doi", "pmid")
+
+
 class IncludedReview(Citation):
     """One review included in the umbrella review; its citation is its main report."""
 
@@ -164,12 +169,8 @@ class IncludedReview(Citation):
     research_questions = models.ManyToManyField(
         ResearchQuestion, blank=True, related_name="reviews"
     )
-    n_primary_studies = models.PositiveIntegerField(
-        "primary studies (as reported)", null=True, blank=True, help_text="Blank: not reported."
-    )
-    n_participants = models.PositiveIntegerField(
-        "participants (as reported)", null=True, blank=True, help_text="Blank: not reported."
-    )
+    n_primary_studies = reported_count("primary studies (as reported)")
+    n_participants = reported_count("participants (as reported)")
     search_date = models.DateField(
         null=True, blank=True, help_text="Date of the review's last search, if reported."
     )
@@ -188,6 +189,19 @@ class IncludedReview(Citation):
     )
     published_rating_note = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+
+    # What the review reports about itself and how the umbrella review rated it, in the order
+    # the review form and the workbook list them (after the citation and the vocabularies).
+    DETAIL_FIELDS = (
+        "n_primary_studies",
+        "n_participants",
+        "search_date",
+        "grade_used",
+        "lived_experience_involvement",
+        "published_rating",
+        "published_rating_note",
+        "notes",
+    )
 
     objects = IncludedReviewManager()
 

@@ -26,6 +26,7 @@ REVIEW_COLUMNS = [
 
 
 class IncludedReviewListView(UmbrellaAccessMixin, FilterView):
+    nav_section = "reviews"
     filterset_class = IncludedReviewFilter
     template_name = "reviews/includedreview_list.html"
     paginate_by = 25

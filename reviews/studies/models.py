@@ -1,11 +1,11 @@
 """Primary studies, the citation matrix, publication threads and de-duplication records."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from ..fields import account_link, optional_link
 from ..project.models import UmbrellaReview
 from ..registry.models import Citation, IncludedReview, unique_identifier_constraints
 
@@ -40,11 +40,9 @@ class PrimaryStudy(Citation):
     n_participants = models.PositiveIntegerField(null=True, blank=True)
     trial_registration = models.CharField(max_length=100, blank=True)
     reviews = models.ManyToManyField(IncludedReview, through="Inclusion", related_name="studies")
-    merged_into = models.ForeignKey(
+    merged_into = optional_link(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        models.PROTECT,
         related_name="merged_records",
         help_text="Set by a de-duplication merge (see StudyMerge); a merged record is kept, "
         "hidden from lists and overlap, and restored by undoing the merge.",
@@ -131,9 +129,7 @@ class StudyMerge(models.Model):
     umbrella = models.ForeignKey(UmbrellaReview, on_delete=models.CASCADE, related_name="merges")
     kept = models.ForeignKey(PrimaryStudy, on_delete=models.PROTECT, related_name="merges_kept")
     merged = models.ForeignKey(PrimaryStudy, on_delete=models.PROTECT, related_name="merges_merged")
-    merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    merged_by = account_link(related_name="+")
     merged_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=200, blank=True)
     moved_inclusions = models.JSONField(
@@ -149,9 +145,7 @@ class StudyMerge(models.Model):
         default=list, blank=True, help_text="Ids of the study reports moved to the kept study."
     )
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    undone_by = account_link(related_name="+")
 
     class Meta:
         ordering = ["-merged_at", "-pk"]
@@ -173,9 +167,7 @@ class NotDuplicate(models.Model):
     umbrella = models.ForeignKey(UmbrellaReview, on_delete=models.CASCADE, related_name="+")
     study_a = models.ForeignKey(PrimaryStudy, on_delete=models.CASCADE, related_name="+")
     study_b = models.ForeignKey(PrimaryStudy, on_delete=models.CASCADE, related_name="+")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = account_link(related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,15 +2,20 @@
 
 Each function runs in one transaction: a bad row or a refused merge leaves nothing half-done.
 Every link written or re-pointed here is recorded in the audit history (with the user of the
-request, through simple-history's middleware) and bumps the row's version, as a form save does.
+request, through simple-history's middleware) and bumps the row's version, as a form save does
+(through the locking helper, `reviews.versioning`), and every write retires the project's
+cached pages once it commits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -23,9 +28,14 @@ from ..models import (
     StudyReport,
     UmbrellaReview,
 )
+from ..project.revisions import changed
 from ..registry.citations import unique_label
+from ..versioning import save_versioned
 from .dedup import Candidate, Record, candidate_duplicates, first_author_surname, normalise_title
 from .study_lists import IncomingStudy, RowProblem
+
+AnyUser = User | AnonymousUser
+_Linked = TypeVar("_Linked", Inclusion, StudyReport)
 
 
 class StudyListError(Exception):
@@ -77,7 +87,9 @@ def _resolve(study: PrimaryStudy, by_id: dict[int, PrimaryStudy]) -> PrimaryStud
     return study
 
 
-def _identifier_index(umbrella: UmbrellaReview, rows: list[IncomingStudy]):
+def _identifier_index(
+    umbrella: UmbrellaReview, rows: list[IncomingStudy]
+) -> tuple[dict[int, PrimaryStudy], dict[str, PrimaryStudy], dict[str, PrimaryStudy]]:
     """Registry studies by DOI and by PMID, counting the DOIs/PMIDs of their further reports."""
     dois = {r.doi for r in rows if r.doi}
     pmids = {r.pmid for r in rows if r.pmid}
@@ -98,6 +110,15 @@ def _identifier_index(umbrella: UmbrellaReview, rows: list[IncomingStudy]):
 
 def _title_key(title: str, year: int | None, authors: str) -> tuple[str, int | None, str]:
     return normalise_title(title), year, first_author_surname(authors)
+
+
+def _identity(row: IncomingStudy) -> tuple[Any, ...]:
+    """What makes two rows of one upload the same new study: DOI, else PMID, else title key."""
+    if row.doi:
+        return ("doi", row.doi)
+    if row.pmid:
+        return ("pmid", row.pmid)
+    return ("title", *_title_key(row.title, row.year, row.authors))
 
 
 def _default_label(row: IncomingStudy) -> str:
@@ -129,7 +150,7 @@ def import_review_studies(
     }
     labels = set(PrimaryStudy.objects.filter(umbrella=umbrella).values_list("label", flat=True))
     matched: dict[int, PrimaryStudy] = {}  # row number -> study
-    to_create: dict[tuple, tuple[int, PrimaryStudy]] = {}  # identity -> (first row, new study)
+    to_create: dict[tuple[Any, ...], tuple[int, PrimaryStudy]] = {}  # identity -> (row, study)
     for row in rows:
         by_doi_hit, by_pmid_hit = by_doi.get(row.doi), by_pmid.get(row.pmid)
         hits = {s.pk: s for s in (by_doi_hit, by_pmid_hit) if s is not None}
@@ -165,13 +186,7 @@ def import_review_studies(
                 )
             )
             continue
-        identity = (
-            ("doi", row.doi)
-            if row.doi
-            else ("pmid", row.pmid)
-            if row.pmid
-            else ("title", *_title_key(row.title, row.year, row.authors))
-        )
+        identity = _identity(row)
         if identity in to_create:
             continue
         study = PrimaryStudy(
@@ -201,21 +216,12 @@ def import_review_studies(
         raise StudyListError(problems)
 
     report = ImportReport()
-    for study in (s for _, s in to_create.values()):
-        study.save()
-        report.created.append(study.label)
+    for _first_row, new_study in to_create.values():
+        save_versioned(new_study, loaded_version=None)
+        report.created.append(new_study.label)
     wanted: dict[int, PrimaryStudy] = {}
     for row in rows:
-        study = matched.get(row.row)
-        if study is None:
-            identity = (
-                ("doi", row.doi)
-                if row.doi
-                else ("pmid", row.pmid)
-                if row.pmid
-                else ("title", *_title_key(row.title, row.year, row.authors))
-            )
-            study = to_create[identity][1]
+        study = matched.get(row.row) or to_create[_identity(row)][1]
         if study.pk in wanted:
             report.repeated_rows.append(row.row)
         wanted[study.pk] = study
@@ -226,6 +232,7 @@ def import_review_studies(
     )
     report.linked = sorted(s.label for pk, s in wanted.items() if pk not in existing)
     report.already_linked = sorted(s.label for pk, s in wanted.items() if pk in existing)
+    changed(umbrella)
     return report
 
 
@@ -254,11 +261,14 @@ def set_review_studies(*, review: IncludedReview, study_ids: set[int]) -> tuple[
     bulk_create_with_history(
         [Inclusion(review=review, study_id=pk) for pk in allowed - current], Inclusion
     )
+    changed(review.umbrella_id)
     return len(allowed - current), removed
 
 
 @transaction.atomic
-def merge_studies(*, kept: PrimaryStudy, merged: PrimaryStudy, user=None, reason="") -> StudyMerge:
+def merge_studies(
+    *, kept: PrimaryStudy, merged: PrimaryStudy, user: AnyUser | None = None, reason: str = ""
+) -> StudyMerge:
     """Record that `merged` is the same study as `kept`, keeping every link and report.
 
     `merged`'s inclusions move to `kept`, except where the review already includes `kept`
@@ -278,7 +288,8 @@ def merge_studies(*, kept: PrimaryStudy, merged: PrimaryStudy, user=None, reason
         if study.merged_into_id is not None:
             raise MergeError(f"{study.label} has already been merged into another study.")
     kept_reviews = set(kept.inclusions.values_list("review_id", flat=True))
-    moved, shadowed = [], []
+    moved: list[int] = []
+    shadowed: list[int] = []
     for pk, review_id in merged.inclusions.values_list("pk", "review_id").order_by("pk"):
         (shadowed if review_id in kept_reviews else moved).append(pk)
     _repoint(Inclusion.objects.filter(pk__in=moved), study=kept)
@@ -290,8 +301,7 @@ def merge_studies(*, kept: PrimaryStudy, merged: PrimaryStudy, user=None, reason
     ]
     _repoint(StudyReport.objects.filter(pk__in=reports), study=kept)
     merged.merged_into = kept
-    merged.version += 1
-    merged.save(update_fields=["merged_into", "version"])
+    save_versioned(merged, loaded_version=merged.version, update_fields=["merged_into"])
     return StudyMerge.objects.create(
         umbrella_id=kept.umbrella_id,
         kept=kept,
@@ -305,7 +315,7 @@ def merge_studies(*, kept: PrimaryStudy, merged: PrimaryStudy, user=None, reason
 
 
 @transaction.atomic
-def undo_merge(*, merge: StudyMerge, user=None) -> StudyMerge:
+def undo_merge(*, merge: StudyMerge, user: AnyUser | None = None) -> StudyMerge:
     """Put back what `merge` moved and show the merged record again; the merge stays recorded."""
     merge = StudyMerge.objects.select_for_update().select_related("kept", "merged").get(pk=merge.pk)
     if merge.is_undone:
@@ -323,24 +333,28 @@ def undo_merge(*, merge: StudyMerge, user=None) -> StudyMerge:
         study=merge.merged,
     )
     merge.merged.merged_into = None
-    merge.merged.version += 1
-    merge.merged.save(update_fields=["merged_into", "version"])
+    save_versioned(merge.merged, loaded_version=merge.merged.version, update_fields=["merged_into"])
     merge.undone_at = timezone.now()
     merge.undone_by = user if user is not None and user.is_authenticated else None
     merge.save(update_fields=["undone_at", "undone_by"])
     return merge
 
 
-def _repoint(rows, *, study: PrimaryStudy) -> None:
+def _repoint(rows: QuerySet[_Linked], *, study: PrimaryStudy) -> None:
     """Move rows to another study: a new version of each, recorded in its history."""
     moved = list(rows.select_for_update())
     for row in moved:
+        # Locked above, so the next version is the stored one plus one (concrete values, as
+        # their history records copy them).
         row.study = study
         row.version += 1
     bulk_update_with_history(moved, rows.model, ["study", "version"])
+    changed(study.umbrella_id)
 
 
-def reject_candidate(*, a: PrimaryStudy, b: PrimaryStudy, user=None) -> NotDuplicate:
+def reject_candidate(
+    *, a: PrimaryStudy, b: PrimaryStudy, user: AnyUser | None = None
+) -> NotDuplicate:
     """Record that two proposed records are different studies, so they are not proposed again."""
     if a.umbrella_id != b.umbrella_id or a.pk == b.pk:
         raise MergeError("Choose two different studies of the same umbrella review.")
@@ -353,4 +367,5 @@ def reject_candidate(*, a: PrimaryStudy, b: PrimaryStudy, user=None) -> NotDupli
             "decided_by": user if user is not None and user.is_authenticated else None,
         },
     )
+    changed(a.umbrella_id)
     return decision

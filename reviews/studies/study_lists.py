@@ -74,6 +74,13 @@ class ParsedList:
     studies: list[IncomingStudy] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
 
+    def add(self, study: IncomingStudy, problems: list[RowProblem]) -> None:
+        """The row's study, or its problems if it has any: a row with a problem is left out."""
+        if problems:
+            self.problems += problems
+        else:
+            self.studies.append(study)
+
 
 def _identifier_problems(row: int, doi: str, pmid: str) -> list[RowProblem]:
     problems = []
@@ -149,10 +156,7 @@ def parse_csv(text: str) -> ParsedList:
             )
         if not (doi or pmid or cells.get("title")):
             problems.append(RowProblem(number, "title", "a row needs a DOI, a PMID or a title"))
-        if problems:
-            parsed.problems += problems
-            continue
-        parsed.studies.append(
+        parsed.add(
             IncomingStudy(
                 number,
                 title=cells.get("title", ""),
@@ -166,7 +170,8 @@ def parse_csv(text: str) -> ParsedList:
                 country=cells.get("country", ""),
                 n_participants=n,
                 trial_registration=cells.get("trial_registration", ""),
-            )
+            ),
+            problems,
         )
     return parsed
 
@@ -191,10 +196,7 @@ def parse_ris(text: str) -> ParsedList:
         match = _YEAR.search(year_text)
         if not (doi or pmid or title):
             problems.append(RowProblem(number, "title", "a record needs a DO, AN or TI field"))
-        if problems:
-            parsed.problems += problems
-            continue
-        parsed.studies.append(
+        parsed.add(
             IncomingStudy(
                 number,
                 title=title.strip(),
@@ -203,6 +205,7 @@ def parse_ris(text: str) -> ParsedList:
                 doi=doi,
                 pmid=pmid,
                 journal=(entry.get("journal_name") or entry.get("secondary_title") or "").strip(),
-            )
+            ),
+            problems,
         )
     return parsed

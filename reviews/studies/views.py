@@ -3,6 +3,7 @@ and the citation-matrix entry of one review."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.db.models import OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -94,42 +95,48 @@ class DuplicatesView(UmbrellaAccessMixin, TemplateView):
         return context
 
 
-class MergeView(UmbrellaAccessMixin, View):
+class _StudyPairView(UmbrellaAccessMixin, View):
+    """A decision about two registry studies of this project, posted from the duplicates page."""
+
     write_access = True
+    form_class: type[forms.Form]
+    invalid_message = ""  # shown when the form is incomplete ("" shows nothing)
+
+    def decide(self, first: PrimaryStudy, second: PrimaryStudy) -> str:
+        """Record the decision (MergeError if it cannot be) and say what was done."""
+        raise NotImplementedError
 
     def post(self, request, slug):
-        form = MergeForm(request.POST)
+        form = self.form_class(request.POST)
         if form.is_valid():
             studies = PrimaryStudy.objects.filter(umbrella=self.umbrella)
-            kept = get_object_or_404(studies, pk=form.cleaned_data["kept"])
-            merged = get_object_or_404(studies, pk=form.cleaned_data["merged"])
+            first, second = (get_object_or_404(studies, pk=pk) for pk in form.cleaned_data.values())
             try:
-                merge_studies(kept=kept, merged=merged, user=request.user, reason="confirmed")
+                done = self.decide(first, second)
             except MergeError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, f"Merged {merged.label} into {kept.label}.")
-        else:
-            messages.error(request, "Choose the study to keep and the one to merge.")
+                messages.success(request, done)
+        elif self.invalid_message:
+            messages.error(request, self.invalid_message)
         return _studies_url(self.umbrella)
 
 
-class RejectView(UmbrellaAccessMixin, View):
-    write_access = True
+class MergeView(_StudyPairView):
+    form_class = MergeForm
+    invalid_message = "Choose the study to keep and the one to merge."
 
-    def post(self, request, slug):
-        form = RejectForm(request.POST)
-        if form.is_valid():
-            studies = PrimaryStudy.objects.filter(umbrella=self.umbrella)
-            a = get_object_or_404(studies, pk=form.cleaned_data["a"])
-            b = get_object_or_404(studies, pk=form.cleaned_data["b"])
-            try:
-                reject_candidate(a=a, b=b, user=request.user)
-            except MergeError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, f"Recorded: {a.label} and {b.label} are different.")
-        return _studies_url(self.umbrella)
+    def decide(self, first: PrimaryStudy, second: PrimaryStudy) -> str:
+        merge_studies(kept=first, merged=second, user=self.request.user, reason="confirmed")
+        return f"Merged {second.label} into {first.label}."
+
+
+class RejectView(_StudyPairView):
+    form_class = RejectForm
+
+    def decide(self, first: PrimaryStudy, second: PrimaryStudy) -> str:
+        reject_candidate(a=first, b=second, user=self.request.user)
+        return f"Recorded: {first.label} and {second.label} are different."
 
 
 class UndoMergeView(UmbrellaAccessMixin, View):

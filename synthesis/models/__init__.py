@@ -3,7 +3,9 @@ a result. The models live in one module per topic; import them from `synthesis.m
 
 from .outcomes import DEFAULT_DOMAINS, Direction, Outcome, OutcomeDomain
 from .results import (
+    ENTERED_FIELDS,
     NUMBER_FIELDS,
+    RESULT_FIELDS,
     Comparator,
     EvidenceType,
     Finding,
@@ -12,14 +14,17 @@ from .results import (
     OutcomeResult,
     PoolingModel,
     ReanalysisMethod,
+    ResultField,
     Timepoint,
 )
 from .study_effects import KIND_FIELDS, STUDY_DATA_FIELDS, StudyDataKind, StudyEffect
 
 __all__ = [
     "DEFAULT_DOMAINS",
+    "ENTERED_FIELDS",
     "KIND_FIELDS",
     "NUMBER_FIELDS",
+    "RESULT_FIELDS",
     "STUDY_DATA_FIELDS",
     "Comparator",
     "Direction",
@@ -32,6 +37,7 @@ __all__ = [
     "OutcomeResult",
     "PoolingModel",
     "ReanalysisMethod",
+    "ResultField",
     "StudyDataKind",
     "StudyEffect",
     "Timepoint",

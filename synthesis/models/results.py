@@ -3,16 +3,19 @@
 The rules (derived finding, validation, p/CI consistency) live in the pure `findings.py`;
 `clean()` applies them with messages naming the field, and check constraints repeat what a
 database can check, so rows that bypass forms (fixtures, imports) are refused too.
+`RESULT_FIELDS` declares the result's values once, in the order the form, the CSV/XLSX export
+and the workbook list them; each of those derives its fields or columns from it.
 """
 
 import secrets
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from reviews.fields import account_link, interval, optional_count, optional_number
 from reviews.models import IncludedReview
 
 from .. import findings
@@ -92,27 +95,6 @@ def _new_extraction_id() -> str:
     return f"X-{secrets.token_hex(4)}"
 
 
-NUMBER_FIELDS = [
-    "k",
-    "n",
-    "estimate",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "tau2",
-    "i2_percent",
-    "i2_ci_low",
-    "i2_ci_high",
-    "q",
-    "df",
-    "p_q",
-    "pi_low",
-    "pi_high",
-    "months_from",
-    "months_to",
-]
-
-
 class OutcomeResult(models.Model):
     """What one included review reports for one outcome (one row of an evidence table)."""
 
@@ -132,26 +114,23 @@ class OutcomeResult(models.Model):
         max_length=20, choices=Comparator, default=Comparator.NOT_REPORTED
     )
     timepoint = models.CharField(max_length=20, choices=Timepoint, default=Timepoint.NOT_SPECIFIED)
-    months_from = models.FloatField(null=True, blank=True)
-    months_to = models.FloatField(null=True, blank=True)
+    months_from = optional_number()
+    months_to = optional_number()
     timepoint_note = models.CharField(max_length=200, blank=True)
-    k = models.PositiveIntegerField("studies (k)", null=True, blank=True)
-    n = models.PositiveIntegerField("participants (n)", null=True, blank=True)
+    k = optional_count("studies (k)")
+    n = optional_count("participants (n)")
     measure = models.CharField("effect measure", max_length=20, choices=Measure, blank=True)
-    estimate = models.FloatField(null=True, blank=True)
-    ci_low = models.FloatField("95% CI lower", null=True, blank=True)
-    ci_high = models.FloatField("95% CI upper", null=True, blank=True)
-    p_value = models.FloatField("p value", null=True, blank=True)
+    estimate = optional_number()
+    ci_low, ci_high = interval("95% CI")
+    p_value = optional_number("p value")
     pooling_model = models.CharField("model", max_length=10, choices=PoolingModel, blank=True)
-    tau2 = models.FloatField("τ²", null=True, blank=True)
-    i2_percent = models.FloatField("I² (%)", null=True, blank=True)
-    i2_ci_low = models.FloatField("I² CI lower (%)", null=True, blank=True)
-    i2_ci_high = models.FloatField("I² CI upper (%)", null=True, blank=True)
-    q = models.FloatField("Q", null=True, blank=True)
-    df = models.PositiveIntegerField("df of Q", null=True, blank=True)
-    p_q = models.FloatField("p for Q", null=True, blank=True)
-    pi_low = models.FloatField("prediction interval lower", null=True, blank=True)
-    pi_high = models.FloatField("prediction interval upper", null=True, blank=True)
+    tau2 = optional_number("τ²")
+    i2_percent = optional_number("I² (%)")
+    i2_ci_low, i2_ci_high = interval("I² CI", unit=" (%)")
+    q = optional_number("Q")
+    df = optional_count("df of Q")
+    p_q = optional_number("p for Q")
+    pi_low, pi_high = interval("prediction interval")
     grade_certainty = models.CharField(
         "GRADE certainty",
         max_length=10,
@@ -174,22 +153,8 @@ class OutcomeResult(models.Model):
     source_location = models.CharField(
         max_length=200, blank=True, help_text="Table, figure or page in the review."
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="entered_results",
-        editable=False,
-    )
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="checked_results",
-        editable=False,
-    )
+    entered_by = account_link(related_name="entered_results", editable=False)
+    checked_by = account_link(related_name="checked_results", editable=False)
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     reanalysis_method = models.CharField(
         "re-analysis method",
@@ -203,6 +168,9 @@ class OutcomeResult(models.Model):
     objects = OutcomeResultManager()
 
     history = HistoricalRecords()
+
+    # What `apply_derived_finding` last derived the finding from (None: not derived yet).
+    _derived_from: tuple[object, ...] | None = None
 
     class Meta:
         ordering = ["outcome", "timepoint", "review__label"]
@@ -289,6 +257,12 @@ class OutcomeResult(models.Model):
         self.apply_derived_finding()
         super().save(*args, **kwargs)
 
+    @classmethod
+    def on_update_resets(cls) -> dict[str, None]:
+        """What any update clears (`reviews.versioning`, the workbook writer): the second
+        person checked the old figures, so a changed result needs checking again."""
+        return {"checked_by": None, "checked_at": None}
+
     def validate_constraints(self, exclude=None):
         # The check constraints repeat clean()'s rules, whose messages name the field; only
         # the unique constraint is left to check here, so no message is shown twice.
@@ -324,9 +298,20 @@ class OutcomeResult(models.Model):
         )
         return derived.value if derived else ""
 
+    def _derivation_inputs(self) -> tuple[object, ...]:
+        return (self.evidence_type, self.measure, self.outcome_id, self.ci_low, self.ci_high)
+
     def apply_derived_finding(self) -> None:
-        """Store the derived finding; a blank finding takes it."""
-        self.derived_finding = self.compute_derived_finding()
+        """Store the derived finding; a blank finding takes it.
+
+        It is derived once for the values it depends on: `clean()` derives it to check the
+        finding, and `save()` derives it again only if those values changed since (or if no
+        `clean()` ran, as for fixtures and the admin's bulk paths).
+        """
+        inputs = self._derivation_inputs()
+        if inputs != self._derived_from:
+            self.derived_finding = self.compute_derived_finding()
+            self._derived_from = inputs
         if not self.finding and self.derived_finding:
             self.finding = self.derived_finding
 
@@ -390,6 +375,74 @@ class OutcomeResult(models.Model):
         if self.months_from is not None or self.months_to is not None:
             label += f" ({_months(self.months_from, self.months_to)})"
         return label
+
+
+@dataclass(frozen=True)
+class ResultField:
+    """One value of an outcome result, as the form, the CSV/XLSX export and the workbook list it."""
+
+    name: str  # the model field (or, for a computed value, the attribute the export reads)
+    legend: str  # the form's fieldset; "" for a value the app computes: exported, never entered
+    column: str = ""  # the export's column name, where it is not `name`
+
+    @property
+    def export_column(self) -> str:
+        return self.column or self.name
+
+
+_WHAT, _WHEN, _POOLED, _HETEROGENEITY, _FINDING = (
+    "What was measured", "When", "Pooled result", "Heterogeneity", "Finding"
+)  # fmt: skip
+
+# OutcomeResult's values in the one order every surface lists them: the form's fieldsets
+# (synthesis/forms.py), the export's columns (synthesis/exports.py) and the workbook's
+# outcome_results sheet (dataio/workbook/spec.py). The export's and the workbook's column names
+# and order are published (docs/evidence-tables.md, docs/data-format.md): add new values at
+# the end, never rename or reorder.
+RESULT_FIELDS = (
+    ResultField("outcome", _WHAT),
+    ResultField("evidence_type", _WHAT),
+    ResultField("population_note", _WHAT),
+    ResultField("format_note", _WHAT),
+    ResultField("comparator", _WHAT),
+    ResultField("timepoint", _WHEN),
+    ResultField("months_from", _WHEN),
+    ResultField("months_to", _WHEN),
+    ResultField("timepoint_note", _WHEN),
+    ResultField("k", _POOLED),
+    ResultField("n", _POOLED),
+    ResultField("measure", _POOLED),
+    ResultField("estimate", _POOLED),
+    ResultField("ci_low", _POOLED),
+    ResultField("ci_high", _POOLED),
+    ResultField("p_value", _POOLED),
+    ResultField("pooling_model", _POOLED, column="model"),
+    ResultField("tau2", _HETEROGENEITY),
+    ResultField("i2_percent", _HETEROGENEITY),
+    ResultField("i2_ci_low", _HETEROGENEITY),
+    ResultField("i2_ci_high", _HETEROGENEITY),
+    ResultField("q", _HETEROGENEITY),
+    ResultField("df", _HETEROGENEITY),
+    ResultField("p_q", _HETEROGENEITY),
+    ResultField("pi_low", _HETEROGENEITY),
+    ResultField("pi_high", _HETEROGENEITY),
+    ResultField("grade_certainty", _FINDING),
+    ResultField("finding", _FINDING),
+    ResultField("derived_finding", ""),
+    ResultField("finding_override_reason", _FINDING),
+    ResultField("consistency_warning", ""),
+    ResultField("narrative_summary", _FINDING),
+    ResultField("note", _FINDING),
+    ResultField("source_location", _FINDING),
+)
+# What a researcher enters, in order: the form's fields and the workbook's columns.
+ENTERED_FIELDS = [f.name for f in RESULT_FIELDS if f.legend]
+# The numbers among them (the model's field types say which), as `findings.ResultValues` has.
+NUMBER_FIELDS = [
+    name
+    for name in ENTERED_FIELDS
+    if isinstance(OutcomeResult._meta.get_field(name), models.FloatField | models.IntegerField)
+]
 
 
 def _number(value: float) -> str:

@@ -1,10 +1,11 @@
 """Study-level data behind an outcome result, for the app's re-analysis."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
+
+from reviews.fields import account_link, interval, optional_count, optional_link, optional_number
 
 from .results import OutcomeResult
 
@@ -25,8 +26,24 @@ STUDY_DATA_FIELDS = ("events1", "n1", "mean1", "sd1", "events2", "n2", "mean2", 
                      "estimate", "ci_low", "ci_high")  # fmt: skip
 
 
-def _all_set(*names: str) -> Q:
-    return Q(**{f"{name}__isnull": False for name in names})
+def _arm(name: str) -> tuple[models.Field, ...]:
+    """The four values of one arm (events, n, mean, SD); a row uses the ones of its kind."""
+    return (
+        optional_count(f"events, {name}"),
+        optional_count(f"n, {name}"),
+        optional_number(f"mean, {name}"),
+        optional_number(f"SD, {name}"),
+    )
+
+
+def _complete(kind: StudyDataKind, *rules: Q, name: str, message: str) -> models.CheckConstraint:
+    """A row of `kind` has every value of its kind (KIND_FIELDS), and they obey the rules."""
+    condition = Q(**{f"{field}__isnull": False for field in KIND_FIELDS[kind]})
+    for rule in rules:
+        condition &= rule
+    return models.CheckConstraint(
+        condition=~Q(kind=kind) | condition, name=name, violation_error_message=message
+    )
 
 
 class StudyEffect(models.Model):
@@ -40,11 +57,9 @@ class StudyEffect(models.Model):
     outcome_result = models.ForeignKey(
         OutcomeResult, on_delete=models.CASCADE, related_name="study_effects"
     )
-    study = models.ForeignKey(
+    study = optional_link(
         "reviews.PrimaryStudy",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+        models.SET_NULL,
         related_name="study_effects",
         help_text="The study in the primary-study registry, where it is there.",
     )
@@ -52,26 +67,12 @@ class StudyEffect(models.Model):
         max_length=120, help_text='How the study is shown, e.g. "Sledge 2011".'
     )
     kind = models.CharField("data", max_length=12, choices=StudyDataKind)
-    events1 = models.PositiveIntegerField("events, intervention", null=True, blank=True)
-    n1 = models.PositiveIntegerField("n, intervention", null=True, blank=True)
-    mean1 = models.FloatField("mean, intervention", null=True, blank=True)
-    sd1 = models.FloatField("SD, intervention", null=True, blank=True)
-    events2 = models.PositiveIntegerField("events, control", null=True, blank=True)
-    n2 = models.PositiveIntegerField("n, control", null=True, blank=True)
-    mean2 = models.FloatField("mean, control", null=True, blank=True)
-    sd2 = models.FloatField("SD, control", null=True, blank=True)
-    estimate = models.FloatField(null=True, blank=True)
-    ci_low = models.FloatField("95% CI lower", null=True, blank=True)
-    ci_high = models.FloatField("95% CI upper", null=True, blank=True)
+    events1, n1, mean1, sd1 = _arm("intervention")
+    events2, n2, mean2, sd2 = _arm("control")
+    estimate = optional_number()
+    ci_low, ci_high = interval("95% CI")
     note = models.CharField(max_length=300, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="entered_study_effects",
-        editable=False,
-    )
+    entered_by = account_link(related_name="entered_study_effects", editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
@@ -82,34 +83,25 @@ class StudyEffect(models.Model):
             models.UniqueConstraint(
                 fields=["outcome_result", "label"], name="unique_study_effect_label"
             ),
-            models.CheckConstraint(
-                condition=~Q(kind=StudyDataKind.BINARY)
-                | (
-                    _all_set(*KIND_FIELDS[StudyDataKind.BINARY])
-                    & Q(n1__gte=1, n2__gte=1)
-                    & Q(events1__lte=F("n1"), events2__lte=F("n2"))
-                ),
+            _complete(
+                StudyDataKind.BINARY,
+                Q(n1__gte=1, n2__gte=1),
+                Q(events1__lte=F("n1"), events2__lte=F("n2")),
                 name="study_binary_complete",
-                violation_error_message="Counts need events ≤ n and n ≥ 1 in both arms.",
+                message="Counts need events ≤ n and n ≥ 1 in both arms.",
             ),
-            models.CheckConstraint(
-                condition=~Q(kind=StudyDataKind.CONTINUOUS)
-                | (
-                    _all_set(*KIND_FIELDS[StudyDataKind.CONTINUOUS])
-                    & Q(n1__gte=2, n2__gte=2, sd1__gt=0, sd2__gt=0)
-                ),
+            _complete(
+                StudyDataKind.CONTINUOUS,
+                Q(n1__gte=2, n2__gte=2, sd1__gt=0, sd2__gt=0),
                 name="study_continuous_complete",
-                violation_error_message="Means need SD > 0 and n ≥ 2 in both arms.",
+                message="Means need SD > 0 and n ≥ 2 in both arms.",
             ),
-            models.CheckConstraint(
-                condition=~Q(kind=StudyDataKind.ESTIMATE)
-                | (
-                    _all_set(*KIND_FIELDS[StudyDataKind.ESTIMATE])
-                    & Q(ci_low__lte=F("estimate"), ci_high__gte=F("estimate"))
-                    & Q(ci_low__lt=F("ci_high"))
-                ),
+            _complete(
+                StudyDataKind.ESTIMATE,
+                Q(ci_low__lte=F("estimate"), ci_high__gte=F("estimate")),
+                Q(ci_low__lt=F("ci_high")),
                 name="study_estimate_in_ci",
-                violation_error_message="An estimate needs ci_low ≤ estimate ≤ ci_high.",
+                message="An estimate needs ci_low ≤ estimate ≤ ci_high.",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="study_version_positive"),
         ]

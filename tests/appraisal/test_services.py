@@ -5,11 +5,11 @@ from appraisal.models import Appraisal, AppraisalSettings
 from appraisal.services import (
     AppraisalLocked,
     ItemInput,
-    StaleAppraisal,
     recompute_overall,
     save_appraisal,
 )
 from reviews.models import ReviewType
+from reviews.versioning import StaleEdit
 
 from .conftest import ALL_YES, inputs
 
@@ -83,9 +83,9 @@ def test_two_saves_from_the_same_version_the_second_is_refused(make_review, make
     first_draft = appraise(review, "first", rater, {1: "yes"}, submit=False)
     opened_at = first_draft.version
     appraise(review, "first", rater, {1: "no"}, submit=False, version=opened_at)
-    with pytest.raises(StaleAppraisal) as stale:
+    with pytest.raises(StaleEdit) as stale:
         appraise(review, "first", rater, {1: "yes", 2: "yes"}, submit=False, version=opened_at)
-    assert stale.value.current.version == opened_at + 1
+    assert stale.value.saved.version == opened_at + 1
     stored = Appraisal.objects.get()
     assert [(a.item, a.answer) for a in stored.answers.all()] == [(1, "no")]
 

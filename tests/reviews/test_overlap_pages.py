@@ -277,3 +277,20 @@ def test_outcome_overlap_page_uses_the_reviews_contributing_to_the_outcome(clien
     assert {r.pk for r in response.context["overlap"].reviews} == contributing
     # The model case records no primary studies, so nothing can be computed.
     assert "No primary studies are recorded for these reviews" in response.content.decode()
+
+
+def test_matrix_csv_escapes_labels_a_spreadsheet_would_run(
+    client, make_umbrella, make_review, make_study
+):
+    umbrella = make_umbrella(slug="formulas")
+    review = make_review(umbrella, label='=HYPERLINK("http://evil.example")', year=2011)
+    other = make_review(umbrella, label="+cmd", year=2012)
+    study = make_study(umbrella, label="@SUM(A1)", year=2005)
+    Inclusion.objects.bulk_create(
+        [Inclusion(review=review, study=study), Inclusion(review=other, study=study)]
+    )
+    response = client.get(reverse("reviews:overlap-matrix", kwargs={"slug": "formulas"}))
+    assert response.content.decode().splitlines() == [
+        'study,"\'=HYPERLINK(""http://evil.example"")",\'+cmd',
+        f"'@SUM(A1) [{study.pk}],1,1",
+    ]

@@ -1,12 +1,22 @@
-"""Computed pages are cached per project data revision, and every write retires them."""
+"""Computed pages are cached per project data revision, and every write retires them.
+
+The revision is bumped after the write commits; these tests run inside a transaction that
+never commits, so they run the on-commit callbacks of the requests they make themselves.
+"""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from reviews.models import DataRevision, Membership, Report, UmbrellaReview
-from synthesis.models import OutcomeResult
+from reviews.models import (
+    DataRevision,
+    ImplementationFactor,
+    Membership,
+    Report,
+    UmbrellaReview,
+)
+from synthesis.models import OutcomeDomain, OutcomeResult
 
 SLUG = "peer-support-mental-health"
 OVERVIEW = reverse("synthesis:overview", kwargs={"slug": SLUG})
@@ -70,7 +80,9 @@ def test_unpublished_projects_and_members_are_never_served_kept_pages(client, pe
     assert client.get(OVERVIEW).status_code == 404
 
 
-def test_a_web_write_retires_the_cached_pages(client, peer_support, owner):
+def test_a_web_write_retires_the_cached_pages(
+    client, peer_support, owner, django_capture_on_commit_callbacks
+):
     before = client.get(OVERVIEW)
     assert improvement_count(before) == 5
     # Only the finding changes, outside any request: the cached page still shows 5 ...
@@ -86,14 +98,17 @@ def test_a_web_write_retires_the_cached_pages(client, peer_support, owner):
         "synthesis:result-check",
         kwargs={"slug": SLUG, "pk": result.review_id, "result_pk": result.pk},
     )
-    assert client.post(check, {"version": result.version}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(check, {"version": result.version}).status_code == 302
     assert revision() == start + 1
     after = client.get(OVERVIEW)
     assert "groups" in vars(after.context["overview"])
     assert improvement_count(after) == 4
 
 
-def test_reads_failed_writes_and_anonymous_posts_retire_nothing(client, peer_support, owner):
+def test_reads_failed_writes_and_anonymous_posts_retire_nothing(
+    client, peer_support, owner, django_capture_on_commit_callbacks
+):
     start = revision()
     client.get(OVERVIEW)
     result = a_recovery_improvement()
@@ -101,28 +116,74 @@ def test_reads_failed_writes_and_anonymous_posts_retire_nothing(client, peer_sup
         "synthesis:result-check",
         kwargs={"slug": SLUG, "pk": result.review_id, "result_pk": result.pk},
     )
-    client.post(check, {"version": result.version})  # anonymous: sent to log in
-    outsider = get_user_model().objects.create_user("outsider", password="pw")
-    client.force_login(outsider)
-    assert client.post(check, {"version": result.version}).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(check, {"version": result.version})  # anonymous: sent to log in
+        outsider = get_user_model().objects.create_user("outsider", password="pw")
+        client.force_login(outsider)
+        assert client.post(check, {"version": result.version}).status_code == 403
+        client.force_login(owner)  # a stale check is refused: nothing written
+        client.post(check, {"version": result.version + 1})
+    assert callbacks == []
     assert revision() == start
 
 
-def test_admin_writes_and_commands_retire_every_project(client, peer_support, make_umbrella):
+def test_an_invalid_form_post_retires_nothing(
+    client, peer_support, owner, django_capture_on_commit_callbacks
+):
+    """Issue #15 item 14: the revision moves with writes, not with write requests."""
+    start = revision()
+    factor = ImplementationFactor.objects.filter(umbrella=peer_support).first()
+    url = reverse("reviews:factor-edit", kwargs={"slug": SLUG, "pk": factor.pk})
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, {"code": "", "statement": "", "version": factor.version})
+    assert response.status_code == 200
+    assert response.context["form"].errors["statement"] == ["This field is required."]
+    assert callbacks == []
+    assert revision() == start
+
+
+def test_load_demo_retires_every_project_and_an_admin_delete_its_own(
+    client, peer_support, make_umbrella, django_capture_on_commit_callbacks
+):
     other = make_umbrella()
-    call_command("load_demo", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", verbosity=0)
     numbers = dict(DataRevision.objects.values_list("umbrella_id", "number"))
     assert set(numbers) == set(UmbrellaReview.objects.values_list("pk", flat=True))
     admin = get_user_model().objects.create_superuser("admin", password="pw")
     client.force_login(admin)
     report = Report.objects.filter(review__umbrella=peer_support).first()
     url = reverse("admin:reviews_report_delete", args=[report.pk])
-    assert client.post(url, {"post": "yes"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"post": "yes"}).status_code == 302
     after = dict(DataRevision.objects.values_list("umbrella_id", "number"))
     assert after[peer_support.pk] == numbers[peer_support.pk] + 1
-    assert after[other.pk] == numbers[other.pk] + 1
+    assert after[other.pk] == numbers[other.pk]  # the report was not its
 
 
 def test_the_overlap_section_is_cached_too(client, peer_support):
     url = reverse("reviews:overlap", kwargs={"slug": SLUG})
     assert client.get(url).content == client.get(url).content
+
+
+def test_an_admin_save_of_a_row_without_a_version_retires_its_projects_pages(
+    client, peer_support, make_umbrella, django_capture_on_commit_callbacks
+):
+    other = make_umbrella()
+    domain = OutcomeDomain.objects.filter(umbrella=peer_support).first()
+    admin = get_user_model().objects.create_superuser("admin", password="pw")
+    client.force_login(admin)
+    url = reverse("admin:synthesis_outcomedomain_change", args=[domain.pk])
+    data = {
+        "umbrella": peer_support.pk,
+        "name": "Renamed domain",
+        "position": domain.position,
+        "description": "",
+    }
+    start = revision()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    assert OutcomeDomain.objects.get(pk=domain.pk).name == "Renamed domain"
+    assert revision() == start + 1
+    assert not DataRevision.objects.filter(umbrella=other).exists()

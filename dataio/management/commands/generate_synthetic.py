@@ -10,8 +10,6 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from dataio.synthetic.project import SIZES, SyntheticExists, generate
-from reviews.models import UmbrellaReview
-from reviews.project.revisions import bump_revision
 
 
 class Command(BaseCommand):
@@ -35,7 +33,6 @@ class Command(BaseCommand):
             result = generate(size=size, seed=seed, publish=publish, replace=replace)
         except SyntheticExists as error:
             raise CommandError(str(error)) from error
-        bump_revision(UmbrellaReview.objects.filter(pk=result.umbrella.pk))
         counts = ", ".join(
             f"{value:,} {name.replace('_', ' ')}" for name, value in result.counts.items()
         )

@@ -11,7 +11,6 @@ from dataio.citations import (
     import_citations,
 )
 from reviews.models import UmbrellaReview
-from reviews.project.revisions import bump_revision
 
 
 class Command(BaseCommand):
@@ -37,7 +36,6 @@ class Command(BaseCommand):
         except (CitationFileError, UnicodeDecodeError, OSError) as error:
             raise CommandError(f"{path.name}: {error}. Nothing was imported.") from None
         report = import_citations(umbrella, records, kind=kind, dry_run=options["dry_run"])
-        bump_revision(UmbrellaReview.objects.filter(pk=umbrella.pk))  # retire cached pages
         for number, label in report.matched:
             self.stdout.write(f"record {number}: matched {label} (same DOI/PMID)")
         for number, reason in report.skipped:

@@ -4,8 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dataio.workbook.report import problem_table, summary_lines
 from dataio.workbook.service import import_workbook
-from reviews.models import UmbrellaReview
-from reviews.project.revisions import bump_revision
 
 
 class Command(BaseCommand):
@@ -47,7 +45,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(result.problems)} problem(s) in {path.name}; nothing was written."
             )
-        if not dry_run:
-            bump_revision(UmbrellaReview.objects.filter(slug=project))  # retire cached pages
         for line in summary_lines(result):
             self.stdout.write(line)

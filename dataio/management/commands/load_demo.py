@@ -3,7 +3,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dataio.demo import PEER_SUPPORT_FIXTURE, FixtureError, load_fixture
-from reviews.project.revisions import bump_revision
 
 
 class Command(BaseCommand):
@@ -27,7 +26,6 @@ class Command(BaseCommand):
             report = load_fixture(fixture)
         except FixtureError as error:
             raise CommandError(f"Nothing was loaded. Problems in {fixture}:\n{error}") from None
-        bump_revision()  # the fixture may have changed any project's data: retire cached pages
         self.stdout.write(
             f"{fixture.name}: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged."

@@ -236,3 +236,18 @@ def test_formula_text_is_escaped_and_numbers_stay_numbers(make_review, tmp_path)
     (row,) = tables["outcome_results"].rows
     assert (row.values["estimate"], row.values["ci_low"]) == (-0.5, -0.9)  # numbers, unescaped
     assert tables["included_reviews"].rows[0].values["title"] == "=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("start", ["\t", "\r"])
+def test_text_starting_with_a_tab_or_return_is_escaped_and_reimports_unchanged(
+    make_review, tmp_path, start
+):
+    review = make_review(title=f"{start}=1+1", notes=f"{start}note")
+    export_workbook(review.umbrella, tmp_path / "csv")
+    text = (tmp_path / "csv" / "included_reviews.csv").read_bytes().decode()
+    assert f"'{start}=1+1" in text
+    assert f"'{start}note" in text
+    tables, problems = read_workbook(tmp_path / "csv")
+    assert problems == []
+    (row,) = tables["included_reviews"].rows
+    assert (row.values["title"], row.values["notes"]) == (f"{start}=1+1", f"{start}note")
