@@ -314,3 +314,22 @@ def test_an_unexpected_error_fails_the_job_with_a_plain_message(
     assert str(upload_folder) not in page  # the traceback stays in the task's record
     (task,) = DBTaskResult.objects.all()
     assert (task.status, task.exception_class_path) == ("FAILED", "builtins.FileNotFoundError")
+
+
+def test_only_a_confirmed_import_retires_the_projects_cached_pages(
+    researcher, client, tmp_path, run_tasks, django_capture_on_commit_callbacks
+):
+    from reviews.project.revisions import current_revision
+
+    def revision() -> int:
+        return current_revision(researcher.__class__.objects.get(pk=researcher.pk))
+
+    before = revision()
+    job, _ = upload(client, "p.xlsx", _xlsx(tmp_path, small_project()))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()  # the dry run writes and rolls back: nothing to retire
+    assert revision() == before
+    client.post(reverse("dataio:import-confirm", args=["peer", job.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()
+    assert revision() == before + 1
