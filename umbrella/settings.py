@@ -172,6 +172,37 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 if PRODUCTION:
     AXES_IPWARE_PROXY_COUNT = 1  # behind one reverse proxy: the client is in X-Forwarded-For
 
+# Errors (with the request's path and the user's id) and warnings go to stderr, where gunicorn
+# and systemd's journal collect them; DJANGO_LOG_FILE adds a file as well (reopened when
+# logrotate moves it). Django's own default sends server errors only to ADMINS by e-mail, and
+# there are none: without this, a 500 leaves no trace.
+LOG_FILE = os.environ.get("DJANGO_LOG_FILE", "")
+_log_handler = {"filters": ["request_context"], "formatter": "plain"}
+LOG_HANDLERS = {"stderr": {"class": "logging.StreamHandler", **_log_handler}}
+if LOG_FILE:
+    LOG_HANDLERS["file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": LOG_FILE,
+        **_log_handler,
+    }
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "umbrella.log.RequestContext"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s path=%(path)s user=%(user_id)s "
+            "%(message)s"
+        }
+    },
+    "handlers": LOG_HANDLERS,
+    # Warnings and errors of every library and app (django-axes logs each lockout as one).
+    "root": {"handlers": list(LOG_HANDLERS), "level": "WARNING"},
+    # Django at INFO too (the development server's request lines), replacing its default
+    # handlers (the console only under DEBUG, else mail to ADMINS): each record written once.
+    "loggers": {"django": {"handlers": list(LOG_HANDLERS), "level": "INFO", "propagate": False}},
+}
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
