@@ -25,6 +25,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value == "true"
 
 
+def env_int(name: str, default: int) -> int:
+    """Read a strict whole number of at least 0, so typos fail loudly."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -163,14 +173,27 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # counts failed log-ins and refuses locked ones
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Throttle guessing: five failures for one username from one address lock it for an hour.
+# Throttle guessing: five failures for one username from one address lock that pair (not the
+# account everywhere) for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if PRODUCTION:
-    AXES_IPWARE_PROXY_COUNT = 1  # behind one reverse proxy: the client is in X-Forwarded-For
+# The client's address. With TRUSTED_PROXY_COUNT = 0 the application is reached directly and
+# REMOTE_ADDR is the client: X-Forwarded-For is ignored, since anyone can send one. Behind N
+# reverse proxies that each append the address they were reached from (nginx's
+# $proxy_add_x_forwarded_for), the client is the N-th entry of X-Forwarded-For from the right:
+# entries further left come from the client and may be forged. django-axes asks django-ipware,
+# whose proxy count is the number of proxy entries after the client's (N - 1), and whose
+# non-strict mode takes that position even when a client prepended entries of its own.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Errors (with the request's path and the user's id) and warnings go to stderr, where gunicorn
 # and systemd's journal collect them; DJANGO_LOG_FILE adds a file as well (reopened when
