@@ -211,3 +211,27 @@ def test_the_form_shows_the_message_when_the_other_window_saved_first(
     assert "You are already the other rater of this review" in page
     assert "Please correct the items marked below." not in page
     assert list(Appraisal.objects.values_list("role", flat=True)) == ["first"]
+
+
+def test_the_admin_refuses_the_second_rater_role_with_the_constraints_message(client, make_review):
+    review = make_review()
+    ann = get_user_model().objects.create_user("ann")
+    appraise(review, "first", ann)()
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "-"))
+    response = client.post(
+        reverse("admin:appraisal_appraisal_add"),
+        {
+            "review": review.pk,
+            "role": "second",
+            "rater": ann.pk,
+            "status": "draft",
+            "variant": "standard",
+            "answers-TOTAL_FORMS": 0,
+            "answers-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200  # the form again
+    assert response.context["adminform"].form.non_field_errors() == [
+        "One person cannot be both raters of a review: this account is already the other rater."
+    ]
+    assert Appraisal.objects.count() == 1
