@@ -50,7 +50,7 @@ class UmbrellaReviewAdmin(ResearchDataAdmin):
         "slug",
         "protocol_registration",
         "is_published",
-        "members",
+        "members_link",
         "import_export",
     ]
     list_filter = ["is_published"]
@@ -60,7 +60,7 @@ class UmbrellaReviewAdmin(ResearchDataAdmin):
     inlines = [ResearchQuestionInline]
 
     @admin.display(description="Members")
-    def members(self, obj):
+    def members_link(self, obj):
         url = reverse("admin:reviews_membership_changelist") + f"?umbrella__id__exact={obj.pk}"
         return format_html('<a href="{}">Members</a>', url)
 

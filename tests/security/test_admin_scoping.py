@@ -148,7 +148,7 @@ def scoped_rows(model_admin, user):
 
 
 def test_no_admin_page_shows_another_projects_data(client, projects):
-    _, _, rita = projects
+    mine, _, rita = projects
     client.force_login(rita)
     pages = {}
     for model, model_admin in admin.site._registry.items():
@@ -179,6 +179,8 @@ def test_no_admin_page_shows_another_projects_data(client, projects):
     assert "Mine umbrella review" in review_list  # the project filter
     assert "Mine Population term" in review_list  # a many-to-many filter
     assert "Mine domain" in pages["Outcome list"].content.decode()  # a value across a relation
+    members = reverse("admin:reviews_membership_changelist") + f"?umbrella__id__exact={mine.pk}"
+    assert f'<a href="{members}">Members</a>' in pages["UmbrellaReview list"].content.decode()
     review_form = pages["IncludedReview add"].context["adminform"].form
     assert [str(p) for p in review_form.fields["populations"].queryset] == ["Mine Population term"]
     rater_choices = pages["Appraisal add"].context["adminform"].form.fields["rater"].queryset
