@@ -4,8 +4,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -109,7 +109,7 @@ def save_appraisal(
         if appraisal is None:
             if expected_version != 0:
                 raise ValidationError("This appraisal no longer exists.")
-            new = Appraisal(
+            appraisal = _create_appraisal(
                 review=review,
                 role=role,
                 rater=rater,
@@ -117,7 +117,6 @@ def save_appraisal(
                 variant=variant,
                 overall=overall,
             )
-            appraisal = save_versioned(new, loaded_version=None).instance
         else:
             if appraisal.is_submitted and role != Appraisal.Role.CONSENSUS:
                 raise AppraisalLocked("A submitted rater appraisal cannot be changed.")
@@ -151,6 +150,33 @@ def save_appraisal(
         ]
         bulk_create_with_history(answers_to_save, ItemAnswer)
     return appraisal
+
+
+def _create_appraisal(
+    *, review: IncludedReview, role: str, rater: User | None, **fields: object
+) -> Appraisal:
+    """Insert a new appraisal, or say plainly which simultaneous save got there first.
+
+    The form checks both rules before saving, but two requests can pass those checks together;
+    the database's unique constraints then refuse the second insert (one appraisal per role,
+    and `one_rater_role_per_user`: nobody is both raters of a review).
+    """
+    try:
+        with transaction.atomic():  # a savepoint, so the caller's transaction stays usable
+            new = Appraisal(review=review, role=role, rater=rater, **fields)
+            return save_versioned(new, loaded_version=None).instance
+    except IntegrityError:
+        if Appraisal.objects.filter(review=review, role=role).exists():
+            message = (
+                f"Someone else started the {Appraisal.Role(role).label.lower()}'s appraisal of "
+                "this review at the same time; nothing of yours was saved. Reload the page."
+            )
+        else:
+            message = (
+                "You are already the other rater of this review (saved at the same time from "
+                "another window); one person cannot be both raters. Nothing was saved."
+            )
+        raise ValidationError({NON_FIELD_ERRORS: [message]}) from None
 
 
 def recompute_overall(appraisal: Appraisal) -> Appraisal:

@@ -26,12 +26,12 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    """Read a whole number (a size in bytes, a count, seconds); anything else fails loudly."""
+    """Read a strict whole number of at least 0, so typos fail loudly."""
     raw = os.environ.get(name, "").strip()
-    if not raw:
+    if raw == "":
         return default
-    if not raw.isdigit():
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}")
+    if not (raw.isascii() and raw.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {raw!r}")
     return int(raw)
 
 
@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in any query parameter is a 400 here, before a filter can send it to PostgreSQL.
+    "umbrella.middleware.refuse_nul_in_query",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,14 +177,58 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # counts failed log-ins and refuses locked ones
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Throttle guessing: five failures for one username from one address lock it for an hour.
+# Throttle guessing: five failures for one username from one address lock that pair (not the
+# account everywhere) for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if PRODUCTION:
-    AXES_IPWARE_PROXY_COUNT = 1  # behind one reverse proxy: the client is in X-Forwarded-For
+# The client's address. With TRUSTED_PROXY_COUNT = 0 the application is reached directly and
+# REMOTE_ADDR is the client: X-Forwarded-For is ignored, since anyone can send one. Behind N
+# reverse proxies that each append the address they were reached from (nginx's
+# $proxy_add_x_forwarded_for), the client is the N-th entry of X-Forwarded-For from the right:
+# entries further left come from the client and may be forged. django-axes asks django-ipware,
+# whose proxy count is the number of proxy entries after the client's (N - 1), and whose
+# non-strict mode takes that position even when a client prepended entries of its own.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Errors (with the request's path and the user's id) and warnings go to stderr, where gunicorn
+# and systemd's journal collect them; DJANGO_LOG_FILE adds a file as well (reopened when
+# logrotate moves it). Django's own default sends server errors only to ADMINS by e-mail, and
+# there are none: without this, a 500 leaves no trace.
+LOG_FILE = os.environ.get("DJANGO_LOG_FILE", "")
+_log_handler = {"filters": ["request_context"], "formatter": "plain"}
+LOG_HANDLERS = {"stderr": {"class": "logging.StreamHandler", **_log_handler}}
+if LOG_FILE:
+    LOG_HANDLERS["file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": LOG_FILE,
+        **_log_handler,
+    }
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "umbrella.log.RequestContext"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s path=%(path)s user=%(user_id)s "
+            "%(message)s"
+        }
+    },
+    "handlers": LOG_HANDLERS,
+    # Warnings and errors of every library and app (django-axes logs each lockout as one).
+    "root": {"handlers": list(LOG_HANDLERS), "level": "WARNING"},
+    # Django at INFO too (the development server's request lines), replacing its default
+    # handlers (the console only under DEBUG, else mail to ADMINS): each record written once.
+    "loggers": {"django": {"handlers": list(LOG_HANDLERS), "level": "INFO", "propagate": False}},
+}
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
