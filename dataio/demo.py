@@ -5,7 +5,8 @@ It keeps the audit trail: a row it creates gets its first version ("demo fixture
 later edit shows what it changed and can be restored. Loading again leaves rows that already
 exist alone — edits made on the site since are kept, and `make run`, which loads on every
 start, writes nothing — unless asked to `update`: then rows that differ from the fixture are
-reset to it, each with a version recorded ("demo fixture reload").
+reset to it, each with a version recorded ("demo fixture reload"). A row that exists without
+any history (loaded by `loaddata`, or before the loader kept it) gets its first version once.
 """
 
 import json
@@ -62,6 +63,14 @@ def _differs(existing, deserialized, given: set[str]) -> bool:
     return False
 
 
+def _recorded(model, pks: list) -> set:
+    """Those of `pks` that have a version in their history already."""
+    history = getattr(model, "history", None)
+    if history is None:
+        return set(pks)
+    return set(history.filter(id__in=pks).values_list("id", flat=True).distinct())
+
+
 def _describe(deserialized) -> str:
     instance = deserialized.object
     key = instance.natural_key() if hasattr(instance, "natural_key") else instance.pk
@@ -95,6 +104,7 @@ def load_fixture(path: Path, *, update: bool = False, using: str = DEFAULT_DB_AL
     by_model: Counter[str] = Counter()
     problems: list[str] = []
     written: dict[tuple[type, str], list] = defaultdict(list)  # (model, "+"/"~") → pks
+    kept: dict[type, list] = defaultdict(list)  # rows that exist, left as they are
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -111,9 +121,11 @@ def load_fixture(path: Path, *, update: bool = False, using: str = DEFAULT_DB_AL
             if existing is not None:
                 if not _differs(existing, deserialized, set(raw[position - 1]["fields"])):
                     counts["unchanged"] += 1
+                    kept[model].append(instance.pk)
                     continue
                 if not update:
                     counts["differing"] += 1  # edited since it was loaded: left alone
+                    kept[model].append(instance.pk)
                     continue
             # A row found by its natural key is an update: uniqueness checks must skip itself.
             instance._state.adding = existing is None
@@ -148,6 +160,13 @@ def load_fixture(path: Path, *, update: bool = False, using: str = DEFAULT_DB_AL
         for (model, kind), pks in written.items():
             reason = LOAD_REASON if kind == "+" else RELOAD_REASON
             record_history(model, pks, history_type=kind, when=when, user_id=None, reason=reason)
+        # Rows loaded before the loader kept history (or by `loaddata`) get their first
+        # version now, once: a later edit then shows what it changed and can be undone.
+        for model, pks in kept.items():
+            missing = set(pks) - _recorded(model, pks)
+            record_history(
+                model, missing, history_type="+", when=when, user_id=None, reason=LOAD_REASON
+            )
         if written:
             changed_everywhere()  # the fixture may hold any project's rows: retire cached pages
     return LoadReport(

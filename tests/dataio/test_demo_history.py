@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from dataio.demo import PEER_SUPPORT_FIXTURE
 from reviews.history.services import restore
 from reviews.models import IncludedReview, UmbrellaReview
 from synthesis.models import OutcomeResult
@@ -88,3 +89,13 @@ def test_update_resets_the_edit_and_records_the_reload(edited):
     assert (newest.history_type, newest.history_change_reason) == ("~", RELOAD_REASON)
     assert newest.title == title
     assert chien.history.count() == 3  # loaded, edited, reloaded
+
+
+def test_rows_loaded_without_history_get_their_first_version_once():
+    call_command("loaddata", PEER_SUPPORT_FIXTURE, verbosity=0)  # simple-history skips these
+    assert not IncludedReview.history.exists()
+    assert "0 created, 0 updated, 302 unchanged" in load()
+    assert IncludedReview.history.filter(history_change_reason=LOAD_REASON).count() == 35
+    versions = IncludedReview.history.count()
+    load()
+    assert IncludedReview.history.count() == versions  # once: a restart writes nothing
