@@ -12,6 +12,7 @@ from pathlib import Path
 from django.http import Http404, HttpResponse
 from django.views.generic import TemplateView
 
+from appraisal.visibility import exported_appraisals
 from reviews.access import UmbrellaAccessMixin
 
 from .citations import PARSERS, CitationFileError, guess_format, import_citations
@@ -101,15 +102,17 @@ class ImportView(UmbrellaAccessMixin, TemplateView):
 
 
 class ExportView(UmbrellaAccessMixin, TemplateView):
-    """The whole project as one XLSX workbook or a ZIP of CSVs."""
+    """The whole project as one XLSX workbook or a ZIP of CSVs, holding of the AMSTAR 2
+    appraisals what the user may see on the pages (appraisal.visibility)."""
 
     def get(self, request, *args, fmt: str, **kwargs):
-        if fmt == "xlsx":
-            content, kind = xlsx_bytes(project_tables(self.umbrella)), XLSX
-        elif fmt == "zip":
-            content, kind = csv_zip_bytes(self.umbrella), "application/zip"
-        else:
+        if fmt not in ("xlsx", "zip"):
             raise Http404("Unknown export format.")
+        tables = project_tables(self.umbrella, exported_appraisals(request.user, self.umbrella))
+        if fmt == "xlsx":
+            content, kind = xlsx_bytes(tables), XLSX
+        else:
+            content, kind = csv_zip_bytes(tables), "application/zip"
         response = HttpResponse(content, content_type=kind)
         name = f"{self.umbrella.slug}-workbook.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
