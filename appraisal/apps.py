@@ -11,11 +11,20 @@ class AppraisalConfig(AppConfig):
         from reviews.registry.ratings import register_consensus
 
         from .selectors import consensus_join
+        from .visibility import history_visible
 
         register_consensus(join=consensus_join, rating_field="overall")
+        # The history of appraisals is blinded like the appraisals themselves, and never
+        # restored: a restore would bypass the workflow (a submitted rater appraisal is final).
         track(
             {
                 "appraisal.appraisal": "review__umbrella",
                 "appraisal.itemanswer": "appraisal__review__umbrella",
-            }
+            },
+            visible=history_visible,
+            not_restored=(
+                "Appraisals are not restored from their history: their answers change only in "
+                "the appraisal form, where a submitted rater appraisal stays final and the "
+                "status, rater and role follow the two-rater workflow."
+            ),
         )

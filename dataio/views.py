@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView, View
 
+from appraisal.visibility import exported_appraisals
 from reviews.access import UmbrellaAccessMixin
 
 from . import jobs, uploads
@@ -121,15 +122,17 @@ class ImportReportView(JobMixin, View):
 
 
 class ExportView(UmbrellaAccessMixin, TemplateView):
-    """The whole project as one XLSX workbook or a ZIP of CSVs."""
+    """The whole project as one XLSX workbook or a ZIP of CSVs, holding of the AMSTAR 2
+    appraisals what the user may see on the pages (appraisal.visibility)."""
 
     def get(self, request, *args, fmt: str, **kwargs):
-        if fmt == "xlsx":
-            content, kind = xlsx_bytes(project_tables(self.umbrella)), XLSX
-        elif fmt == "zip":
-            content, kind = csv_zip_bytes(self.umbrella), "application/zip"
-        else:
+        if fmt not in ("xlsx", "zip"):
             raise Http404("Unknown export format.")
+        tables = project_tables(self.umbrella, exported_appraisals(request.user, self.umbrella))
+        if fmt == "xlsx":
+            content, kind = xlsx_bytes(tables), XLSX
+        else:
+            content, kind = csv_zip_bytes(tables), "application/zip"
         response = HttpResponse(content, content_type=kind)
         name = f"{self.umbrella.slug}-workbook.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
