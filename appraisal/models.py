@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from reviews.fields import account_link
+from reviews.fields import Versioned, account_link
 from reviews.models import IncludedReview, UmbrellaReview
 
 from . import amstar2
@@ -53,7 +53,7 @@ class AppraisalSettings(models.Model):
         return f"AMSTAR 2 settings of {self.umbrella}"
 
 
-class Appraisal(models.Model):
+class Appraisal(Versioned):
     class Role(models.TextChoices):
         FIRST = "first", "First rater"
         SECOND = "second", "Second rater"
@@ -77,11 +77,12 @@ class Appraisal(models.Model):
         blank=True,
         help_text="Computed from the answers on every save; blank while items are missing.",
     )
+    # The base's field as the first migration made it (editable, with help text), so that no
+    # migration is due. Nothing edits it: the form has a hidden field of its own, the admin
+    # shows it read-only.
     version = models.PositiveIntegerField(default=1, help_text="For optimistic locking.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review", "role"]

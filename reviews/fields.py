@@ -1,5 +1,6 @@
 """Factories for the field shapes that many models share, so that each model reads as what it
-records: a figure a source may not report, or the account that did something to a row.
+records: a figure a source may not report, or the account that did something to a row; and
+`Versioned`, the abstract base of every row edited under optimistic locking.
 
 They make ordinary Django fields (the migrations see no difference); every app's models use them.
 """
@@ -8,6 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+
+from .history.records import LinkedHistoricalRecords
 
 
 def optional_number(verbose_name: str | None = None, **options: Any) -> models.FloatField:
@@ -45,3 +48,25 @@ def account_link(**options: Any) -> models.ForeignKey:
     """The account that did something to the row (entered, checked, merged it...); the row
     keeps its history when the account is deleted, the link becoming NULL."""
     return optional_link(settings.AUTH_USER_MODEL, models.SET_NULL, **options)
+
+
+class Versioned(models.Model):
+    """A row of research data: edited under optimistic locking, with an audit history.
+
+    `version` starts at 1 and only the locking helper (`reviews.versioning`) moves it;
+    `on_update_resets` says what any update clears besides its new values (nothing, unless a
+    model says otherwise). Every subclass keeps its history (simple-history's `inherit`); one
+    whose history also keeps its many-to-many links names them in `_history_m2m_fields`.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = LinkedHistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def on_update_resets(cls) -> dict[str, Any]:
+        """Field name → the value any update of a row sets it to, besides the edit's values."""
+        return {}

@@ -4,8 +4,8 @@ primary-study registry is empty)."""
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from ..fields import Versioned
 from ..project.models import UmbrellaReview
 
 
@@ -14,7 +14,7 @@ class ReportedFrequencyManager(models.Manager):
         return self.get(umbrella__slug=umbrella_slug, times_included=times_included)
 
 
-class ReportedInclusionFrequency(models.Model):
+class ReportedInclusionFrequency(Versioned):
     """A row of the overlap frequency table *as the umbrella review reports it*.
 
     For projects whose primary-study registry is empty (the model case reports only "300 in
@@ -30,11 +30,8 @@ class ReportedInclusionFrequency(models.Model):
     )
     n_primary_studies = models.PositiveIntegerField()
     source = models.CharField(max_length=200, blank=True, help_text="Where the figure is stated.")
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ReportedFrequencyManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["times_included"]

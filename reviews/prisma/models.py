@@ -5,9 +5,8 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from ..fields import reported_count
+from ..fields import Versioned, reported_count
 from ..project.models import UmbrellaReview
 from . import flow
 
@@ -40,7 +39,7 @@ class PrismaFlowManager(models.Manager):
         return self.get(umbrella__slug=umbrella_slug)
 
 
-class PrismaFlow(models.Model):
+class PrismaFlow(Versioned):
     """The numbers of an umbrella review's PRISMA 2020 flow diagram; blank = not reported.
 
     Exclusions by reason are not stored here: they are counted from the project's
@@ -71,11 +70,8 @@ class PrismaFlow(models.Model):
     note = models.TextField(
         blank=True, help_text="Where the counts come from, and what the source leaves open."
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PrismaFlowManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "PRISMA flow"

@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from ..fields import account_link
+from ..fields import Versioned, account_link
 
 
 class UmbrellaReviewQuerySet(models.QuerySet):
@@ -21,7 +20,7 @@ class UmbrellaReviewManager(models.Manager.from_queryset(UmbrellaReviewQuerySet)
         return self.get(slug=slug)
 
 
-class UmbrellaReview(models.Model):
+class UmbrellaReview(Versioned):
     """A project: one umbrella review and everything recorded for it."""
 
     title = models.CharField(max_length=300)
@@ -52,11 +51,7 @@ class UmbrellaReview(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="umbrella_reviews"
     )
 
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
-
     objects = UmbrellaReviewManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -167,7 +162,7 @@ class ResearchQuestionManager(ProjectScopedManager):
     key_field = "code"
 
 
-class ResearchQuestion(models.Model):
+class ResearchQuestion(Versioned):
     class Kind(models.TextChoices):
         EFFECTIVENESS = "effectiveness", "Effectiveness"
         IMPLEMENTATION = "implementation", "Implementation"
@@ -180,11 +175,8 @@ class ResearchQuestion(models.Model):
     code = models.CharField(max_length=20, help_text="A short code such as RQ1.")
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ResearchQuestionManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -206,7 +198,7 @@ class NarrativeManager(models.Manager):
         return self.get(umbrella__slug=umbrella_slug, research_question__code=question_code)
 
 
-class KeyFindingNarrative(models.Model):
+class KeyFindingNarrative(Versioned):
     umbrella = models.ForeignKey(
         UmbrellaReview, on_delete=models.CASCADE, related_name="key_finding_narratives"
     )
@@ -216,13 +208,10 @@ class KeyFindingNarrative(models.Model):
     text = models.TextField(
         help_text="A short narrative shown above the computed findings (plain text)."
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = account_link(related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NarrativeManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from ..fields import one_of
-from ..history.records import LinkedHistoricalRecords
+from ..fields import Versioned, one_of
 from ..project.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 from ..registry.models import IncludedReview
 from . import cfir
@@ -35,7 +34,7 @@ class FactorManager(ProjectScopedManager):
     key_field = "code"
 
 
-class ImplementationFactor(models.Model):
+class ImplementationFactor(Versioned):
     """One factor that influences implementation, as an umbrella review synthesised it."""
 
     umbrella = models.ForeignKey(
@@ -56,11 +55,10 @@ class ImplementationFactor(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the domain.")
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = FactorManager()
 
-    history = LinkedHistoricalRecords(m2m_fields=["reviews"])
+    _history_m2m_fields = ["reviews"]
 
     class Meta:
         ordering = ["position", "code"]
@@ -102,7 +100,7 @@ class Perspective(VocabularyTerm):
     """Whose experience a finding reports, e.g. 'Peer support workers', 'Service users'."""
 
 
-class ExperienceTheme(models.Model):
+class ExperienceTheme(Versioned):
     """An overarching theme of the experiences synthesis."""
 
     umbrella = models.ForeignKey(
@@ -111,11 +109,8 @@ class ExperienceTheme(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ProjectScopedManager()
-
-    history = LinkedHistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -145,7 +140,7 @@ class SubthemeManager(models.Manager):
         return self.get(theme__umbrella__slug=umbrella_slug, code=code)
 
 
-class ExperienceSubtheme(models.Model):
+class ExperienceSubtheme(Versioned):
     """A subtheme: one synthesised statement, whose perspective it is, and its support."""
 
     theme = models.ForeignKey(ExperienceTheme, on_delete=models.CASCADE, related_name="subthemes")
@@ -163,11 +158,10 @@ class ExperienceSubtheme(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SubthemeManager()
 
-    history = LinkedHistoricalRecords(m2m_fields=["perspectives", "reviews"])
+    _history_m2m_fields = ["perspectives", "reviews"]
 
     class Meta:
         ordering = ["position", "code"]

@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from ..fields import reported_count
-from ..history.records import LinkedHistoricalRecords
+from ..fields import Versioned, reported_count
 from ..project.models import (
     DeliveryMode,
     ExclusionReason,
@@ -23,7 +22,7 @@ from .citations import is_valid_doi, is_valid_pmid, normalize_doi, normalize_pmi
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
-class Citation(models.Model):
+class Citation(Versioned):
     """Bibliographic fields shared by reviews, their reports and primary studies.
 
     DOI and PMID are stored normalised (see `citations.py`); check constraints keep raw
@@ -42,9 +41,6 @@ class Citation(models.Model):
     pages = models.CharField(max_length=50, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=12, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
-
-    history = LinkedHistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -205,7 +201,7 @@ class IncludedReview(Citation):
 
     objects = IncludedReviewManager()
 
-    # Read by the inherited `history` (simple-history's `m2m_fields`): links are kept too.
+    # The links its history keeps (see `Versioned`).
     _history_m2m_fields = ["populations", "formats", "delivery_modes", "research_questions"]
 
     class Meta:

@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from reviews.fields import Versioned
 from reviews.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 
 from .. import findings
@@ -30,7 +30,7 @@ class Direction(models.TextChoices):
     LOWER_IS_BETTER = findings.Direction.LOWER_IS_BETTER, "Lower is better"
 
 
-class Outcome(models.Model):
+class Outcome(Versioned):
     umbrella = models.ForeignKey(UmbrellaReview, on_delete=models.CASCADE, related_name="outcomes")
     name = models.CharField(max_length=200)
     domain = models.ForeignKey(OutcomeDomain, on_delete=models.PROTECT, related_name="outcomes")
@@ -43,11 +43,8 @@ class Outcome(models.Model):
     )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ProjectScopedManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["domain__position", "position", "name"]

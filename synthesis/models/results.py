@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
-from reviews.fields import account_link, interval, optional_count, optional_number
+from reviews.fields import Versioned, account_link, interval, optional_count, optional_number
 from reviews.models import IncludedReview
 
 from .. import findings
@@ -95,7 +94,7 @@ def _new_extraction_id() -> str:
     return f"X-{secrets.token_hex(4)}"
 
 
-class OutcomeResult(models.Model):
+class OutcomeResult(Versioned):
     """What one included review reports for one outcome (one row of an evidence table)."""
 
     review = models.ForeignKey(
@@ -163,11 +162,8 @@ class OutcomeResult(models.Model):
         default=ReanalysisMethod.REML,
         help_text="How the app re-pools the study-level data (Mantel–Haenszel for counts).",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = OutcomeResultManager()
-
-    history = HistoricalRecords()
 
     # What `apply_derived_finding` last derived the finding from (None: not derived yet).
     _derived_from: tuple[object, ...] | None = None
