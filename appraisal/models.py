@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from reviews.fields import Versioned, account_link
+from reviews.fields import Versioned, account_link, choices_of
 from reviews.models import IncludedReview, UmbrellaReview
 
 from . import amstar2
@@ -16,19 +16,8 @@ from . import amstar2
 SPLIT_ITEMS = sorted(amstar2.SPLIT_ITEMS)
 
 
-class AnswerChoice(models.TextChoices):
-    YES = amstar2.Answer.YES.value, "Yes"
-    PARTIAL_YES = amstar2.Answer.PARTIAL_YES.value, "Partial yes"
-    NO = amstar2.Answer.NO.value, "No"
-    NO_META_ANALYSIS = amstar2.Answer.NO_META_ANALYSIS.value, "No meta-analysis conducted"
-    NOT_SCORED = amstar2.Answer.NOT_SCORED.value, "Not scored"
-
-
-class Confidence(models.TextChoices):
-    HIGH = amstar2.Confidence.HIGH.value, "High"
-    MODERATE = amstar2.Confidence.MODERATE.value, "Moderate"
-    LOW = amstar2.Confidence.LOW.value, "Low"
-    CRITICALLY_LOW = amstar2.Confidence.CRITICALLY_LOW.value, "Critically low"
+AnswerChoice = choices_of(amstar2.Answer, "AnswerChoice")
+Confidence = choices_of(amstar2.Confidence)
 
 
 VARIANT_CHOICES = [(variant.code, variant.name) for variant in amstar2.VARIANTS.values()]

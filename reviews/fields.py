@@ -1,16 +1,19 @@
 """Factories for the field shapes that many models share, so that each model reads as what it
-records: a figure a source may not report, or the account that did something to a row; and
-`Versioned`, the abstract base of every row edited under optimistic locking.
+records: a figure a source may not report, or the account that did something to a row;
+`Versioned`, the abstract base of every row edited under optimistic locking; and `choices_of`,
+the field choices of a pure module's labelled values.
 
 They make ordinary Django fields (the migrations see no difference); every app's models use them.
 """
 
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from .history.records import LinkedHistoricalRecords
+from .labels import LabelledEnum
 
 
 def optional_number(verbose_name: str | None = None, **options: Any) -> models.FloatField:
@@ -42,6 +45,15 @@ def optional_link(to: Any, on_delete: Any, **options: Any) -> models.ForeignKey:
 def one_of(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
     """A check constraint: `field` holds one of `choices` even in rows that bypass forms."""
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def choices_of(values: type[LabelledEnum], name: str = "") -> type[models.TextChoices]:
+    """The TextChoices of a pure module's labelled values: same names, values, labels, order.
+    Assign it to `name` (by default the pure class's name) in the calling module."""
+    members = [(member.name, (member.value, member.label)) for member in values]
+    # Made in the caller's module (as a class statement there would be), so members pickle.
+    module = sys._getframe(1).f_globals["__name__"]
+    return models.TextChoices(name or values.__name__, members, module=module)
 
 
 def account_link(**options: Any) -> models.ForeignKey:

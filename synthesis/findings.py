@@ -20,19 +20,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from reviews.labels import LabelledEnum
+
 Z_95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
 
 
-class Finding(StrEnum):
-    IMPROVEMENT = "improvement"
-    NO_EFFECT = "no_effect"
-    MIXED = "mixed"
-    HARM = "harm"
+class Finding(LabelledEnum):
+    IMPROVEMENT = "improvement", "Improvement"
+    NO_EFFECT = "no_effect", "No effect"
+    MIXED = "mixed", "Mixed"
+    HARM = "harm", "Harm"
 
 
-class Direction(StrEnum):
-    HIGHER_IS_BETTER = "higher"
-    LOWER_IS_BETTER = "lower"
+class Direction(LabelledEnum):
+    HIGHER_IS_BETTER = "higher", "Higher is better"
+    LOWER_IS_BETTER = "lower", "Lower is better"
 
 
 class Measure(StrEnum):
@@ -46,9 +48,9 @@ class Measure(StrEnum):
     OTHER = "other"
 
 
-class EvidenceType(StrEnum):
-    META_ANALYSIS = "meta_analysis"
-    NARRATIVE = "narrative"
+class EvidenceType(LabelledEnum):
+    META_ANALYSIS = "meta_analysis", "Meta-analysis"
+    NARRATIVE = "narrative", "Narrative"
 
 
 RATIO_MEASURES = frozenset({Measure.RR, Measure.OR, Measure.HR})

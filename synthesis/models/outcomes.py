@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from reviews.fields import Versioned
+from reviews.fields import Versioned, choices_of
 from reviews.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 
 from .. import findings
@@ -25,9 +25,7 @@ class OutcomeDomain(VocabularyTerm):
     """A domain of outcomes, e.g. 'Recovery'; each project edits its own list."""
 
 
-class Direction(models.TextChoices):
-    HIGHER_IS_BETTER = findings.Direction.HIGHER_IS_BETTER, "Higher is better"
-    LOWER_IS_BETTER = findings.Direction.LOWER_IS_BETTER, "Lower is better"
+Direction = choices_of(findings.Direction)
 
 
 class Outcome(Versioned):

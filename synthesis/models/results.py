@@ -14,17 +14,22 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from reviews.fields import Versioned, account_link, interval, optional_count, optional_number
+from reviews.fields import (
+    Versioned,
+    account_link,
+    choices_of,
+    interval,
+    optional_count,
+    optional_number,
+)
 from reviews.models import IncludedReview
 
 from .. import findings
 from ..findings import RATIO_MEASURES
 from .outcomes import Outcome
 
-
-class EvidenceType(models.TextChoices):
-    META_ANALYSIS = findings.EvidenceType.META_ANALYSIS, "Meta-analysis"
-    NARRATIVE = findings.EvidenceType.NARRATIVE, "Narrative"
+EvidenceType = choices_of(findings.EvidenceType)
+Finding = choices_of(findings.Finding)
 
 
 class Comparator(models.TextChoices):
@@ -62,13 +67,6 @@ class Grade(models.TextChoices):
     MODERATE = "moderate", "Moderate"
     LOW = "low", "Low"
     VERY_LOW = "very_low", "Very low"
-
-
-class Finding(models.TextChoices):
-    IMPROVEMENT = findings.Finding.IMPROVEMENT, "Improvement"
-    NO_EFFECT = findings.Finding.NO_EFFECT, "No effect"
-    MIXED = findings.Finding.MIXED, "Mixed"
-    HARM = findings.Finding.HARM, "Harm"
 
 
 class ReanalysisMethod(models.TextChoices):
