@@ -5,6 +5,7 @@ columns inferred from a model's fields (type, whether required, allowed values, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -146,3 +147,33 @@ VOCABULARY = ("name", "description", "position")
 
 def vocabulary(name: str, model, description: str) -> Sheet:
     return Sheet(name, model, tuple(cols(model, *VOCABULARY)), ("name",), description)
+
+
+def review_child(
+    name: str,
+    model: type[models.Model],
+    parent: Link,
+    parent_key: tuple[str, str],
+    columns: Iterable[Column],
+    key: tuple[str, ...],
+    description: str,
+    choices: tuple[str, ...] = (),
+) -> Sheet:
+    """A sheet whose rows belong to rows of another sheet, which the first two columns name:
+    the included review's label, then the parent's own key column within the review (`parent`
+    lists both; `parent_key` is that column's kind and description, `choices` the values it
+    allows). `key` tells apart the rows of one parent."""
+    review, own = parent.columns
+    return Sheet(
+        name,
+        model,
+        (
+            ref(review, "included_reviews", field=None, path=f"{parent.field}__review__label"),
+            link_key(own, parent_key[0], f"{parent.field}__{own}", parent_key[1], choices),
+            *columns,
+        ),
+        (review, own, *key),
+        description,
+        scope=f"{parent.field}__review__umbrella",
+        link=parent,
+    )
