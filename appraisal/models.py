@@ -6,9 +6,8 @@ The rules live in `amstar2.py`; these models store the answers and the rating th
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from reviews.fields import Versioned, account_link, choices_of
+from reviews.fields import Audited, Versioned, account_link, choices_of
 from reviews.models import IncludedReview, UmbrellaReview
 
 from . import amstar2
@@ -102,7 +101,7 @@ class Appraisal(Versioned):
         return amstar2.VARIANTS[self.variant]
 
 
-class ItemAnswer(models.Model):
+class ItemAnswer(Audited):
     """One item's answer; items 9 and 11 may be answered per design (RCT / NRSI parts)."""
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="answers")
@@ -113,8 +112,6 @@ class ItemAnswer(models.Model):
     answer_rct = models.CharField("RCT part", max_length=20, choices=AnswerChoice, blank=True)
     answer_nrsi = models.CharField("NRSI part", max_length=20, choices=AnswerChoice, blank=True)
     justification = models.TextField(blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["appraisal", "item"]

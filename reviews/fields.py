@@ -1,7 +1,7 @@
 """Factories for the field shapes that many models share, so that each model reads as what it
-records: a figure a source may not report, or the account that did something to a row;
-`Versioned`, the abstract base of every row edited under optimistic locking; and `choices_of`,
-the field choices of a pure module's labelled values.
+records: a figure a source may not report, or the account that did something to a row; the
+abstract bases `Audited` (a row with an audit history) and `Versioned` (one also edited under
+optimistic locking); and `choices_of`, the field choices of a pure module's labelled values.
 
 They make ordinary Django fields (the migrations see no difference); every app's models use them.
 """
@@ -62,18 +62,26 @@ def account_link(**options: Any) -> models.ForeignKey:
     return optional_link(settings.AUTH_USER_MODEL, models.SET_NULL, **options)
 
 
-class Versioned(models.Model):
+class Audited(models.Model):
+    """A row with an audit history: every subclass keeps one (simple-history's `inherit`); one
+    whose history also keeps its many-to-many links names them in `_history_m2m_fields`."""
+
+    history = LinkedHistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class Versioned(Audited):
     """A row of research data: edited under optimistic locking, with an audit history.
 
     `version` starts at 1 and only the locking helper (`reviews.versioning`) moves it;
     `on_update_resets` says what any update clears besides its new values (nothing, unless a
-    model says otherwise). Every subclass keeps its history (simple-history's `inherit`); one
-    whose history also keeps its many-to-many links names them in `_history_m2m_fields`.
+    model says otherwise). A row saved only as part of another (an AMSTAR 2 item's answer, with
+    its appraisal) is `Audited` alone.
     """
 
     version = models.PositiveIntegerField(default=1, editable=False)
-
-    history = LinkedHistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
