@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from reviews.labels import LabelledEnum
+
 from . import stats
 from .findings import Z_95, is_ratio
 
@@ -37,7 +39,19 @@ MEASURE_KINDS = {
     "md": {CONTINUOUS, ESTIMATE},
     "hr": {ESTIMATE},
 }
-METHODS = ("REML", "DL", "PM", "FE", "MH")
+
+
+class Method(LabelledEnum):
+    """How an outcome result's studies are re-pooled (see synthesis.stats.pool)."""
+
+    REML = "REML", "Random effects, REML"
+    DL = "DL", "Random effects, DerSimonian–Laird"
+    PM = "PM", "Random effects, Paule–Mandel"
+    FE = "FE", "Fixed effect (inverse variance)"
+    MH = "MH", "Fixed effect, Mantel–Haenszel (counts only)"
+
+
+METHODS = tuple(Method)
 #: Credibility classes are graded on a random-effects (REML) pooling whatever method is shown,
 #: so that switching the displayed method cannot change a class (Fusar-Poli & Radua 2018).
 CREDIBILITY_METHOD = "REML"

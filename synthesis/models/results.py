@@ -24,7 +24,7 @@ from reviews.fields import (
 )
 from reviews.models import IncludedReview
 
-from .. import findings
+from .. import findings, study_data
 from ..findings import RATIO_MEASURES
 from .outcomes import Outcome
 
@@ -69,14 +69,7 @@ class Grade(models.TextChoices):
     VERY_LOW = "very_low", "Very low"
 
 
-class ReanalysisMethod(models.TextChoices):
-    """How the app re-pools an outcome result's studies (see synthesis.stats.pool)."""
-
-    REML = "REML", "Random effects, REML"
-    DL = "DL", "Random effects, DerSimonian–Laird"
-    PM = "PM", "Random effects, Paule–Mandel"
-    FE = "FE", "Fixed effect (inverse variance)"
-    MH = "MH", "Fixed effect, Mantel–Haenszel (counts only)"
+ReanalysisMethod = choices_of(study_data.Method, "ReanalysisMethod")
 
 
 class OutcomeResultManager(models.Manager):

@@ -5,7 +5,7 @@ import pickle
 from appraisal import amstar2
 from appraisal.models import AnswerChoice, Confidence, ItemAnswer
 from synthesis import findings
-from synthesis.models import Direction, EvidenceType, Finding, OutcomeResult
+from synthesis.models import Direction, EvidenceType, Finding, OutcomeResult, ReanalysisMethod
 
 
 def test_a_labelled_member_is_its_value_and_carries_its_label():
@@ -39,6 +39,13 @@ def test_derived_choices_keep_the_values_labels_and_order():
     ]
     assert Direction.choices == [("higher", "Higher is better"), ("lower", "Lower is better")]
     assert EvidenceType.choices == [("meta_analysis", "Meta-analysis"), ("narrative", "Narrative")]
+    assert ReanalysisMethod.choices == [
+        ("REML", "Random effects, REML"),
+        ("DL", "Random effects, DerSimonian–Laird"),
+        ("PM", "Random effects, Paule–Mandel"),
+        ("FE", "Fixed effect (inverse variance)"),
+        ("MH", "Fixed effect, Mantel–Haenszel (counts only)"),
+    ]
 
 
 def test_derived_members_equal_the_pure_ones_and_fields_offer_them():
@@ -57,3 +64,4 @@ def test_derived_members_pickle_as_themselves():
     assert Finding.__module__ == "synthesis.models.results"
     assert pickle.loads(pickle.dumps(Finding.HARM)) is Finding.HARM
     assert pickle.loads(pickle.dumps(AnswerChoice.NO)) is AnswerChoice.NO
+    assert pickle.loads(pickle.dumps(ReanalysisMethod.PM)) is ReanalysisMethod.PM
