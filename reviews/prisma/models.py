@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ..fields import reported_count
+from ..natural_keys import depends_on
 from ..project.models import UmbrellaReview
 from . import flow
 
@@ -86,10 +87,9 @@ class PrismaFlow(models.Model):
     def get_absolute_url(self):
         return reverse("reviews:prisma", kwargs={"slug": self.umbrella.slug})
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug,)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
     def excluded_by_reason(self) -> dict[str, int]:
         """Full texts excluded, counted by reason from the excluded-review records (one query)."""

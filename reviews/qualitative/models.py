@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from ..fields import one_of
 from ..history.records import LinkedHistoricalRecords
+from ..natural_keys import depends_on
 from ..project.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 from ..registry.models import IncludedReview
 from . import cfir
@@ -76,10 +77,9 @@ class ImplementationFactor(models.Model):
     def get_absolute_url(self):
         return reverse("reviews:implementation", kwargs={"slug": self.umbrella.slug})
 
+    @depends_on("reviews.umbrellareview", "reviews.includedreview")
     def natural_key(self):
         return (self.umbrella.slug, self.code)
-
-    natural_key.dependencies = ["reviews.umbrellareview", "reviews.includedreview"]
 
     def clean(self):
         super().clean()
@@ -126,10 +126,9 @@ class ExperienceTheme(models.Model):
     def __str__(self):
         return self.name
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug, self.name)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
 
 class ExperienceValence(models.TextChoices):
@@ -182,14 +181,9 @@ class ExperienceSubtheme(models.Model):
     def get_absolute_url(self):
         return reverse("reviews:experiences", kwargs={"slug": self.theme.umbrella.slug})
 
+    @depends_on("reviews.experiencetheme", "reviews.perspective", "reviews.includedreview")
     def natural_key(self):
         return (self.theme.umbrella.slug, self.code)
-
-    natural_key.dependencies = [
-        "reviews.experiencetheme",
-        "reviews.perspective",
-        "reviews.includedreview",
-    ]
 
     def validate_unique(self, exclude=None):
         super().validate_unique(exclude)
