@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import bibtexparser
 from django.core.exceptions import ValidationError
@@ -193,7 +194,8 @@ def import_citations(
     by_doi = dict(existing.exclude(doi="").values_list("doi", "label"))
     by_pmid = dict(existing.exclude(pmid="").values_list("pmid", "label"))
     taken = set(existing.values_list("label", flat=True))
-    report, new, seen = CitationReport(), [], {}
+    report, seen = CitationReport(), dict[str, int]()
+    new: list[Any] = []  # of `model`: IncludedReview or PrimaryStudy
     for record in records:
         match = by_doi.get(record.doi) if record.doi else None
         match = match or (by_pmid.get(record.pmid) if record.pmid else None)

@@ -47,13 +47,17 @@ def one_of(field: str, choices: type[models.TextChoices], name: str) -> models.C
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
 
 
-def choices_of(values: type[LabelledEnum], name: str = "") -> type[models.TextChoices]:
+def choices_of(values: type[LabelledEnum], name: str = "") -> Any:
     """The TextChoices of a pure module's labelled values: same names, values, labels, order.
-    Assign it to `name` (by default the pure class's name) in the calling module."""
+    Assign it to `name` (by default the pure class's name) in the calling module.
+
+    Typed `Any` because mypy cannot see the members of an enum made by a call; its members
+    equal the pure enum's, which is the type to annotate with where one is wanted."""
     members = [(member.name, (member.value, member.label)) for member in values]
     # Made in the caller's module (as a class statement there would be), so members pickle.
     module = sys._getframe(1).f_globals["__name__"]
-    return models.TextChoices(name or values.__name__, members, module=module)
+    # django-stubs type only the class-statement form of TextChoices, not Enum's functional API.
+    return models.TextChoices(name or values.__name__, members, module=module)  # type: ignore[call-overload]
 
 
 def account_link(**options: Any) -> models.ForeignKey:

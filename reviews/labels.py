@@ -14,7 +14,9 @@ class LabelledEnum(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> Self:
+    # `label` has a default only so that a lookup by value, `Answer("Y")`, type-checks: that
+    # call goes through the enum's metaclass and never reaches __new__.
+    def __new__(cls, value: str, label: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

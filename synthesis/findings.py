@@ -16,6 +16,7 @@ words.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -219,7 +220,7 @@ def implied_p(measure: str, estimate: float, ci_low: float, ci_high: float) -> f
         return None
 
 
-def _scale(measure: str):
+def _scale(measure: str) -> Callable[[float], float]:
     return math.log if is_ratio(measure) else float
 
 
@@ -259,7 +260,7 @@ def check_p_consistency(
     scale = _scale(measure)
 
     def half(value: float) -> float:
-        return 0.5 * 10 ** -decimals_of(value)
+        return 0.5 * 10.0 ** -decimals_of(value)
 
     def scaled(value: float) -> float:
         # A rounded ratio limit such as 0.00 still stands for a small positive number.

@@ -13,6 +13,8 @@ from django.db import models
 
 from reviews.registry.models import CITATION_FIELDS
 
+from ..relations import concrete_field
+
 TEXT, INTEGER, NUMBER, DATE, BOOLEAN, CHOICE, REF, REFS = (
     "text",
     "integer",
@@ -101,7 +103,7 @@ def cols(model: type[models.Model], *names: str, required: tuple[str, ...] = ())
     """Plain columns inferred from the model's fields."""
     out = []
     for name in names:
-        f = model._meta.get_field(name)
+        f = concrete_field(model, name)
         out.append(
             Column(
                 name=name,
@@ -124,13 +126,22 @@ def link_key(
     return Column(name, kind, "", True, choices, path=path, description=description)
 
 
-def ref(name: str, target: str, *, field: str = "", path: str = "", required=True, many=False):
-    """A column naming rows of `target` by their natural key (resolved to a foreign key)."""
+def ref(
+    name: str,
+    target: str,
+    *,
+    field: str | None = "",
+    path: str = "",
+    required: bool = True,
+    many: bool = False,
+) -> Column:
+    """A column naming rows of `target` by their natural key (resolved to a foreign key);
+    `field=None` for one that only resolves a link (its `path` says where)."""
     target_key = f"{{{target}}}"  # filled in by `_resolve_paths` once every sheet is known
     return Column(
         name=name,
         kind=REFS if many else REF,
-        field=name if field == "" else field,
+        field=name if field == "" else field or "",
         required=required,
         ref=target,
         path=path or f"{name if field == '' else field}__{target_key}",

@@ -306,8 +306,6 @@ def _resolve_paths(sheets: list[Sheet]) -> list[Sheet]:
             if c.ref and "{" in c.path:
                 (target_key,) = by_name[c.ref].key
                 c = Column(**{**c.__dict__, "path": c.path.replace(f"{{{c.ref}}}", target_key)})
-            if c.field is None:
-                c = Column(**{**c.__dict__, "field": ""})
             columns.append(c)
         resolved.append(Sheet(**{**s.__dict__, "columns": tuple(columns)}))
     return resolved

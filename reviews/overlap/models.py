@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..fields import Versioned
+from ..natural_keys import depends_on
 from ..project.models import UmbrellaReview
 
 
@@ -48,7 +49,6 @@ class ReportedInclusionFrequency(Versioned):
     def __str__(self):
         return f"{self.n_primary_studies} studies in {self.times_included} review(s)"
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug, self.times_included)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from ..fields import Versioned, reported_count
+from ..natural_keys import depends_on
 from ..project.models import UmbrellaReview
 from . import flow
 
@@ -82,10 +83,9 @@ class PrismaFlow(Versioned):
     def get_absolute_url(self):
         return reverse("reviews:prisma", kwargs={"slug": self.umbrella.slug})
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug,)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
     def excluded_by_reason(self) -> dict[str, int]:
         """Full texts excluded, counted by reason from the excluded-review records (one query)."""

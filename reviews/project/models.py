@@ -1,6 +1,8 @@
 """The project: an umbrella review, its members, research questions and vocabularies; the
 narratives beside its key findings, and its data revision (the key of its cached pages)."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,13 +11,21 @@ from django.urls import reverse
 
 from ..fields import Versioned, account_link
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # AUTH_USER_MODEL is Django's own
+from ..natural_keys import depends_on
+
 
 class UmbrellaReviewQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
 
-class UmbrellaReviewManager(models.Manager.from_queryset(UmbrellaReviewQuerySet)):
+# A module-level name, so that the django-stubs plugin can build the class for mypy.
+_UmbrellaReviewBaseManager = models.Manager.from_queryset(UmbrellaReviewQuerySet)
+
+
+class UmbrellaReviewManager(_UmbrellaReviewBaseManager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -47,7 +57,7 @@ class UmbrellaReview(Versioned):
     is_published = models.BooleanField(
         default=False, help_text="Published projects are readable by anyone without an account."
     )
-    members = models.ManyToManyField(
+    members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="umbrella_reviews"
     )
 
@@ -136,10 +146,9 @@ class VocabularyTerm(models.Model):
     def __str__(self):
         return self.name
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug, self.name)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
 
 class Population(VocabularyTerm):
@@ -187,10 +196,9 @@ class ResearchQuestion(Versioned):
     def __str__(self):
         return f"{self.code}: {self.get_kind_display()}"
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug, self.code)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
 
 class NarrativeManager(models.Manager):
@@ -223,10 +231,9 @@ class KeyFindingNarrative(Versioned):
     def __str__(self):
         return f"Key findings narrative for {self.research_question}"
 
+    @depends_on("reviews.umbrellareview", "reviews.researchquestion")
     def natural_key(self):
         return (self.umbrella.slug, self.research_question.code)
-
-    natural_key.dependencies = ["reviews.umbrellareview", "reviews.researchquestion"]
 
     def clean(self):
         super().clean()

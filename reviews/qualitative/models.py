@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from ..fields import Versioned, one_of
+from ..natural_keys import depends_on
 from ..project.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 from ..registry.models import IncludedReview
 from . import cfir
@@ -74,10 +75,9 @@ class ImplementationFactor(Versioned):
     def get_absolute_url(self):
         return reverse("reviews:implementation", kwargs={"slug": self.umbrella.slug})
 
+    @depends_on("reviews.umbrellareview", "reviews.includedreview")
     def natural_key(self):
         return (self.umbrella.slug, self.code)
-
-    natural_key.dependencies = ["reviews.umbrellareview", "reviews.includedreview"]
 
     def clean(self):
         super().clean()
@@ -121,10 +121,9 @@ class ExperienceTheme(Versioned):
     def __str__(self):
         return self.name
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug, self.name)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
 
 class ExperienceValence(models.TextChoices):
@@ -176,14 +175,9 @@ class ExperienceSubtheme(Versioned):
     def get_absolute_url(self):
         return reverse("reviews:experiences", kwargs={"slug": self.theme.umbrella.slug})
 
+    @depends_on("reviews.experiencetheme", "reviews.perspective", "reviews.includedreview")
     def natural_key(self):
         return (self.theme.umbrella.slug, self.code)
-
-    natural_key.dependencies = [
-        "reviews.experiencetheme",
-        "reviews.perspective",
-        "reviews.includedreview",
-    ]
 
     def validate_unique(self, exclude=None):
         super().validate_unique(exclude)

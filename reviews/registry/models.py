@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from ..fields import Versioned, reported_count
+from ..natural_keys import depends_on
 from ..project.models import (
     DeliveryMode,
     ExclusionReason,
@@ -136,7 +137,11 @@ class IncludedReviewQuerySet(models.QuerySet):
         )
 
 
-class IncludedReviewManager(models.Manager.from_queryset(IncludedReviewQuerySet)):
+# A module-level name, so that the django-stubs plugin can build the class for mypy.
+_IncludedReviewBaseManager = models.Manager.from_queryset(IncludedReviewQuerySet)
+
+
+class IncludedReviewManager(_IncludedReviewBaseManager):
     def get_by_natural_key(self, umbrella_slug, label):
         return self.get(umbrella__slug=umbrella_slug, label=label)
 
@@ -218,16 +223,15 @@ class IncludedReview(Citation):
     def get_absolute_url(self):
         return reverse("reviews:review-detail", kwargs={"slug": self.umbrella.slug, "pk": self.pk})
 
-    def natural_key(self):
-        return (self.umbrella.slug, self.label)
-
-    natural_key.dependencies = [
+    @depends_on(
         "reviews.umbrellareview",
         "reviews.population",
         "reviews.interventionformat",
         "reviews.deliverymode",
         "reviews.researchquestion",
-    ]
+    )
+    def natural_key(self):
+        return (self.umbrella.slug, self.label)
 
     @property
     def reference_numbers(self) -> list[int]:
@@ -265,10 +269,9 @@ class Report(Citation):
     def __str__(self):
         return f"{self.review.label}: {self.title}"
 
+    @depends_on("reviews.includedreview")
     def natural_key(self):
         return (*self.review.natural_key(), self.title)
-
-    natural_key.dependencies = ["reviews.includedreview"]
 
 
 class ExcludedReview(Citation):

@@ -38,7 +38,9 @@ class PrimaryStudy(Citation):
     country = models.CharField(max_length=100, blank=True)
     n_participants = models.PositiveIntegerField(null=True, blank=True)
     trial_registration = models.CharField(max_length=100, blank=True)
-    reviews = models.ManyToManyField(IncludedReview, through="Inclusion", related_name="studies")
+    reviews: "models.ManyToManyField[IncludedReview, Inclusion]" = models.ManyToManyField(
+        IncludedReview, through="Inclusion", related_name="studies"
+    )
     merged_into = optional_link(
         "self",
         models.PROTECT,

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from reviews.fields import Versioned, choices_of
 from reviews.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
+from reviews.natural_keys import depends_on
 
 from .. import findings
 
@@ -58,10 +59,9 @@ class Outcome(Versioned):
             "synthesis:outcome-detail", kwargs={"slug": self.umbrella.slug, "pk": self.pk}
         )
 
+    @depends_on("reviews.umbrellareview", "synthesis.outcomedomain")
     def natural_key(self):
         return (self.umbrella.slug, self.name)
-
-    natural_key.dependencies = ["reviews.umbrellareview", "synthesis.outcomedomain"]
 
     def clean(self):
         super().clean()

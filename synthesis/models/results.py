@@ -23,6 +23,7 @@ from reviews.fields import (
     optional_number,
 )
 from reviews.models import IncludedReview
+from reviews.natural_keys import depends_on
 
 from .. import findings, study_data
 from ..findings import RATIO_MEASURES
@@ -263,10 +264,9 @@ class OutcomeResult(Versioned):
         if errors:
             raise ValidationError(errors)
 
+    @depends_on("reviews.includedreview", "synthesis.outcome")
     def natural_key(self):
         return (*self.review.natural_key(), self.extraction_id)
-
-    natural_key.dependencies = ["reviews.includedreview", "synthesis.outcome"]
 
     # -- rules -------------------------------------------------------------------------------
 
@@ -443,4 +443,4 @@ def _months(start: float | None, end: float | None) -> str:
         return f"{_number(start)}–{_number(end)} months"
     if start is not None:
         return f"over {_number(start)} months"
-    return f"up to {_number(end)} months"
+    return f"up to {_number(end)} months" if end is not None else ""

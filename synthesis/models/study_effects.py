@@ -23,7 +23,7 @@ class StudyDataKind(models.TextChoices):
 
 
 # The fields each kind of row needs; the other kinds' fields are cleared on save.
-KIND_FIELDS = {
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
     StudyDataKind.BINARY: ("events1", "n1", "events2", "n2"),
     StudyDataKind.CONTINUOUS: ("mean1", "sd1", "n1", "mean2", "sd2", "n2"),
     StudyDataKind.ESTIMATE: ("estimate", "ci_low", "ci_high"),
