@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
+from reviews.history.records import attribute_change
 from reviews.models import IncludedReview
 from reviews.project.revisions import changed
 from reviews.versioning import save_versioned
@@ -122,13 +123,12 @@ def save_appraisal(
             # Every save and submit is a recorded version of the appraisal (who, when, its
             # status), through the one locking helper: a stale form is refused before anything
             # is written.
-            appraisal._history_user = rater
-            appraisal._change_reason = reason
+            attribute_change(appraisal, user=rater, reason=reason)
             appraisal = save_versioned(
                 appraisal, loaded_version=expected_version, update_fields=[*values, "updated_at"]
             ).instance
         for old in appraisal.answers.all():
-            old._history_user = rater  # each removed answer's deletion is recorded by who
+            attribute_change(old, user=rater, reason=reason)  # each deletion: who and why
             old.delete()
         # Each answer's creation is recorded (who and when).
         answers_to_save = [
@@ -161,8 +161,7 @@ def _create_appraisal(
     try:
         with transaction.atomic():  # a savepoint, so the caller's transaction stays usable
             new = Appraisal(review=review, role=role, rater=rater, **fields)
-            new._history_user = rater  # its first version says who started it, and how
-            new._change_reason = reason
+            attribute_change(new, user=rater, reason=reason)  # its first version: who, how
             return save_versioned(new, loaded_version=None).instance
     except IntegrityError:
         if Appraisal.objects.filter(review=review, role=role).exists():

@@ -83,7 +83,8 @@ class _Progress:
 
     def __init__(self, job: ImportJob, dry_run: bool):
         self.job, self.dry_run = job, dry_run
-        self.phase, self.total, self.done = "reading", 0, {}
+        self.phase, self.total = "reading", 0
+        self.done: dict[str, int] = {}  # rows read so far, by sheet
 
     def on_phase(self, phase: str) -> None:
         if self.phase == "reading":

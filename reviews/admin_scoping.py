@@ -45,6 +45,7 @@ class ScopedChoices:
     """
 
     unscoped_choices: tuple[str, ...] = ()
+    admin_site: admin.AdminSite  # given by the ModelAdmin or InlineModelAdmin it is mixed into
 
     def scoped_choices(self, db_field, request) -> QuerySet | None:
         if request.user.is_superuser or db_field.name in self.unscoped_choices:

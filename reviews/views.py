@@ -42,7 +42,7 @@ class VersionedFormView(UmbrellaAccessMixin, TemplateView):
 
     write_access = True
     template_name = "reviews/versioned_form.html"
-    form_class = None
+    form_class: type[BaseModelForm] | None = None  # takes `umbrella` too; set by each page
     heading = ""
 
     def get_instance(self):

@@ -192,6 +192,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # whose proxy count is the number of proxy entries after the client's (N - 1), and whose
 # non-strict mode takes that position even when a client prepended entries of its own.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...]
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1

@@ -43,6 +43,7 @@ from reviews.project.revisions import changed
 from reviews.registry.citations import unique_label
 from synthesis.models import DEFAULT_DOMAINS, Outcome, OutcomeDomain, OutcomeResult
 
+from ..relations import many_to_many
 from .evidence import appraisals, outcome_results, outcome_rows
 from .inserts import BATCH, bulk
 from .qualitative import (
@@ -247,7 +248,12 @@ def _reviews(umbrella, spec: Size, rng, vocab) -> list[IncludedReview]:
             )
         )
     reviews = bulk(IncludedReview, reviews)
-    links = {"populations": [], "formats": [], "delivery_modes": [], "research_questions": []}
+    links: dict[str, list[tuple[int, int]]] = {
+        "populations": [],
+        "formats": [],
+        "delivery_modes": [],
+        "research_questions": [],
+    }
     pools = {
         "populations": vocab["populations"],
         "formats": vocab["formats"],
@@ -260,9 +266,8 @@ def _reviews(umbrella, spec: Size, rng, vocab) -> list[IncludedReview]:
             chosen = rng.choice(len(pool), size=min(how_many, len(pool)), replace=False)
             links[name] += [(review.pk, pool[int(j)].pk) for j in sorted(chosen)]
     for name, pairs in links.items():
-        field = IncludedReview._meta.get_field(name)
-        through = field.remote_field.through
-        target = field.m2m_reverse_field_name()
+        m2m = many_to_many(IncludedReview, name)
+        through, target = m2m.through, m2m.target
         bulk(through, [through(includedreview_id=r, **{f"{target}_id": t}) for r, t in pairs])
     return reviews
 
@@ -315,7 +320,8 @@ def _studies_and_inclusions(umbrella, spec: Size, rng, reviews) -> int:
     age = rng.geometric(0.18, size=spec.studies)  # years before the earliest including search
     surname_of = rng.integers(len(SURNAMES), size=spec.studies)
     n_of = rng.lognormal(4.5, 1.0, size=spec.studies).astype(int) + 10
-    studies, labels = [], set()
+    studies: list[PrimaryStudy] = []
+    labels: set[str] = set()
     for i in range(spec.studies):
         year = max(1980, int(search_years[chosen[i]].min()) - int(age[i]) + 1)
         studies.append(

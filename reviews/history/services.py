@@ -7,6 +7,7 @@ from django.db import transaction
 
 from ..project.revisions import changed
 from ..versioning import is_versioned, take_next_version
+from .records import attribute_change
 from .selectors import link_snapshots
 from .tracking import NOT_RESTORED, umbrella_id_of
 
@@ -31,8 +32,8 @@ def restore(record: Any, *, user: User | AnonymousUser) -> Any:
         if exists and is_versioned(type(instance)):
             # A restore is a new edit: forms opened before it must see it as newer.
             take_next_version(instance)
-        instance._change_reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
-        instance._history_user = user
+        reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
+        attribute_change(instance, user=user, reason=reason)
         if exists:
             _restore_links(record, instance)
         instance.save()

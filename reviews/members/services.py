@@ -1,5 +1,7 @@
 """Changing who works on an umbrella review, keeping at least one owner."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,8 +9,11 @@ from django.db.models import Q
 
 from ..models import Membership, UmbrellaReview
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # AUTH_USER_MODEL is Django's own
 
-def find_user(identifier: str):
+
+def find_user(identifier: str) -> "User":
     """The account with this username or e-mail address, or a ValidationError naming it."""
     identifier = identifier.strip()
     users = get_user_model().objects.filter(Q(username=identifier) | Q(email__iexact=identifier))
@@ -37,7 +42,7 @@ def _check_keeps_an_owner(umbrella: UmbrellaReview, leaving: Membership) -> None
         raise ValidationError("An umbrella review needs at least one owner.")
 
 
-def check_role_change(*, umbrella: UmbrellaReview, user, role: str) -> Membership | None:
+def check_role_change(*, umbrella: UmbrellaReview, user: "User", role: str) -> Membership | None:
     """Lock the project's members and refuse what `set_role` may not do; the user's current
     membership, if any. Forms that save later in the same transaction (the admin's) call it
     from `clean()`, so their error shows on the form and the lock holds until the save."""
@@ -50,7 +55,7 @@ def check_role_change(*, umbrella: UmbrellaReview, user, role: str) -> Membershi
     return membership
 
 
-def set_role(*, umbrella: UmbrellaReview, user, role: str) -> Membership:
+def set_role(*, umbrella: UmbrellaReview, user: "User", role: str) -> Membership:
     """Add `user` with `role`, or change their role."""
     with transaction.atomic():
         membership = check_role_change(umbrella=umbrella, user=user, role=role)
