@@ -7,12 +7,14 @@ overlap, qualitative, prisma); this module imports them all, so Django finds the
 `reviews`, tables unchanged) and the rest of the code imports them from `reviews.models`.
 """
 
+from .assignments.models import ReviewAssignment
 from .overlap.models import ReportedInclusionFrequency
 from .prisma.models import COUNT_FIELDS, PrismaFlow
 from .project.models import (
     DataRevision,
     DeliveryMode,
     ExclusionReason,
+    ExtractionMode,
     InterventionFormat,
     KeyFindingNarrative,
     Membership,
@@ -57,6 +59,7 @@ __all__ = [
     "ExperienceSubtheme",
     "ExperienceTheme",
     "ExperienceValence",
+    "ExtractionMode",
     "FactorValence",
     "ImplementationFactor",
     "IncludedReview",
@@ -74,6 +77,7 @@ __all__ = [
     "Report",
     "ReportedInclusionFrequency",
     "ResearchQuestion",
+    "ReviewAssignment",
     "ReviewType",
     "StudyMerge",
     "StudyReport",

@@ -2,7 +2,8 @@ from django.contrib import admin
 
 from reviews.admin import ProjectScopedAdmin, ResearchDataAdmin
 
-from .models import Outcome, OutcomeDomain, OutcomeResult
+from .extraction.visibility import visible_extractions, visible_rows
+from .models import ExtractedResult, Extraction, Outcome, OutcomeDomain, OutcomeResult
 
 
 @admin.register(OutcomeDomain)
@@ -41,3 +42,42 @@ class OutcomeResultAdmin(ResearchDataAdmin):
         if not change:
             obj.entered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class BlindedExtractionAdmin(ResearchDataAdmin):
+    """View-only: extractions change in their workflow only (a submitted one is final), and
+    staff see only what the blinding rule shows them (synthesis/extraction/visibility.py)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Extraction)
+class ExtractionAdmin(BlindedExtractionAdmin):
+    umbrella_path = "review__umbrella"
+    list_display = ["review", "slot", "extractor", "status", "version"]
+    list_filter = ["slot", "status"]
+    search_fields = ["review__label", "extractor__username"]
+    list_select_related = ["review", "extractor"]
+
+    def get_queryset(self, request):
+        visible = visible_extractions(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
+
+
+@admin.register(ExtractedResult)
+class ExtractedResultAdmin(BlindedExtractionAdmin):
+    umbrella_path = "extraction__review__umbrella"
+    list_display = ["extraction", "outcome", "timepoint", "estimate", "ci_low", "ci_high", "final"]
+    search_fields = ["extraction__review__label", "outcome__name"]
+    list_select_related = ["extraction__review", "outcome", "final"]
+
+    def get_queryset(self, request):
+        visible = visible_rows(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)

@@ -9,10 +9,23 @@ class SynthesisConfig(AppConfig):
         # The history page lives in the reviews app, which sits below this one.
         from reviews.history.tracking import track
 
+        from .extraction.visibility import history_visible
+
         track(
             {
                 "synthesis.outcome": "umbrella",
                 "synthesis.outcomeresult": "review__umbrella",
                 "synthesis.studyeffect": "outcome_result__review__umbrella",
             }
+        )
+        # Extractions are blinded like AMSTAR 2 rater appraisals, their history too; they are
+        # not restored (a submitted extraction is final; its rows change only in its form).
+        track(
+            {
+                "synthesis.extraction": "review__umbrella",
+                "synthesis.extractedresult": "extraction__review__umbrella",
+            },
+            visible=history_visible,
+            not_restored="Extractions are not restored from their history: a submitted "
+            "extraction is final, and a draft's rows change only in the extraction form.",
         )

@@ -1,12 +1,30 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from reviews.routes import add_and_edit, per_format
 
 from . import key_findings_views, study_views, views
+from .extraction import views as extraction_views
 
 app_name = "synthesis"
 
+
+class SlotConverter:
+    """The two extraction slots, as the URL names them."""
+
+    regex = "first|second"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SlotConverter, "slot")
+
 STUDIES = "evidence/results/<int:pk>/studies/"  # one result's study-level data, re-analysed
+EXTRACTION = "reviews/<int:pk>/extraction/"  # dual extraction of one review's results
+SLOT = EXTRACTION + "<slot:slot>/"
 
 # The pages of one umbrella review, below /u/<slug>/.
 project_urls = [
@@ -32,6 +50,23 @@ project_urls = [
         f"{STUDIES}<int:study_pk>/delete/",
         study_views.StudyEffectDeleteView.as_view(),
         name="study-delete",
+    ),
+    path(
+        EXTRACTION + "compare/", extraction_views.CompareView.as_view(), name="extraction-compare"
+    ),
+    path(
+        EXTRACTION + "reconcile/",
+        extraction_views.ReconcileView.as_view(),
+        name="extraction-reconcile",
+    ),
+    path(SLOT, extraction_views.ExtractionView.as_view(), name="extraction"),
+    *add_and_edit(
+        SLOT + "rows/", extraction_views.RowFormView.as_view(), "extraction-row", "row_pk"
+    ),
+    path(
+        "extraction/extractions.csv",
+        extraction_views.ExtractionExportView.as_view(),
+        name="extraction-export",
     ),
     path("key-findings/", key_findings_views.KeyFindingsView.as_view(), name="key-findings"),
     path(

@@ -31,6 +31,7 @@ TRACKED: dict[str, str] = {
     "reviews.experiencesubtheme": "theme__umbrella",
     "reviews.prismaflow": "umbrella",
     "reviews.keyfindingnarrative": "umbrella",
+    "reviews.reviewassignment": "review__umbrella",
 }
 
 

@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 from ..natural_keys import depends_on
 
 
+class ExtractionMode(models.TextChoices):
+    """How a project extracts outcome results: one person enters and another checks, or two
+    extract independently (blinded) and a third reconciles (docs/extraction.md)."""
+
+    SINGLE = "single", "Single entry, checked by a second person"
+    DUAL = "dual", "Dual independent extraction, then reconciliation"
+
+
 class UmbrellaReviewQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -57,6 +65,12 @@ class UmbrellaReview(Versioned):
     is_published = models.BooleanField(
         default=False, help_text="Published projects are readable by anyone without an account."
     )
+    extraction_mode = models.CharField(
+        max_length=10,
+        choices=ExtractionMode,
+        default=ExtractionMode.SINGLE,
+        help_text="How outcome results are extracted (docs/extraction.md).",
+    )
     members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="umbrella_reviews"
     )
@@ -83,6 +97,10 @@ class UmbrellaReview(Versioned):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def dual_extraction(self) -> bool:
+        return self.extraction_mode == ExtractionMode.DUAL
 
     @property
     def database_list(self) -> list[str]:

@@ -1,6 +1,7 @@
 """Outcomes, the results each included review reports for them, and the study-level data behind
 a result. The models live in one module per topic; import them from `synthesis.models`."""
 
+from .extraction import ExtractedResult, Extraction
 from .outcomes import DEFAULT_DOMAINS, Direction, Outcome, OutcomeDomain
 from .results import (
     ENTERED_FIELDS,
@@ -29,6 +30,8 @@ __all__ = [
     "Comparator",
     "Direction",
     "EvidenceType",
+    "ExtractedResult",
+    "Extraction",
     "Finding",
     "Grade",
     "Measure",
