@@ -94,7 +94,8 @@ class ExtractionView(ReviewExtractionMixin, TemplateView):
             raise PermissionDenied(HIDDEN)
         rows = extraction.rows.select_related("outcome") if extraction else []
         other = self.extractions.get(services.other_slot(slot))
-        return super().get_context_data(
+        context = super().get_context_data(**kwargs)
+        context.update(
             slot=slot,
             slot_label=Extraction.Slot(slot).label,
             extraction=extraction,
@@ -103,8 +104,8 @@ class ExtractionView(ReviewExtractionMixin, TemplateView):
             editable=extraction is not None
             and not extraction.is_submitted
             and extraction.extractor_id == self.request.user.pk,
-            **kwargs,
         )
+        return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.load()
