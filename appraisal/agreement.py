@@ -19,6 +19,8 @@ class ItemComparison:
     item: amstar2.Item
     first: str
     second: str
+    first_justification: str = ""
+    second_justification: str = ""
 
     @property
     def agree(self) -> bool:
@@ -26,10 +28,17 @@ class ItemComparison:
 
 
 def compare(first: Appraisal, second: Appraisal) -> list[ItemComparison]:
-    a = {answer.item: answer.answer for answer in first.answers.all()}
-    b = {answer.item: answer.answer for answer in second.answers.all()}
+    """Each item's two answers, with each rater's justification (answers prefetched)."""
+    a = {answer.item: answer for answer in first.answers.all()}
+    b = {answer.item: answer for answer in second.answers.all()}
     return [
-        ItemComparison(item, a.get(item.number, ""), b.get(item.number, ""))
+        ItemComparison(
+            item,
+            getattr(a.get(item.number), "answer", ""),
+            getattr(b.get(item.number), "answer", ""),
+            getattr(a.get(item.number), "justification", ""),
+            getattr(b.get(item.number), "justification", ""),
+        )
         for item in amstar2.ITEMS
     ]
 

@@ -221,6 +221,14 @@ class AppraisalFormView(ReviewAppraisalMixin, TemplateView):
             readonly=readonly,
             variant=context["form"].variant,
         )
+        if self.role == Appraisal.Role.CONSENSUS:
+            # Both raters have submitted (the consensus opens only then): each item shows
+            # their answers and justifications beside the consensus answer.
+            first, second = self.appraisals["first"], self.appraisals["second"]
+            comparisons = compare(first, second)
+            context["rater_answers"] = {c.item.number: c for c in comparisons}
+            context["first_rater"] = first.rater.get_username() if first.rater else ""
+            context["second_rater"] = second.rater.get_username() if second.rater else ""
         if kwargs.get("stale") is not None:
             stored = kwargs["stale"].answers.all()
             context["stale_answers"] = {a.item: a.get_answer_display() for a in stored}

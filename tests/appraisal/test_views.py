@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from appraisal.models import Appraisal
+from appraisal.services import ItemInput, save_appraisal
 from reviews.models import IncludedReview, Membership, ReviewType
 
 from .conftest import ALL_YES
@@ -133,6 +134,46 @@ def test_consensus_form_is_prefilled_with_the_agreed_answers_only(client, double
     assert form.initial["item_9_rct"] == "yes"
     assert "item_4_answer" not in form.initial
     assert "item_5_answer" not in form.initial
+
+
+def rated_with_reasons(review, rater, role, answer4, reason):
+    items = {
+        n: ItemInput(rct="yes") if n in (9, 11) else ItemInput(answer="yes") for n in range(1, 17)
+    }
+    items[4] = ItemInput(answer=answer4, justification=reason)
+    return save_appraisal(
+        review=review, role=role, rater=rater, items=items, expected_version=0, submit=True
+    )
+
+
+def test_comparison_and_consensus_show_each_raters_answer_and_justification(
+    client, make_review, make_member
+):
+    review = make_review(review_type=ReviewType.SR_META_ANALYSIS)
+    ann, bob = make_member(review.umbrella, "ann"), make_member(review.umbrella, "bob")
+    rated_with_reasons(review, ann, "first", "no", "Only PubMed searched")
+    client.force_login(ann)
+    # Before the second rater submits, the consensus is closed and nothing of bob's shows.
+    assert client.get(form_url(review, "consensus")).status_code == 403
+    rated_with_reasons(review, bob, "second", "partial_yes", "Two databases & a registry")
+    compared = client.get(compare_url(review))
+    item4 = next(c for c in compared.context["comparisons"] if c.item.number == 4)
+    assert (item4.first, item4.first_justification) == ("no", "Only PubMed searched")
+    assert (item4.second, item4.second_justification) == (
+        "partial_yes",
+        "Two databases & a registry",
+    )
+    assert "Two databases &amp; a registry" in compared.content.decode()
+    consensus = client.get(form_url(review, "consensus"))
+    shown = consensus.context["rater_answers"][4]
+    assert not shown.agree
+    page = consensus.content.decode()
+    section = page[page.index('id="raters-4"') : page.index('id="item-5"')]
+    assert "The raters disagree" in section
+    assert "First rater (ann)" in section
+    assert "Only PubMed searched" in section
+    assert "Second rater (bob)" in section
+    assert "Two databases &amp; a registry" in section
 
 
 def test_consensus_rates_the_review_on_the_table_and_detail(client, double_rated, appraise):
