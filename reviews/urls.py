@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .assignments import views as assignment_views
 from .history import views as history_views
 from .members import views as member_views
 from .overlap import views as overlap_views
@@ -16,6 +17,12 @@ app_name = "reviews"
 project_urls = [
     path("", project_views.UmbrellaDetailView.as_view(), name="umbrella-detail"),
     path("members/", member_views.MembersView.as_view(), name="members"),
+    path("assignments/", assignment_views.AssignmentsView.as_view(), name="assignments"),
+    path(
+        "reviews/<int:pk>/assignments/",
+        assignment_views.ReviewAssignmentView.as_view(),
+        name="review-assignments",
+    ),
     path("history/<str:model>/<int:pk>/", history_views.HistoryView.as_view(), name="history"),
     path("reviews/", review_views.IncludedReviewListView.as_view(), name="review-list"),
     path(

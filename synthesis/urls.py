@@ -4,6 +4,7 @@ from reviews.routes import add_and_edit, per_format
 
 from . import key_findings_views, study_views, views
 from .extraction import views as extraction_views
+from .progress import views as progress_views
 
 app_name = "synthesis"
 
@@ -68,6 +69,9 @@ project_urls = [
         extraction_views.ExtractionExportView.as_view(),
         name="extraction-export",
     ),
+    path("progress/", progress_views.ProgressView.as_view(), name="progress"),
+    path("progress.csv", progress_views.ProgressExportView.as_view(), name="progress-csv"),
+    path("my-tasks/", progress_views.MyTasksView.as_view(), name="my-tasks"),
     path("key-findings/", key_findings_views.KeyFindingsView.as_view(), name="key-findings"),
     path(
         "key-findings/<str:code>/edit/",

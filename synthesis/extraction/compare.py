@@ -170,3 +170,23 @@ def agreement(pairs: Iterable[Pair]) -> ExtractionAgreement:
         fields=fields,
         percent=overall_percent(fields),
     )
+
+
+def project_agreement(rows: Iterable[ExtractedResult]) -> tuple[ExtractionAgreement, int]:
+    """Agreement pooled over the reviews whose two extractions are both submitted, from the
+    project's extracted rows (extraction and outcome loaded); with how many reviews."""
+    by_review: dict[int, dict[str, list[ExtractedResult]]] = {}
+    submitted: dict[int, set[str]] = {}
+    for row in rows:
+        review = row.extraction.review_id
+        by_review.setdefault(review, {"first": [], "second": []})[row.extraction.slot].append(row)
+        if row.extraction.status == "submitted":
+            submitted.setdefault(review, set()).add(row.extraction.slot)
+    pairs = [
+        pair
+        for review, sides in by_review.items()
+        if len(submitted.get(review, ())) == 2
+        for pair in match(sides["first"], sides["second"])
+    ]
+    n_reviews = sum(1 for review in by_review if len(submitted.get(review, ())) == 2)
+    return agreement(pairs), n_reviews

@@ -25,7 +25,8 @@ from reviews.models import (
     UmbrellaReview,
 )
 from reviews.studies.services import merge_studies
-from synthesis.models import Outcome, OutcomeDomain, OutcomeResult, StudyEffect
+from synthesis.extraction import services as extraction_services
+from synthesis.models import ExtractedResult, Outcome, OutcomeDomain, OutcomeResult, StudyEffect
 
 READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT, UPLOADER = (
     "read",
@@ -91,6 +92,19 @@ RULES = {
     "dataio:import-cancel": (WRITE, 405),
     "dataio:export": (READ, 200),
     "dataio:template": (ACCOUNT, 200),
+    # Dual extraction (issue 17): both extractions are submitted in the fixture, so a row
+    # form is final for everyone (403) and the reconcile page wants its rows chosen (404).
+    "reviews:assignments": (MANAGE, 200),
+    "reviews:review-assignments": (MANAGE, 200),
+    "synthesis:extraction": (WRITE, 200),
+    "synthesis:extraction-row-add": (WRITE, 403),
+    "synthesis:extraction-row-edit": (WRITE, 403),
+    "synthesis:extraction-compare": (APPRAISE, 200),
+    "synthesis:extraction-reconcile": (WRITE, 404),
+    "synthesis:extraction-export": (APPRAISE, 200),
+    "synthesis:progress": (MEMBER, 200),
+    "synthesis:progress-csv": (MEMBER, 200),
+    "synthesis:my-tasks": (MEMBER, 200),
 }
 # Account pages are not about one umbrella review; tests/security/test_accounts.py covers them.
 NOT_PROJECT_PAGES = {
@@ -144,9 +158,28 @@ def expected_status(level: str, allowed_status: int, user: str, published: bool)
     return allowed_status if user in ALLOWED[level] else 403
 
 
+def extract_twice(review, outcome, first, second) -> int:
+    """Both extractions of `review` submitted, one row each; the first row's id."""
+    rows = []
+    for slot, user in (("first", first), ("second", second)):
+        extraction = extraction_services.open_extraction(review=review, slot=slot, user=user)
+        row = ExtractedResult(
+            extraction=extraction,
+            outcome=outcome,
+            evidence_type="narrative",
+            finding="improvement",
+            note=f"Extracted {EVIL}",
+        )
+        rows.append(extraction_services.save_row(row, expected_version=None, user=user).instance)
+        extraction_services.submit_extraction(extraction, expected_version=1, user=user)
+    return rows[0].pk
+
+
 @pytest.fixture
 def project(db):
-    umbrella = UmbrellaReview.objects.create(title=f"Project {EVIL}", slug="project")
+    umbrella = UmbrellaReview.objects.create(
+        title=f"Project {EVIL}", slug="project", extraction_mode="dual"
+    )
     other = UmbrellaReview.objects.create(title="Another project", slug="other")
     users = {name: get_user_model().objects.create_user(name) for name in USERS[1:]}
     for name in ("reader", "researcher", "owner"):
@@ -199,7 +232,14 @@ def project(db):
         save_appraisal(
             review=review, role=role, rater=rater, items=answers, expected_version=0, submit=True
         )
+    extracted = extract_twice(review, outcome, users["researcher"], users["owner"])
     kwargs = {
+        "reviews:review-assignments": {"pk": review.pk},
+        "synthesis:extraction": {"pk": review.pk, "slot": "first"},
+        "synthesis:extraction-row-add": {"pk": review.pk, "slot": "first"},
+        "synthesis:extraction-row-edit": {"pk": review.pk, "slot": "first", "row_pk": extracted},
+        "synthesis:extraction-compare": {"pk": review.pk},
+        "synthesis:extraction-reconcile": {"pk": review.pk},
         "reviews:review-detail": {"pk": review.pk},
         "reviews:history": {"model": "reviews.includedreview", "pk": review.pk},
         "synthesis:outcome-overlap": {"pk": outcome.pk},
