@@ -6,7 +6,12 @@ from django.urls import reverse
 
 from reviews.models import ReviewAssignment
 from synthesis.extraction import services
-from synthesis.extraction.agreement import numbers_agree, values_agree
+from synthesis.extraction.agreement import (
+    field_agreement,
+    numbers_agree,
+    overall_percent,
+    values_agree,
+)
 from synthesis.extraction.compare import agreement, match
 from synthesis.models import ExtractedResult, OutcomeResult
 
@@ -238,3 +243,20 @@ def test_a_taken_slot_refuses_a_third_member(dual):
     third = member(dual.umbrella, "third")
     with pytest.raises(services.ExtractionRefused, match="belongs to another extractor"):
         services.open_extraction(review=dual.review, slot="second", user=third)
+
+
+def test_kappa_and_percent_agreement_of_a_categorical_value_match_the_hand_calculation():
+    # Four pairs: p_o = 3/4; extractor 1 said improvement 3 times, extractor 2 twice, so
+    # p_e = (3/4)(2/4) + (1/4)(2/4) = 1/2 and kappa = (3/4 - 1/2) / (1 - 1/2) = 1/2.
+    pairs = [
+        ("improvement", "improvement"),
+        ("improvement", "no_effect"),
+        ("no_effect", "no_effect"),
+        ("improvement", "improvement"),
+        ("", ""),  # neither entered it: left out
+    ]
+    figure = field_agreement("finding", "finding", pairs, numeric=False)
+    assert (figure.n_pairs, figure.percent, figure.kappa) == (4, 75.0, pytest.approx(0.5))
+    numbers = field_agreement("estimate", "estimate", [(0.86, 0.855), (0.5, 0.6)], numeric=True)
+    assert (numbers.n_pairs, numbers.percent, numbers.kappa) == (2, 50.0, None)
+    assert overall_percent([figure, numbers]) == pytest.approx(100 * (3 + 1) / 6)
