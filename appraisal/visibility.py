@@ -35,6 +35,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from reviews.access import APPRAISING_ROLES, SUPERUSER, member_role, visible_umbrellas
+from reviews.history.selectors import as_now_or_last
 from reviews.models import IncludedReview, Membership, UmbrellaReview
 
 from .models import Appraisal, ItemAnswer
@@ -146,9 +147,7 @@ def history_visible(user: Any, umbrella: UmbrellaReview, record: Any) -> bool:
     appraisal_id = (
         record.appraisal_id if isinstance(record, ItemAnswer.history.model) else record.id
     )
-    state: Any = Appraisal.objects.filter(pk=appraisal_id).first()
-    if state is None:
-        state = Appraisal.history.filter(id=appraisal_id).order_by("-history_date").first()
+    state = as_now_or_last(Appraisal, appraisal_id)
     if state is None:
         return False
     return sees(

@@ -180,3 +180,12 @@ def timeline(label: str, pk: int, records, *, umbrella, user) -> list[Version]:
     """The object's versions and its link events (those `user` may read), newest first."""
     merged = versions(records) + link_events(label, pk, umbrella=umbrella, user=user)
     return sorted(merged, key=lambda v: v.record.history_date, reverse=True)
+
+
+def as_now_or_last(model: Any, pk: int) -> Any:
+    """The row as it is now or, if it was deleted, as its history last recorded it (None: it
+    never existed): what a blinding rule judges a record's history on."""
+    return (
+        model.objects.filter(pk=pk).first()
+        or model.history.filter(id=pk).order_by("-history_date").first()
+    )

@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from appraisal.models import Appraisal
 from appraisal.visibility import Viewer, sees, viewer
 from reviews.access import APPRAISING_ROLES, visible_umbrellas
+from reviews.history.selectors import as_now_or_last
 from reviews.models import Membership, UmbrellaReview
 
 from ..models import ExtractedResult, Extraction
@@ -90,9 +91,7 @@ def history_visible(user: Any, umbrella: UmbrellaReview, record: Any) -> bool:
     Judged on the extraction as it is now or, if deleted, as it last was."""
     is_row = isinstance(record, ExtractedResult.history.model)
     extraction_id = record.extraction_id if is_row else record.id
-    state: Any = Extraction.objects.filter(pk=extraction_id).first()
-    if state is None:
-        state = Extraction.history.filter(id=extraction_id).order_by("-history_date").first()
+    state = as_now_or_last(Extraction, extraction_id)
     if state is None:
         return False
     return extraction_sees(
