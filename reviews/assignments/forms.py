@@ -36,14 +36,16 @@ PAIRED = {"raters": ("rater1", "rater2"), "extractors": ("extractor1", "extracto
 
 
 def bulk_choices(dual: bool) -> list[tuple[str, str]]:
-    pairs = [("raters", "AMSTAR 2 raters 1 and 2 (two different people per review)")]
+    pairs = [("raters", "AMSTAR 2 raters 1 and 2 (a pair)")]
     if dual:
-        pairs.append(("extractors", "Extractions 1 and 2 (two different people per review)"))
+        pairs.append(("extractors", "Extractions 1 and 2 (a pair)"))
     return pairs + [(task.field, task.label) for task in tasks_for(dual)]
 
 
 class BulkAssignForm(forms.Form):
-    task = forms.ChoiceField(label="Task")
+    task = forms.ChoiceField(
+        label="Task", help_text="A pair goes to two different people on every review."
+    )
     people = forms.ModelMultipleChoiceField(
         label="People",
         queryset=get_user_model().objects.none(),
