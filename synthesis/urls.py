@@ -65,6 +65,11 @@ project_urls = [
         SLOT + "rows/", extraction_views.RowFormView.as_view(), "extraction-row", "row_pk"
     ),
     path(
+        SLOT + "rows/<int:row_pk>/delete/",
+        extraction_views.RowDeleteView.as_view(),
+        name="extraction-row-delete",
+    ),
+    path(
         "extraction/extractions.csv",
         extraction_views.ExtractionExportView.as_view(),
         name="extraction-export",

@@ -169,6 +169,25 @@ class RowFormView(ReviewExtractionMixin, TemplateView):
         return context
 
 
+class RowDeleteView(ReviewExtractionMixin, View):
+    """Delete a row of the user's own draft extraction (POST, with the version it showed)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load()
+        extraction = self.mine(self.kwargs["slot"])
+        row = get_object_or_404(extraction.rows.select_related("outcome"), pk=kwargs["row_pk"])
+        version = request.POST.get("version", "")
+        try:
+            if not version.isdigit():
+                raise StaleEdit(row)
+            services.delete_row(row, expected_version=int(version), user=request.user)
+        except StaleEdit:
+            messages.error(request, "The row changed since you opened the page: check it again.")
+        else:
+            messages.success(request, f"Result for {row.outcome} deleted.")
+        return HttpResponseRedirect(extraction.get_absolute_url())
+
+
 class CompareView(ReviewExtractionMixin, TemplateView):
     """The two extractions side by side, once both are submitted (the project's team)."""
 

@@ -260,3 +260,26 @@ def test_kappa_and_percent_agreement_of_a_categorical_value_match_the_hand_calcu
     numbers = field_agreement("estimate", "estimate", [(0.86, 0.855), (0.5, 0.6)], numeric=True)
     assert (numbers.n_pairs, numbers.percent, numbers.kappa) == (2, 50.0, None)
     assert overall_percent([figure, numbers]) == pytest.approx(100 * (3 + 1) / 6)
+
+
+def test_an_extractor_deletes_a_draft_row_but_not_a_stale_or_submitted_one(dual, client):
+    keep = dual.extract(dual.one, "first")
+    gone = dual.extract(dual.one, "first", timepoint="follow_up")
+    client.force_login(dual.one)
+
+    def delete(row, version):
+        url = reverse(
+            "synthesis:extraction-row-delete",
+            args=[dual.umbrella.slug, dual.review.pk, "first", row.pk],
+        )
+        return client.post(url, {"version": version}, follow=True)
+
+    stale = delete(gone, gone.version + 1)
+    assert [str(m) for m in stale.context["messages"]] == [
+        "The row changed since you opened the page: check it again."
+    ]
+    delete(gone, gone.version)
+    assert list(ExtractedResult.objects.values_list("pk", flat=True)) == [keep.pk]
+    dual.submit(dual.one, "first")
+    assert delete(keep, keep.version).status_code == 403
+    assert ExtractedResult.objects.filter(pk=keep.pk).exists()
