@@ -67,7 +67,7 @@ def parse_rows(text: str) -> list[tuple[int, int]]:
     out = []
     for part in text.split(","):
         pk, _, version = part.partition(":")
-        if not (pk.isdigit() and version.isdigit()):
+        if not (pk.isdigit() and version.isdigit()) or len(pk) > 9 or len(version) > 9:
             raise ValueError(f"Not a row and version: {part!r}.")
         out.append((int(pk), int(version)))
     return out

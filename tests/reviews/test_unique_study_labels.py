@@ -60,6 +60,10 @@ def test_the_migration_renames_shared_labels_visibly_and_the_export_round_trips(
         "pk", flat=True
     )
 
+    # The models of today need today's tables (later migrations add columns), and the next
+    # tests find the database migrated to the end.
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
     # The exported project now imports into an empty one: every study, every link.
     export_workbook(UmbrellaReview.objects.get(slug="p"), tmp_path / "p.xlsx")
     result = import_workbook(tmp_path / "p.xlsx", slug="copy")

@@ -29,6 +29,8 @@ FORMS = [
     "synthesis:study-edit",
     "appraisal:appraisal-form",
     "dataio:import",  # the file itself is fuzzed by nothing here: a text value is refused
+    "reviews:assignments",  # the extraction mode and the bulk spread
+    "reviews:review-assignments",
 ]
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 SKIP = {"csrfmiddlewaretoken", "file", "upload"}
@@ -73,6 +75,9 @@ ACTIONS = {
     "synthesis:study-paste": ["rows"],
     "synthesis:reanalysis-method": ["method"],
     "synthesis:study-delete": ["version"],
+    "synthesis:extraction": ["start", "submit", "version"],
+    "synthesis:extraction-row-delete": ["version"],
+    "synthesis:extraction-reconcile": ["rows", "outcome", "estimate", "version"],
 }
 # Writing URLs fuzzed elsewhere or taking no input.
 NOT_FUZZED_HERE = {
@@ -83,6 +88,14 @@ NOT_FUZZED_HERE = {
     "dataio:import-report": "a CSV download",
     "dataio:import-confirm": "takes no fields (the upload is in the URL)",
     "dataio:import-cancel": "takes no fields (the upload is in the URL)",
+    "synthesis:extraction-row-add": "final in the shared project (both extractions submitted); "
+    "its form is the outcome result's, fuzzed as synthesis:result-add",
+    "synthesis:extraction-row-edit": "as synthesis:extraction-row-add",
+    "synthesis:extraction-compare": "a read-only comparison of the two extractions (no form)",
+    "synthesis:extraction-export": "a CSV download",
+    "synthesis:progress": "a read-only dashboard (its filters are a GET form)",
+    "synthesis:progress-csv": "a CSV download",
+    "synthesis:my-tasks": "a read-only list of links",
 }
 
 
