@@ -7,6 +7,7 @@ overlap, qualitative, prisma); this module imports them all, so Django finds the
 `reviews`, tables unchanged) and the rest of the code imports them from `reviews.models`.
 """
 
+from .members.models import Invitation
 from .overlap.models import ReportedInclusionFrequency
 from .prisma.models import COUNT_FIELDS, PrismaFlow
 from .project.models import (
@@ -22,6 +23,7 @@ from .project.models import (
     UmbrellaReview,
     VocabularyTerm,
 )
+from .publishing.models import PublicationEvent
 from .qualitative.models import (
     CfirDomain,
     ExperienceSubtheme,
@@ -62,6 +64,7 @@ __all__ = [
     "IncludedReview",
     "Inclusion",
     "InterventionFormat",
+    "Invitation",
     "KeyFindingNarrative",
     "Membership",
     "NotDuplicate",
@@ -70,6 +73,7 @@ __all__ = [
     "PrimaryStudy",
     "PrismaFlow",
     "ProjectScopedManager",
+    "PublicationEvent",
     "PublishedRating",
     "Report",
     "ReportedInclusionFrequency",

@@ -5,6 +5,7 @@ from .members import views as member_views
 from .overlap import views as overlap_views
 from .prisma import views as prisma_views
 from .project import views as project_views
+from .publishing import views as publishing_views
 from .qualitative import views as qualitative_views
 from .registry import views as review_views
 from .routes import add_and_edit, per_format
@@ -16,6 +17,16 @@ app_name = "reviews"
 project_urls = [
     path("", project_views.UmbrellaDetailView.as_view(), name="umbrella-detail"),
     path("members/", member_views.MembersView.as_view(), name="members"),
+    path("members/invite/", member_views.InviteView.as_view(), name="invite"),
+    *(
+        path(
+            f"members/invitations/<int:pk>/{action}/",
+            member_views.InvitationActionView.as_view(action=action),
+            name=f"invitation-{action}",
+        )
+        for action in ("resend", "revoke")
+    ),
+    path("publish/", publishing_views.PublishView.as_view(), name="publish"),
     path("history/<str:model>/<int:pk>/", history_views.HistoryView.as_view(), name="history"),
     path("reviews/", review_views.IncludedReviewListView.as_view(), name="review-list"),
     path(
@@ -50,5 +61,12 @@ project_urls = [
 
 urlpatterns = [
     path("", project_views.HomeView.as_view(), name="home"),
+    path("new/", project_views.UmbrellaCreateView.as_view(), name="umbrella-create"),
+    path(
+        "invitations/<str:token>/",
+        member_views.AcceptInvitationView.as_view(),
+        name="invitation-accept",
+    ),
+    path("accounts/signup/", member_views.SignUpView.as_view(), name="signup"),
     path("u/<slug:slug>/", include(project_urls)),
 ]

@@ -8,6 +8,11 @@ class SynthesisConfig(AppConfig):
     def ready(self):
         # The history page lives in the reviews app, which sits below this one.
         from reviews.history.tracking import track
+        from reviews.publishing.checks import register_check
+
+        from .selectors.checks import results_not_checked
+
+        register_check("results-not-checked", results_not_checked)
 
         track(
             {

@@ -26,6 +26,8 @@ TRACKED: dict[str, str] = {
     "reviews.experiencesubtheme": "theme__umbrella",
     "reviews.prismaflow": "umbrella",
     "reviews.keyfindingnarrative": "umbrella",
+    "reviews.invitation": "umbrella",
+    "reviews.publicationevent": "umbrella",
 }
 
 

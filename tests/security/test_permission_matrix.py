@@ -5,17 +5,22 @@ The URL list comes from the URL configuration itself, so a new page without a ru
 `test_every_url_has_a_rule`.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
+from django.utils import timezone
 
 from appraisal.services import ItemInput, save_appraisal
+from reviews.members.models import token_digest
 from reviews.models import (
     ExperienceSubtheme,
     ExperienceTheme,
     ImplementationFactor,
     IncludedReview,
+    Invitation,
     Membership,
     PrimaryStudy,
     ResearchQuestion,
@@ -25,20 +30,29 @@ from reviews.models import (
 from reviews.studies.services import merge_studies
 from synthesis.models import Outcome, OutcomeDomain, OutcomeResult, StudyEffect
 
-READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT = (
+READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT, LOGIN = (
     "read",
     "member",
     "write",
     "appraise",
     "manage",
     "account",
+    "login",  # any logged-in user; anonymous visitors are sent to log in
 )
+SITE_LEVELS = {ACCOUNT, LOGIN}  # pages not about one umbrella review (no slug)
 
 # URL name → (access level, status for an allowed user's GET). POST-only actions answer 405.
 RULES = {
     "reviews:home": (ACCOUNT, 200),
     "reviews:umbrella-detail": (READ, 200),
     "reviews:members": (MANAGE, 200),
+    "reviews:invite": (MANAGE, 405),
+    "reviews:invitation-resend": (MANAGE, 405),
+    "reviews:invitation-revoke": (MANAGE, 405),
+    "reviews:invitation-accept": (ACCOUNT, 200),  # whoever holds the link
+    "reviews:signup": (ACCOUNT, 404),  # open sign-up is off by default
+    "reviews:umbrella-create": (LOGIN, 200),
+    "reviews:publish": (MANAGE, 200),
     "reviews:history": (MEMBER, 200),
     "reviews:review-list": (READ, 200),
     "reviews:review-detail": (READ, 200),
@@ -126,6 +140,8 @@ def test_every_url_has_a_rule():
 def expected_status(level: str, allowed_status: int, user: str, published: bool) -> int:
     if level == ACCOUNT:
         return allowed_status
+    if level == LOGIN:
+        return 302 if user == "anonymous" else allowed_status
     if level == READ:
         return allowed_status if published or user not in {"anonymous", "outsider"} else 404
     if user == "anonymous":
@@ -185,7 +201,18 @@ def project(db):
         save_appraisal(
             review=review, role=role, rater=rater, items=answers, expected_version=0, submit=True
         )
+    invitation = Invitation.objects.create(
+        umbrella=umbrella,
+        email="invitee@example.org",
+        role="researcher",
+        token_hash=token_digest("matrix-token"),
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     kwargs = {
+        "reviews:invitation-accept": {"token": "matrix-token"},
+        "reviews:invitation-resend": {"pk": invitation.pk},
+        "reviews:invitation-revoke": {"pk": invitation.pk},
         "reviews:review-detail": {"pk": review.pk},
         "reviews:history": {"model": "reviews.includedreview", "pk": review.pk},
         "synthesis:outcome-overlap": {"pk": outcome.pk},
@@ -216,7 +243,9 @@ def project(db):
 def test_access_matrix(client, project, name):
     umbrella, users, kwargs = project
     level, allowed_status = RULES[name]
-    url_kwargs = {} if level == ACCOUNT else {"slug": umbrella.slug, **kwargs.get(name, {})}
+    url_kwargs = kwargs.get(name, {})
+    if level not in SITE_LEVELS:
+        url_kwargs = {"slug": umbrella.slug, **url_kwargs}
     url = reverse(name, kwargs=url_kwargs)
     seen = {}
     for published in (True, False):
@@ -235,7 +264,7 @@ def test_access_matrix(client, project, name):
 
 
 @pytest.mark.parametrize(
-    "name", sorted(name for name, (level, _) in RULES.items() if level != ACCOUNT)
+    "name", sorted(name for name, (level, _) in RULES.items() if level not in SITE_LEVELS)
 )
 def test_user_data_is_escaped_on_every_page_and_in_plots(client, project, name):
     umbrella, users, kwargs = project

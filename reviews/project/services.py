@@ -1,0 +1,25 @@
+"""Starting an umbrella review: the project and its first owner, written together."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from ..models import Membership, UmbrellaReview
+from .revisions import changed
+
+
+def create_umbrella(*, user, title: str, slug: str, question: str = "") -> UmbrellaReview:
+    """Create the project with `user` as its owner, or neither (a taken slug: ValidationError)."""
+    if UmbrellaReview.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _taken(slug)})
+    try:
+        with transaction.atomic():
+            umbrella = UmbrellaReview.objects.create(title=title, slug=slug, question=question)
+            Membership.objects.create(umbrella=umbrella, user=user, role=Membership.Role.OWNER)
+            changed(umbrella)
+    except IntegrityError:  # created by someone else between the check and the insert
+        raise ValidationError({"slug": _taken(slug)}) from None
+    return umbrella
+
+
+def _taken(slug: str) -> str:
+    return f"The address /u/{slug}/ is taken by another umbrella review: choose another."
