@@ -26,8 +26,6 @@ TRACKED: dict[str, str] = {
     "reviews.experiencesubtheme": "theme__umbrella",
     "reviews.prismaflow": "umbrella",
     "reviews.keyfindingnarrative": "umbrella",
-    "reviews.invitation": "umbrella",
-    "reviews.publicationevent": "umbrella",
 }
 
 

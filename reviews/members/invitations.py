@@ -12,12 +12,15 @@ invited address: an invitee either logs in to an account whose address is the in
 or creates a new account (with the invited address) from the link.
 """
 
+from __future__ import annotations
+
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -33,7 +36,7 @@ LinkFor = Callable[[str], str]  # token → the absolute address of its accept p
 class InvitationUnusable(Exception):
     """The link cannot be used (unknown, used, revoked or expired); the message says which."""
 
-    def __init__(self, message: str, status: int):
+    def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
@@ -66,7 +69,7 @@ def _send(invitation: Invitation, link: str) -> None:
 
 
 def invite(
-    *, umbrella: UmbrellaReview, email: str, role: str, invited_by, link_for: LinkFor
+    *, umbrella: UmbrellaReview, email: str, role: str, invited_by: User, link_for: LinkFor
 ) -> Invitation:
     """Record an invitation and e-mail its link; if the mail cannot be sent, nothing is kept."""
     if role not in Membership.Role.values:
@@ -115,7 +118,7 @@ def resend(*, umbrella: UmbrellaReview, invitation_id: int, link_for: LinkFor) -
     return invitation
 
 
-def revoke(*, umbrella: UmbrellaReview, invitation_id: int, revoked_by) -> Invitation:
+def revoke(*, umbrella: UmbrellaReview, invitation_id: int, revoked_by: User) -> Invitation:
     with transaction.atomic():
         invitation = _pending_for_update(umbrella, invitation_id)
         invitation.revoked_at = timezone.now()
@@ -163,7 +166,7 @@ WRONG_ACCOUNT = (
 )
 
 
-def accept(*, token: str, user) -> Membership:
+def accept(*, token: str, user: User) -> Membership:
     """Join with an existing account, whose e-mail address must be the invited one."""
     with transaction.atomic():
         invitation = usable_invitation(token, for_update=True)
@@ -172,7 +175,7 @@ def accept(*, token: str, user) -> Membership:
         return _join(invitation, user)
 
 
-def accept_with_new_account(*, token: str, new_user) -> Membership:
+def accept_with_new_account(*, token: str, new_user: User) -> Membership:
     """Create the account (an unsaved user from the sign-up form) with the invited address, and
     join; the link is checked first, so a used or expired link creates no account."""
     with transaction.atomic():
@@ -182,7 +185,7 @@ def accept_with_new_account(*, token: str, new_user) -> Membership:
         return _join(invitation, new_user)
 
 
-def _join(invitation: Invitation, user) -> Membership:
+def _join(invitation: Invitation, user: User) -> Membership:
     membership, _ = Membership.objects.get_or_create(
         umbrella=invitation.umbrella, user=user, defaults={"role": invitation.role}
     )

@@ -1,5 +1,6 @@
 """Starting an umbrella review: the project and its first owner, written together."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -7,7 +8,7 @@ from ..models import Membership, UmbrellaReview
 from .revisions import changed
 
 
-def create_umbrella(*, user, title: str, slug: str, question: str = "") -> UmbrellaReview:
+def create_umbrella(*, user: User, title: str, slug: str, question: str = "") -> UmbrellaReview:
     """Create the project with `user` as its owner, or neither (a taken slug: ValidationError)."""
     if UmbrellaReview.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _taken(slug)})

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views.generic import DetailView, FormView, ListView
@@ -23,7 +24,11 @@ class HomeView(ListView):
         return visible_umbrellas(self.request.user).order_by("title")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(may_create=may_create_projects(self.request.user), **kwargs)
+        return super().get_context_data(
+            may_create=may_create_projects(self.request.user),
+            signup_open=settings.SIGNUP_OPEN,
+            **kwargs,
+        )
 
 
 class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
@@ -45,7 +50,17 @@ class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
                 PublicationEvent.objects.filter(umbrella=self.umbrella).select_related("by").first()
             )
         if context["can_write"] and not self.umbrella.is_published:
-            context["n_members"] = self.umbrella.members.count()
+            context["n_members"] = n_members = self.umbrella.members.count()
+            summary = context["summary"]
+            context["setup_done"] = all(
+                (
+                    self.umbrella.protocol_registration,
+                    summary.by_research_question,
+                    summary.by_population,
+                    summary.n_reviews,
+                    n_members > 1 or not context["can_manage"],
+                )
+            )
         return context
 
 
@@ -71,6 +86,6 @@ class UmbrellaCreateView(LoginRequiredMixin, FormView):
         return redirect(umbrella)
 
 
-def may_create_projects(user) -> bool:
+def may_create_projects(user: User | AnonymousUser) -> bool:
     """Any logged-in user, unless the site keeps that to staff (UMBRELLA_CREATE_STAFF_ONLY)."""
     return user.is_authenticated and (user.is_staff or not settings.UMBRELLA_CREATE_STAFF_ONLY)

@@ -1,6 +1,7 @@
 """The publish page: the checklist, the switch and the record of past switches (owners)."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
@@ -41,6 +42,9 @@ class PublishView(UmbrellaAccessMixin, TemplateView):
             )
         except ValueError:
             messages.error(request, "The form was incomplete: reload the page and try again.")
+            return self.render_to_response(self.get_context_data(), status=400)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
             return self.render_to_response(self.get_context_data(), status=400)
         except StaleEdit:
             self.umbrella.refresh_from_db()

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -262,7 +264,10 @@ def test_a_failing_mail_server_keeps_no_invitation(client, team, settings, monke
 def test_sign_up_is_off_by_default_and_works_when_on(client, db, settings):
     url = reverse("reviews:signup")
     assert client.get(url).status_code == 404
+    assert "Create an account" not in client.get(reverse("reviews:home")).content.decode()
     settings.SIGNUP_OPEN = True
+    home = client.get(reverse("reviews:home")).content.decode()
+    assert '<a href="/accounts/signup/">Create an account</a>' in home
     response = client.post(
         url,
         {
@@ -280,3 +285,36 @@ def test_sign_up_is_off_by_default_and_works_when_on(client, db, settings):
     )
     assert "This password is too short." in weak.content.decode()
     assert not get_user_model().objects.filter(username="tom").exists()
+
+
+def test_an_error_is_tied_to_its_field(client, team):
+    umbrella, owner, _ = team
+    client.force_login(owner)
+    page = invite(client, umbrella, email="not-an-address").content.decode()
+    assert 'aria-describedby="id_invite-email_helptext id_invite-email_error"' in page
+    assert 'aria-invalid="true"' in page
+    assert '<div id="id_invite-email_error">' in page
+    assert 'id="id_invite-email_helptext"' in page
+
+
+def test_the_members_page_reads_invitations_in_a_fixed_number_of_queries(client, team):
+    umbrella, owner, _ = team
+    client.force_login(owner)
+    url = reverse("reviews:members", args=[umbrella.slug])
+    counts = []
+    for n in (2, 12):
+        for i in range(Invitation.objects.count(), n):
+            Invitation.objects.create(
+                umbrella=umbrella,
+                email=f"person{i}@example.org",
+                role="reader",
+                invited_by=owner,
+                token_hash=token_digest(f"token-{i}"),
+                sent_at=timezone.now(),
+                expires_at=timezone.now() + timedelta(days=7),
+            )
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert page.count("Re-send<span") == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

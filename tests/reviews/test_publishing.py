@@ -2,6 +2,9 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,10 +126,23 @@ def test_a_stale_publish_page_changes_nothing(client, project):
     umbrella, owner, _ = project
     client.force_login(owner)
     url = reverse("reviews:publish", args=[umbrella.slug])
-    client.post(url, {"publish": "yes", "version": umbrella.version})
-    stale = client.post(url, {"publish": "yes", "version": umbrella.version})  # old version
+    opened_at = umbrella.version
+    UmbrellaReview.objects.filter(pk=umbrella.pk).update(version=F("version") + 1)  # an edit
+    stale = client.post(url, {"publish": "yes", "version": opened_at})
     assert stale.status_code == 409
-    assert "changed since this page was opened (it is now published)" in stale.content.decode()
+    assert "changed since this page was opened (it is now unpublished)" in stale.content.decode()
+    assert not UmbrellaReview.objects.get(pk=umbrella.pk).is_published
+    assert PublicationEvent.objects.count() == 0
+
+
+def test_publishing_twice_records_nothing_new(client, project):
+    umbrella, owner, _ = project
+    client.force_login(owner)
+    url = reverse("reviews:publish", args=[umbrella.slug])
+    client.post(url, {"publish": "yes", "version": umbrella.version})
+    again = client.post(url, {"publish": "yes", "version": umbrella.version + 1})
+    assert again.status_code == 400
+    assert "The umbrella review is already published." in again.content.decode()
     assert PublicationEvent.objects.count() == 1
 
 
@@ -138,3 +154,30 @@ def test_an_incomplete_publish_form_changes_nothing(client, project, data):
     assert response.status_code == 400
     assert not UmbrellaReview.objects.get(pk=umbrella.pk).is_published
     assert PublicationEvent.objects.count() == 0
+
+
+def test_the_publish_page_runs_a_fixed_number_of_queries(client, project, make_review):
+    umbrella, owner, _ = project
+    client.force_login(owner)
+    url = reverse("reviews:publish", args=[umbrella.slug])
+    counts = []
+    for extra in (0, 10):
+        for n in range(extra):
+            make_review(umbrella, label=f"Extra {n}")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_anonymous_readers_do_not_see_the_publication_record(client, project):
+    umbrella, owner, _ = project
+    client.force_login(owner)
+    client.post(
+        reverse("reviews:publish", args=[umbrella.slug]),
+        {"publish": "yes", "version": umbrella.version},
+    )
+    client.logout()
+    page = client.get(umbrella.get_absolute_url()).content.decode()
+    assert "Published by" not in page
+    assert "What to do next" not in page
