@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Reviews registry"
+
+    def ready(self):
+        from .project.forms import register_vocabularies
+
+        register_vocabularies()
