@@ -105,10 +105,14 @@ class ReviewForm(FieldsetsMixin, VersionedForm):
         reviews = IncludedReview.objects.filter(umbrella=self.umbrella)
         if label and reviews.filter(label=label).exclude(pk=self.instance.pk).exists():
             self.add_error("label", f"Another review of this project has the label “{label}”.")
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()  # the model's clean() has normalised the DOI and PMID by now
+        reviews = IncludedReview.objects.filter(umbrella=self.umbrella)
         refuse_duplicates(self, reviews, what="included review")
         refuse_duplicates(self, ExcludedReview.objects.filter(umbrella=self.umbrella),
                           what="excluded review")  # fmt: skip
-        return cleaned
 
 
 class ReportForm(VersionedForm):
@@ -146,10 +150,9 @@ class ExcludedReviewForm(VersionedForm):
         self.fields["reason"].queryset = ExclusionReason.objects.filter(umbrella=self.umbrella)
         self.fields["reason"].help_text = "The project's exclusion reasons (Settings)."
 
-    def clean(self):
-        cleaned = super().clean()
+    def _post_clean(self):
+        super()._post_clean()  # the model's clean() has normalised the DOI and PMID by now
         refuse_duplicates(self, ExcludedReview.objects.filter(umbrella=self.umbrella),
                           what="excluded review")  # fmt: skip
         refuse_duplicates(self, IncludedReview.objects.filter(umbrella=self.umbrella),
                           what="included review")  # fmt: skip
-        return cleaned
