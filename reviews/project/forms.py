@@ -35,8 +35,8 @@ class ProjectDetailsForm(VersionedForm):
             "question": forms.Textarea(attrs={"rows": 3}),
             "databases_searched": forms.Textarea(attrs={"rows": 4}),
             "citation": forms.Textarea(attrs={"rows": 3}),
-            "search_start": forms.DateInput(attrs={"type": "date"}),
-            "search_end": forms.DateInput(attrs={"type": "date"}),
+            "search_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "search_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 

@@ -89,7 +89,7 @@ class ReviewForm(FieldsetsMixin, VersionedForm):
             **dict.fromkeys(PER_PROJECT_FIELDS, forms.CheckboxSelectMultiple),
             "title": forms.Textarea(attrs={"rows": 2}),
             "authors": forms.Textarea(attrs={"rows": 2}),
-            "search_date": forms.DateInput(attrs={"type": "date"}),
+            "search_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
