@@ -6,6 +6,6 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews registry"
 
     def ready(self):
-        from .project.forms import register_vocabularies
+        from .project.settings_forms import register_vocabularies
 
         register_vocabularies()

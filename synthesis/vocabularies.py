@@ -4,7 +4,7 @@ merge and delete them; merging an outcome re-points its results."""
 
 from typing import Any
 
-from reviews.project.forms import VOCABULARY_FIELDS, TermForm, term_form
+from reviews.project.settings_forms import VOCABULARY_FIELDS, TermForm, term_form
 from reviews.project.vocabularies import TermKind, register_kinds
 
 from .models import Outcome, OutcomeDomain

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from ..access import UmbrellaAccessMixin
 from ..versioning import StaleEdit, version_of
 from ..views import VersionedFormView
-from .forms import MergeForm, ProjectDetailsForm
+from .settings_forms import MergeForm, ProjectDetailsForm
 from .sections import settings_nav
 from .vocabularies import KINDS, TermInUse, TermKind, delete_term, merge_terms, use_counts, uses_of
 
