@@ -15,8 +15,8 @@ from django.views.generic import TemplateView
 from ..access import UmbrellaAccessMixin
 from ..versioning import StaleEdit, version_of
 from ..views import VersionedFormView
-from .settings_forms import MergeForm, ProjectDetailsForm
 from .sections import settings_nav
+from .settings_forms import MergeForm, ProjectDetailsForm
 from .vocabularies import KINDS, TermInUse, TermKind, delete_term, merge_terms, use_counts, uses_of
 
 STALE = "Someone changed or deleted this term since you opened the page; nothing was written. "
