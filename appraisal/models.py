@@ -45,6 +45,9 @@ class AppraisalSettings(models.Model):
         help_text="Score scoping reviews, qualitative syntheses and reviews without a "
         "meta-analysis with the adapted variants (see docs/amstar2.md).",
     )
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "appraisal settings"

@@ -13,8 +13,15 @@ from django.http import Http404, HttpResponse
 from django.views.generic import TemplateView
 
 from reviews.access import UmbrellaAccessMixin
+from reviews.models import IncludedReview
 
-from .citations import PARSERS, CitationFileError, guess_format, import_citations
+from .citations import (
+    PARSERS,
+    CitationFileError,
+    CitationReport,
+    guess_format,
+    import_citations,
+)
 from .forms import ImportForm
 from .workbook.export import csv_zip_bytes, project_tables, xlsx_bytes
 from .workbook.service import import_workbook
@@ -42,7 +49,18 @@ def _run(umbrella, pending: dict, *, dry_run: bool, user=None) -> dict:
     except (CitationFileError, UnicodeDecodeError) as error:
         return {"citation_error": str(error), "ok": False}
     report = import_citations(umbrella, records, kind=pending["kind"], dry_run=dry_run)
-    return {"citations": report, "ok": True}
+    return {"citations": report, "matched": _matched_links(umbrella, report), "ok": True}
+
+
+def _matched_links(umbrella, report: CitationReport) -> list[tuple[int, str, str]]:
+    """Each record matched to a review already in the project, with that review's page (a
+    primary study has none: its label only)."""
+    labels = [label for _, label in report.matched]
+    pages = {
+        review.label: review.get_absolute_url()
+        for review in IncludedReview.objects.filter(umbrella=umbrella, label__in=labels)
+    }
+    return [(number, label, pages.get(label, "")) for number, label in report.matched]
 
 
 class ImportView(UmbrellaAccessMixin, TemplateView):

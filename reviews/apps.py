@@ -6,5 +6,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews registry"
 
     def ready(self):
+        from .project.settings_forms import register_vocabularies
+
         # This app's own lines of the publish checklist come first; the apps above add theirs.
         from .publishing import checks  # noqa: F401
+
+        register_vocabularies()

@@ -14,10 +14,14 @@ class SynthesisConfig(AppConfig):
 
         register_check("results-not-checked", results_not_checked)
 
+        from .vocabularies import register_vocabularies
+
         track(
             {
+                "synthesis.outcomedomain": "umbrella",
                 "synthesis.outcome": "umbrella",
                 "synthesis.outcomeresult": "review__umbrella",
                 "synthesis.studyeffect": "outcome_result__review__umbrella",
             }
         )
+        register_vocabularies()  # outcome domains and outcomes on the settings pages

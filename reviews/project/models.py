@@ -126,8 +126,12 @@ class VocabularyTerm(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists and tables.")
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ProjectScopedManager()
+
+    # Renames, merges and deletions from the settings pages are kept in each term's history.
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -180,6 +184,7 @@ class ResearchQuestion(models.Model):
     code = models.CharField(max_length=20, help_text="A short code such as RQ1.")
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists and tables.")
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ResearchQuestionManager()
@@ -187,7 +192,7 @@ class ResearchQuestion(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["umbrella", "code"], name="unique_question_code")
         ]

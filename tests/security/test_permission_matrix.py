@@ -16,6 +16,8 @@ from django.utils import timezone
 from appraisal.services import ItemInput, save_appraisal
 from reviews.members.models import token_digest
 from reviews.models import (
+    ExcludedReview,
+    ExclusionReason,
     ExperienceSubtheme,
     ExperienceTheme,
     ImplementationFactor,
@@ -23,6 +25,7 @@ from reviews.models import (
     Invitation,
     Membership,
     PrimaryStudy,
+    Report,
     ResearchQuestion,
     ReviewType,
     UmbrellaReview,
@@ -53,6 +56,22 @@ RULES = {
     "reviews:signup": (ACCOUNT, 404),  # open sign-up is off by default
     "reviews:umbrella-create": (LOGIN, 200),
     "reviews:publish": (MANAGE, 200),
+    "reviews:project-settings": (MANAGE, 200),
+    "reviews:settings-terms": (MANAGE, 200),
+    "reviews:settings-term-edit": (MANAGE, 200),
+    "reviews:settings-term-merge": (MANAGE, 200),
+    "reviews:settings-term-delete": (MANAGE, 200),  # a confirmation (or refusal) page
+    "appraisal:settings": (MANAGE, 200),
+    "reviews:review-add": (WRITE, 200),
+    "reviews:review-edit": (WRITE, 200),
+    "reviews:review-delete": (WRITE, 200),  # a confirmation page
+    "reviews:report-add": (WRITE, 200),
+    "reviews:report-edit": (WRITE, 200),
+    "reviews:report-delete": (WRITE, 200),
+    "reviews:excluded-list": (READ, 200),
+    "reviews:excluded-add": (WRITE, 200),
+    "reviews:excluded-edit": (WRITE, 200),
+    "reviews:excluded-delete": (WRITE, 200),
     "reviews:history": (MEMBER, 200),
     "reviews:review-list": (READ, 200),
     "reviews:review-detail": (READ, 200),
@@ -195,6 +214,11 @@ def project(db):
     subtheme = ExperienceSubtheme.objects.create(
         theme=theme, code="E01", statement="Shared experience", valence="positive"
     )
+    report = Report.objects.create(review=review, title=f"A further report {EVIL}")
+    reason = ExclusionReason.objects.create(umbrella=umbrella, name=f"Wrong design {EVIL}")
+    excluded = ExcludedReview.objects.create(
+        umbrella=umbrella, title=f"An excluded review {EVIL}", reason=reason
+    )
     answers = {n: ItemInput(answer="yes") for n in range(1, 17) if n not in (9, 11)}
     answers |= {9: ItemInput(rct="yes"), 11: ItemInput(rct="yes")}
     for role, rater in (("first", users["researcher"]), ("second", users["owner"])):
@@ -214,6 +238,17 @@ def project(db):
         "reviews:invitation-resend": {"pk": invitation.pk},
         "reviews:invitation-revoke": {"pk": invitation.pk},
         "reviews:review-detail": {"pk": review.pk},
+        "reviews:settings-terms": {"kind": "outcomes"},
+        "reviews:settings-term-edit": {"kind": "outcomes", "pk": outcome.pk},
+        "reviews:settings-term-merge": {"kind": "outcomes", "pk": outcome.pk},
+        "reviews:settings-term-delete": {"kind": "exclusion-reasons", "pk": reason.pk},
+        "reviews:review-edit": {"pk": review.pk},
+        "reviews:review-delete": {"pk": review.pk},
+        "reviews:report-add": {"pk": review.pk},
+        "reviews:report-edit": {"pk": review.pk, "report_pk": report.pk},
+        "reviews:report-delete": {"pk": review.pk, "report_pk": report.pk},
+        "reviews:excluded-edit": {"pk": excluded.pk},
+        "reviews:excluded-delete": {"pk": excluded.pk},
         "reviews:history": {"model": "reviews.includedreview", "pk": review.pk},
         "synthesis:outcome-overlap": {"pk": outcome.pk},
         "reviews:study-merge-undo": {"pk": merge.pk},
