@@ -1,5 +1,5 @@
 # Two commands: `make run` (set up, load the peer-support example, serve on 127.0.0.1:8000)
-# and `make test` (set up, then ruff and import-linter, Django checks, the suite on SQLite and
+# and `make test` (set up, then ruff, import-linter and mypy, Django checks, the suite on SQLite and
 # on PostgreSQL, and the browser tests in headless Chromium).
 
 PYTHON ?= python3
@@ -34,6 +34,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 checks: setup
 	$(BIN)/python manage.py check --fail-level WARNING

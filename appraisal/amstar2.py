@@ -31,9 +31,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
+
+from reviews.labels import LabelledEnum
 
 from .amstar2_items import (
     COOPER_2024,
@@ -68,13 +69,13 @@ __all__ = [
 ]
 
 
-class Confidence(StrEnum):
+class Confidence(LabelledEnum):
     """Overall confidence in the results of a review (Shea et al. 2017, Box 2)."""
 
-    HIGH = "high"
-    MODERATE = "moderate"
-    LOW = "low"
-    CRITICALLY_LOW = "critically_low"
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    CRITICALLY_LOW = "critically_low", "Critically low"
 
 
 #: Review-type values of the reviews app, in the order the app lists them.

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from types import MappingProxyType
 
+from reviews.labels import LabelledEnum
 
-class Answer(StrEnum):
+
+class Answer(LabelledEnum):
     """An answer to one AMSTAR 2 item."""
 
-    YES = "yes"
-    PARTIAL_YES = "partial_yes"
-    NO = "no"
-    NO_META_ANALYSIS = "no_meta_analysis"
-    NOT_SCORED = "not_scored"
+    YES = "yes", "Yes"
+    PARTIAL_YES = "partial_yes", "Partial yes"
+    NO = "no", "No"
+    NO_META_ANALYSIS = "no_meta_analysis", "No meta-analysis conducted"
+    NOT_SCORED = "not_scored", "Not scored"
 
 
 YES_NO = (Answer.YES, Answer.NO)

@@ -32,7 +32,7 @@ def appraisal_frame(rows: list[AppraisalRow]) -> pd.DataFrame:
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Text that a spreadsheet would run as a formula escaped (`reviews.formulas`); numbers stay."""
-    text = [name for name, column in frame.items() if not pd.api.types.is_numeric_dtype(column)]
+    text = [str(name) for name, col in frame.items() if not pd.api.types.is_numeric_dtype(col)]
     return frame.assign(**{name: frame[name].map(escape_formula) for name in text})
 
 

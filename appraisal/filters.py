@@ -18,9 +18,15 @@ class AppraisalTableFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label="Sort by",
-        fields=("label", "year", "review_type", ("rating_rank", "rating")),
+        # (field, parameter) pairs throughout: the stubs accept no mix of pairs and names.
+        fields=(
+            ("label", "label"),
+            ("year", "year"),
+            ("review_type", "review_type"),
+            ("rating_rank", "rating"),
+        ),
     )
 
     class Meta:
         model = IncludedReview
-        fields = []
+        fields: list[str] = []

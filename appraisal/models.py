@@ -6,9 +6,8 @@ The rules live in `amstar2.py`; these models store the answers and the rating th
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from reviews.fields import account_link
+from reviews.fields import Audited, Versioned, account_link, choices_of
 from reviews.models import IncludedReview, UmbrellaReview
 
 from . import amstar2
@@ -16,25 +15,14 @@ from . import amstar2
 SPLIT_ITEMS = sorted(amstar2.SPLIT_ITEMS)
 
 
-class AnswerChoice(models.TextChoices):
-    YES = amstar2.Answer.YES.value, "Yes"
-    PARTIAL_YES = amstar2.Answer.PARTIAL_YES.value, "Partial yes"
-    NO = amstar2.Answer.NO.value, "No"
-    NO_META_ANALYSIS = amstar2.Answer.NO_META_ANALYSIS.value, "No meta-analysis conducted"
-    NOT_SCORED = amstar2.Answer.NOT_SCORED.value, "Not scored"
-
-
-class Confidence(models.TextChoices):
-    HIGH = amstar2.Confidence.HIGH.value, "High"
-    MODERATE = amstar2.Confidence.MODERATE.value, "Moderate"
-    LOW = amstar2.Confidence.LOW.value, "Low"
-    CRITICALLY_LOW = amstar2.Confidence.CRITICALLY_LOW.value, "Critically low"
+AnswerChoice = choices_of(amstar2.Answer, "AnswerChoice")
+Confidence = choices_of(amstar2.Confidence)
 
 
 VARIANT_CHOICES = [(variant.code, variant.name) for variant in amstar2.VARIANTS.values()]
 
 
-class AppraisalSettings(models.Model):
+class AppraisalSettings(Versioned):
     """Per-project choice of whether the adapted AMSTAR 2 variants apply."""
 
     umbrella = models.OneToOneField(
@@ -45,9 +33,6 @@ class AppraisalSettings(models.Model):
         help_text="Score scoping reviews, qualitative syntheses and reviews without a "
         "meta-analysis with the adapted variants (see docs/amstar2.md).",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "appraisal settings"
@@ -56,7 +41,7 @@ class AppraisalSettings(models.Model):
         return f"AMSTAR 2 settings of {self.umbrella}"
 
 
-class Appraisal(models.Model):
+class Appraisal(Versioned):
     class Role(models.TextChoices):
         FIRST = "first", "First rater"
         SECOND = "second", "Second rater"
@@ -80,11 +65,12 @@ class Appraisal(models.Model):
         blank=True,
         help_text="Computed from the answers on every save; blank while items are missing.",
     )
+    # The base's field as the first migration made it (editable, with help text), so that no
+    # migration is due. Nothing edits it: the form has a hidden field of its own, the admin
+    # shows it read-only.
     version = models.PositiveIntegerField(default=1, help_text="For optimistic locking.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review", "role"]
@@ -115,7 +101,7 @@ class Appraisal(models.Model):
         return amstar2.VARIANTS[self.variant]
 
 
-class ItemAnswer(models.Model):
+class ItemAnswer(Audited):
     """One item's answer; items 9 and 11 may be answered per design (RCT / NRSI parts)."""
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="answers")
@@ -126,8 +112,6 @@ class ItemAnswer(models.Model):
     answer_rct = models.CharField("RCT part", max_length=20, choices=AnswerChoice, blank=True)
     answer_nrsi = models.CharField("NRSI part", max_length=20, choices=AnswerChoice, blank=True)
     justification = models.TextField(blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["appraisal", "item"]

@@ -82,7 +82,8 @@ def appraisal_rows(reviews: QuerySet[IncludedReview]) -> list[AppraisalRow]:
 
 def rating_counts(reviews: QuerySet[IncludedReview]) -> list[tuple[str, str, int]]:
     """(value, label, count) in rating order, then the unrated; `reviews` from with_ratings."""
-    tallies = reviews.order_by().values("rating").annotate(n=Count("pk"))
+    # "rating" is with_ratings' annotation, which django-stubs cannot see on the QuerySet type.
+    tallies = reviews.order_by().values("rating").annotate(n=Count("pk"))  # type: ignore[misc]
     counts = Counter({tally["rating"] or "": tally["n"] for tally in tallies})
     table = [(value, RATING_LABELS[value], counts[value]) for value in RATING_ORDER]
     return [*table, ("", "Not rated", counts[""])]
@@ -138,7 +139,7 @@ def answer_counts(tallies: AnswerTallies) -> dict[int, Counter]:
     """Per item, how often each answer was given in the consensus appraisals; an answer to an
     item the review's rule set does not score counts as "not scored"."""
     variants, answers = tallies.variants, tallies.answers
-    counts = {n: Counter() for n in amstar2.ITEM_NUMBERS}
+    counts: dict[int, Counter[str]] = {n: Counter() for n in amstar2.ITEM_NUMBERS}
     for (item, answer, code), n in answers.items():
         scored = amstar2.VARIANTS[code].scores(item)
         counts[item][answer if scored else amstar2.Answer.NOT_SCORED.value] += n

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
+from django_filters import FilterSet
 from django_filters.views import FilterView
 
 from reviews.access import UmbrellaAccessMixin
@@ -31,7 +32,7 @@ from .services import (
 
 
 class AppraisalTableMixin(UmbrellaAccessMixin):
-    filterset_class = AppraisalTableFilter
+    filterset_class: type[FilterSet] | None = AppraisalTableFilter
 
     def get_queryset(self):
         reviews = IncludedReview.objects.filter(umbrella=self.umbrella).select_related("umbrella")

@@ -14,19 +14,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import bibtexparser
-import rispy
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
 from reviews.project.revisions import changed
-from reviews.registry.citations import normalize_doi, normalize_pmid
+from reviews.registry.citations import (
+    CitationRecord,
+    normalize_doi,
+    normalize_pmid,
+    read_ris,
+    year_in,
+)
 
 KINDS = ("reviews", "studies")
 FORMATS = ("ris", "bibtex", "medline")
-_YEAR = re.compile(r"\b(19\d\d|20\d\d|2100)\b")
 _MEDLINE_LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$")
 
 
@@ -35,50 +40,22 @@ class CitationFileError(ValueError):
 
 
 @dataclass(frozen=True)
-class Record:
-    number: int  # position in the file, from 1
-    title: str = ""
+class Record(CitationRecord):
+    """One record of a citation file: its position (from 1), the fields every importer reads,
+    and the authors (one name each), volume and pages."""
+
+    number: int
     authors: list[str] = field(default_factory=list)
-    year: int | None = None
-    journal: str = ""
     volume: str = ""
     pages: str = ""
-    doi: str = ""
-    pmid: str = ""
-
-
-def _year(text) -> int | None:
-    match = _YEAR.search(str(text or ""))
-    return int(match.group(1)) if match else None
 
 
 def parse_ris(text: str) -> list[Record]:
     try:
-        entries = rispy.loads(text.lstrip("\ufeff"))
-    except Exception as error:  # rispy raises plain IOError / ValueError subclasses
-        raise CitationFileError(f"not a readable RIS file: {error}") from None
-    if not entries:
-        raise CitationFileError("no RIS records (TY  - … ER  -) found")
-    records = []
-    for number, entry in enumerate(entries, start=1):
-        start, end = entry.get("start_page", ""), entry.get("end_page", "")
-        accession = str(entry.get("accession_number") or "").strip()
-        records.append(
-            Record(
-                number,
-                title=(entry.get("title") or entry.get("primary_title") or "").strip(),
-                authors=[
-                    a.strip() for a in entry.get("authors") or entry.get("first_authors") or []
-                ],
-                year=_year(entry.get("year") or entry.get("publication_year")),
-                journal=(entry.get("journal_name") or entry.get("secondary_title") or "").strip(),
-                volume=str(entry.get("volume") or "").strip(),
-                pages="–".join(p for p in (start, end) if p),
-                doi=normalize_doi(entry.get("doi")),
-                pmid=accession if accession.isdigit() else "",
-            )
-        )
-    return records
+        records = read_ris(text)
+    except ValueError as error:
+        raise CitationFileError(str(error)) from None
+    return [Record(number, **fields) for number, fields in enumerate(records, start=1)]
 
 
 def parse_bibtex(text: str) -> list[Record]:
@@ -99,7 +76,7 @@ def parse_bibtex(text: str) -> list[Record]:
                 number,
                 title=fields.get("title", "").strip("{} "),
                 authors=authors,
-                year=_year(fields.get("year")),
+                year=year_in(fields.get("year")),
                 journal=fields.get("journal", ""),
                 volume=fields.get("volume", ""),
                 pages=fields.get("pages", "").replace("--", "–"),
@@ -158,7 +135,7 @@ def parse_medline(text: str) -> list[Record]:
                 number,
                 title=first("TI", ""),
                 authors=values.get("AU", []),
-                year=_year(first("DP", "")),
+                year=year_in(first("DP", "")),
                 journal=first("TA", "") or first("JT", ""),
                 volume=first("VI", ""),
                 pages=first("PG", "").replace("-", "–"),
@@ -217,7 +194,8 @@ def import_citations(
     by_doi = dict(existing.exclude(doi="").values_list("doi", "label"))
     by_pmid = dict(existing.exclude(pmid="").values_list("pmid", "label"))
     taken = set(existing.values_list("label", flat=True))
-    report, new, seen = CitationReport(), [], {}
+    report, seen = CitationReport(), dict[str, int]()
+    new: list[Any] = []  # of `model`: IncludedReview or PrimaryStudy
     for record in records:
         match = by_doi.get(record.doi) if record.doi else None
         match = match or (by_pmid.get(record.pmid) if record.pmid else None)

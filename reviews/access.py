@@ -6,6 +6,8 @@ umbrella reviews only; an unpublished one is a 404 for outsiders, so its existen
 Writing needs a logged-in member with a writing role.
 """
 
+from typing import Any
+
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -114,6 +116,10 @@ class UmbrellaAccessMixin(AccessMixin):
     manage_access = False
     member_access = False
     nav_section = ""  # the main menu item the page highlights (templates/base.html); "": none
+    # Set by View.setup and by dispatch below: the mixin always comes before a View.
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    umbrella: UmbrellaReview
 
     def dispatch(self, request, *args, **kwargs):
         needs_login = (

@@ -5,6 +5,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import QuerySet
 
@@ -16,6 +17,8 @@ class LinkedToAnyFilter(django_filters.ModelMultipleChoiceFilter):
     "populations" or "review__populations"), filtered with an IN subquery rather than a join:
     a join repeats a row once per matching link and would need a DISTINCT over every column,
     which on a large project costs more than the rest of the query."""
+
+    field_name: str  # always given: __init__ requires it
 
     def __init__(self, field_name: str, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
@@ -36,7 +39,10 @@ _MODEL_CHOICE_FILTERS = (django_filters.ModelChoiceFilter, django_filters.ModelM
 def _related_model(model: type[models.Model], path: str) -> type[models.Model]:
     """The model at the end of an ORM path ("review__populations" from OutcomeResult)."""
     for name in path.split("__"):
-        model = model._meta.get_field(name).related_model
+        related = model._meta.get_field(name).related_model
+        if not isinstance(related, type):
+            raise ImproperlyConfigured(f"{path!r} does not lead to a model from {model.__name__}.")
+        model = related
     return model
 
 
@@ -48,7 +54,10 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args: Any, umbrella: UmbrellaReview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for filter_ in self.filters.values():
+        for name, filter_ in self.filters.items():
             if isinstance(filter_, _MODEL_CHOICE_FILTERS):
-                model = _related_model(self._meta.model, filter_.field_name)
+                # types-django-filter omits FilterSet._meta (its metaclass sets it).
+                meta = self._meta  # type: ignore[attr-defined]
+                # FilterSet names a filter's field after the filter when not given.
+                model = _related_model(meta.model, filter_.field_name or name)
                 filter_.queryset = model._default_manager.filter(umbrella=umbrella)

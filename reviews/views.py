@@ -46,7 +46,7 @@ class VersionedFormView(UmbrellaAccessMixin, TemplateView):
 
     write_access = True
     template_name = "reviews/versioned_form.html"
-    form_class = None
+    form_class: type[BaseModelForm] | None = None  # takes `umbrella` too; set by each page
     heading = ""
 
     def get_instance(self):
@@ -109,8 +109,8 @@ def dependents(row: Model) -> list[str]:
     counts: dict[type[Model], int] = {}
     for model, rows in collector.data.items():
         counts[model] = counts.get(model, 0) + len(rows)
-    for rows in collector.fast_deletes:
-        counts[rows.model] = counts.get(rows.model, 0) + rows.count()
+    for queryset in collector.fast_deletes:
+        counts[queryset.model] = counts.get(queryset.model, 0) + queryset.count()
     counts.pop(type(row), None)
     return [
         f"{n} {model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural}"

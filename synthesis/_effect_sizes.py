@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 from scipy.special import gammaln, ndtri
 
 from synthesis._validation import (
+    BoolArray,
     FloatArray,
     as_vectors,
     check_at_least,
@@ -97,9 +98,10 @@ def _tables(
     return a, f["n1"] - a, c, f["n2"] - c
 
 
-def double_zero_mask(a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray) -> FloatArray:
+def double_zero_mask(a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray) -> BoolArray:
     """True where a study has no events in both arms or only events in both arms."""
-    return ((a == 0) & (c == 0)) | ((b == 0) & (d == 0))
+    mask: BoolArray = ((a == 0) & (c == 0)) | ((b == 0) & (d == 0))  # numpy types `==` as Any
+    return mask
 
 
 def double_zero_studies(e1: ArrayLike, n1: ArrayLike, e2: ArrayLike, n2: ArrayLike) -> list[int]:

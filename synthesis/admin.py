@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from reviews.admin import ProjectScopedAdmin, ResearchDataAdmin
+from reviews.admin import ResearchDataAdmin
 
 from .models import Outcome, OutcomeDomain, OutcomeResult
 
 
 @admin.register(OutcomeDomain)
-class OutcomeDomainAdmin(ProjectScopedAdmin):
+class OutcomeDomainAdmin(ResearchDataAdmin):
     list_display = ["name", "umbrella", "position"]
     list_filter = ["umbrella"]
     search_fields = ["name"]

@@ -67,16 +67,14 @@ class OutcomeResultFilter(ProjectFilterSet):
         fields=(
             ("review__label", "review"),
             ("rating_rank", "rating"),
-            "k",
-            "n",
-            "estimate",
-            "finding",
+            # (field, parameter) pairs throughout: the stubs accept no mix of pairs and names.
+            *((name, name) for name in ("k", "n", "estimate", "finding")),
         ),
     )
 
     class Meta:
         model = OutcomeResult
-        fields = []
+        fields: list[str] = []
 
     def filter_min_rating(self, queryset, name, value):
         return queryset.filter(**{f"{RATING}__in": ratings_at_least(value)})

@@ -16,23 +16,26 @@ words.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from reviews.labels import LabelledEnum
+
 Z_95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
 
 
-class Finding(StrEnum):
-    IMPROVEMENT = "improvement"
-    NO_EFFECT = "no_effect"
-    MIXED = "mixed"
-    HARM = "harm"
+class Finding(LabelledEnum):
+    IMPROVEMENT = "improvement", "Improvement"
+    NO_EFFECT = "no_effect", "No effect"
+    MIXED = "mixed", "Mixed"
+    HARM = "harm", "Harm"
 
 
-class Direction(StrEnum):
-    HIGHER_IS_BETTER = "higher"
-    LOWER_IS_BETTER = "lower"
+class Direction(LabelledEnum):
+    HIGHER_IS_BETTER = "higher", "Higher is better"
+    LOWER_IS_BETTER = "lower", "Lower is better"
 
 
 class Measure(StrEnum):
@@ -46,9 +49,9 @@ class Measure(StrEnum):
     OTHER = "other"
 
 
-class EvidenceType(StrEnum):
-    META_ANALYSIS = "meta_analysis"
-    NARRATIVE = "narrative"
+class EvidenceType(LabelledEnum):
+    META_ANALYSIS = "meta_analysis", "Meta-analysis"
+    NARRATIVE = "narrative", "Narrative"
 
 
 RATIO_MEASURES = frozenset({Measure.RR, Measure.OR, Measure.HR})
@@ -217,7 +220,7 @@ def implied_p(measure: str, estimate: float, ci_low: float, ci_high: float) -> f
         return None
 
 
-def _scale(measure: str):
+def _scale(measure: str) -> Callable[[float], float]:
     return math.log if is_ratio(measure) else float
 
 
@@ -257,7 +260,7 @@ def check_p_consistency(
     scale = _scale(measure)
 
     def half(value: float) -> float:
-        return 0.5 * 10 ** -decimals_of(value)
+        return 0.5 * 10.0 ** -decimals_of(value)
 
     def scaled(value: float) -> float:
         # A rounded ratio limit such as 0.00 still stands for a small positive number.

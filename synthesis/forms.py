@@ -2,6 +2,7 @@
 a hidden version for optimistic locking."""
 
 from itertools import groupby
+from typing import cast
 
 from django import forms
 
@@ -65,9 +66,8 @@ class StudyEffectForm(FieldsetsMixin, VersionedForm):
     def __init__(self, *args, result: OutcomeResult, **kwargs):
         super().__init__(*args, umbrella=result.review.umbrella, **kwargs)
         self.instance.outcome_result = result
-        self.fields["study"].queryset = PrimaryStudy.objects.filter(
-            umbrella_id=result.review.umbrella_id
-        ).active()
+        study = cast(forms.ModelChoiceField, self.fields["study"])  # a ForeignKey's field
+        study.queryset = PrimaryStudy.objects.filter(umbrella_id=result.review.umbrella_id).active()
         self.fields["study"].required = False
         self.fields["label"].required = False
         self.fields["label"].help_text = "Leave blank to use the registry study's label."

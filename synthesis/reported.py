@@ -108,7 +108,9 @@ def _below(low: float, high: float, threshold: float) -> Status:
     return Status.NOT_ASSESSABLE
 
 
-def implied_p_range(measure: str, estimate: float, ci_low: float, ci_high: float):
+def implied_p_range(
+    measure: str, estimate: float, ci_low: float, ci_high: float
+) -> tuple[float, float] | None:
     """The range of p values (normal approximation, log scale for ratios) that the rounded
     estimate and 95% CI allow; None when it cannot be computed. As findings.check_p_consistency.
     """
@@ -142,7 +144,7 @@ def _p_criteria(f: ReportedFigures) -> list[Criterion]:
         low, high = max(0.0, f.p_value - half_unit(f.p_value)), f.p_value + half_unit(f.p_value)
         basis = f"reported p = {f.p_value:g}"
         return [Criterion(name, _below(low, high, t), basis) for name, t in names]
-    if None in (f.estimate, f.ci_low, f.ci_high):
+    if f.estimate is None or f.ci_low is None or f.ci_high is None:
         return [Criterion(name, Status.NOT_ASSESSABLE, "no p value or 95% CI") for name, _ in names]
     null = null_value(f.measure)
     p_range = implied_p_range(f.measure, f.estimate, f.ci_low, f.ci_high)

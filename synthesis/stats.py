@@ -55,6 +55,7 @@ from synthesis._validation import FloatArray, check_level, labels, yi_vi
 
 __all__ = [
     "HKSJ",
+    "BinaryMeasure",
     "ConvergenceError",
     "Egger",
     "ExcessSignificance",

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from reviews.labels import LabelledEnum
+
 from . import stats
+from ._validation import FloatArray
 from .findings import Z_95, is_ratio
 
 BINARY = "binary"
@@ -37,10 +40,26 @@ MEASURE_KINDS = {
     "md": {CONTINUOUS, ESTIMATE},
     "hr": {ESTIMATE},
 }
-METHODS = ("REML", "DL", "PM", "FE", "MH")
+
+
+class Method(LabelledEnum):
+    """How an outcome result's studies are re-pooled (see synthesis.stats.pool)."""
+
+    REML = "REML", "Random effects, REML"
+    DL = "DL", "Random effects, DerSimonian–Laird"
+    PM = "PM", "Random effects, Paule–Mandel"
+    FE = "FE", "Fixed effect (inverse variance)"
+    MH = "MH", "Fixed effect, Mantel–Haenszel (counts only)"
+
+
+METHODS = tuple(Method)
+#: The pooling methods of stats.pool by name; Mantel–Haenszel (counts only) is apart.
+POOL_METHODS: dict[str, stats.Method] = {"REML": "REML", "DL": "DL", "PM": "PM", "FE": "FE"}
+#: The binary measures (synthesis.findings.Measure values) as stats spells them.
+BINARY_MEASURES: dict[str, stats.BinaryMeasure] = {"rr": "RR", "or": "OR", "rd": "RD"}
 #: Credibility classes are graded on a random-effects (REML) pooling whatever method is shown,
 #: so that switching the displayed method cannot change a class (Fusar-Poli & Radua 2018).
-CREDIBILITY_METHOD = "REML"
+CREDIBILITY_METHOD: stats.Method = "REML"
 EGGER_MIN_K = 10  # Cochrane Handbook 13.3.5.4: too little power below 10 studies
 
 
@@ -90,13 +109,23 @@ def row_problems(row: StudyRow, measure: str | None = None) -> list[tuple[str, s
             if getattr(row, f"sd{arm}") <= 0:
                 problems.append((f"sd{arm}", "The SD must be greater than 0."))
     else:
-        if not row.ci_low < row.ci_high:
+        estimate, ci_low, ci_high = _numbers(row, REQUIRED[ESTIMATE])
+        if not ci_low < ci_high:
             problems.append(("ci_low", "The lower CI limit must be below the upper."))
-        elif not row.ci_low <= row.estimate <= row.ci_high:
+        elif not ci_low <= estimate <= ci_high:
             problems.append(("estimate", "The estimate must lie inside its CI."))
     if measure is not None and not problems:
         problems.extend(_measure_problems(row, measure))
     return problems
+
+
+def _numbers(row: StudyRow, names: Sequence[str]) -> list[float]:
+    """The values of fields that row_problems has found present (so never None here)."""
+    values = [getattr(row, name) for name in names]
+    missing = [name for name, value in zip(names, values, strict=True) if value is None]
+    if missing:
+        raise ValueError(f"{row.label}: {', '.join(missing)}: Required for this kind of data.")
+    return [float(value) for value in values]
 
 
 def _measure_problems(row: StudyRow, measure: str) -> list[tuple[str, str]]:
@@ -120,14 +149,14 @@ def _measure_problems(row: StudyRow, measure: str) -> list[tuple[str, str]]:
 def effect_of(row: StudyRow, measure: str) -> tuple[float, float]:
     """``(yi, vi)`` of one row on the analysis scale (log for ratios); NaN for a double zero."""
     if row.kind == BINARY:
-        yi, vi = stats.binary_effect(row.events1, row.n1, row.events2, row.n2, measure.upper())
+        e1, n1, e2, n2 = _numbers(row, REQUIRED[BINARY])
+        yi, vi = stats.binary_effect(e1, n1, e2, n2, BINARY_MEASURES[measure])
     elif row.kind == CONTINUOUS:
-        args = (row.mean1, row.sd1, row.n1, row.mean2, row.sd2, row.n2)
+        args = _numbers(row, REQUIRED[CONTINUOUS])
         yi, vi = stats.mean_difference(*args) if measure == "md" else stats.hedges_g(*args)
     else:
-        yi, vi = stats.from_confidence_interval(
-            row.estimate, row.ci_low, row.ci_high, is_ratio(measure)
-        )
+        estimate, ci_low, ci_high = _numbers(row, REQUIRED[ESTIMATE])
+        yi, vi = stats.from_confidence_interval(estimate, ci_low, ci_high, is_ratio(measure))
     return float(yi[0]), float(vi[0])
 
 
@@ -192,9 +221,9 @@ def _n_cases(rows: Sequence[StudyRow]) -> tuple[float | None, bool]:
     total, complete = 0.0, True
     for row in rows:
         if row.kind == BINARY:
-            total += row.events1 + row.events2
+            total += sum(_numbers(row, ("events1", "events2")))
         elif row.kind == CONTINUOUS:
-            total += row.n1
+            total += _numbers(row, ("n1",))[0]
         else:
             complete = False
     return (total if total or complete else None), complete
@@ -245,10 +274,11 @@ def reanalyse(rows: Sequence[StudyRow], measure: str, method: str = "REML") -> R
             np.array([getattr(rows[i], f) for i in keep], dtype=float)
             for f in ("events1", "n1", "events2", "n2")
         ]
-        pooled = stats.mantel_haenszel(*cols, measure.upper())
-        weights = _mh_weights(*cols, measure)
+        e1, n1, e2, n2 = cols
+        pooled = stats.mantel_haenszel(e1, n1, e2, n2, BINARY_MEASURES[measure])
+        weights = _mh_weights(e1, n1, e2, n2, measure)
     else:
-        pooled = stats.pool(yi, vi, method=method)
+        pooled = stats.pool(yi, vi, method=POOL_METHODS[method])
         w = 1.0 / (vi + pooled.tau2)
         weights = w / w.sum()
     weight_of = dict(zip(keep, (100.0 * float(x) for x in weights), strict=True))
@@ -265,7 +295,9 @@ def reanalyse(rows: Sequence[StudyRow], measure: str, method: str = "REML") -> R
     )
 
 
-def _mh_weights(e1, n1, e2, n2, measure: str) -> np.ndarray:
+def _mh_weights(
+    e1: FloatArray, n1: FloatArray, e2: FloatArray, n2: FloatArray, measure: str
+) -> FloatArray:
     """Mantel–Haenszel weights: b·c/N (OR), c·n1/N (RR), n1·n2/N (RD) on the raw counts."""
     n = n1 + n2
     if measure == "or":
@@ -278,7 +310,7 @@ def _mh_weights(e1, n1, e2, n2, measure: str) -> np.ndarray:
     return w / total if total > 0 else np.full(w.size, 1.0 / w.size)
 
 
-def _egger(yi: np.ndarray, vi: np.ndarray) -> tuple[stats.Egger | None, str]:
+def _egger(yi: FloatArray, vi: FloatArray) -> tuple[stats.Egger | None, str]:
     k = yi.size
     if k < 3:
         return None, f"not computed (k = {k}; the test needs at least 3 studies)"
@@ -295,7 +327,7 @@ def _egger(yi: np.ndarray, vi: np.ndarray) -> tuple[stats.Egger | None, str]:
 
 
 def _credibility(
-    rows: Sequence[StudyRow], yi: np.ndarray, vi: np.ndarray, egger: stats.Egger | None
+    rows: Sequence[StudyRow], yi: FloatArray, vi: FloatArray, egger: stats.Egger | None
 ) -> Credibility:
     pooled = stats.pool(yi, vi, method=CREDIBILITY_METHOD)
     n_cases, complete = _n_cases(rows)

@@ -30,7 +30,7 @@ def study_forest_plot(analysis: Reanalysis, *, measure_label: str) -> go.Figure:
     studies = analysis.studies
     pooled = analysis.pooled
     included = [s for s in studies if s.weight_percent is not None]
-    largest = max((s.weight_percent for s in included), default=0.0)
+    largest = max((s.weight_percent or 0.0 for s in included), default=0.0)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -41,7 +41,7 @@ def study_forest_plot(analysis: Reanalysis, *, measure_label: str) -> go.Figure:
             marker={
                 "symbol": "square",
                 "color": STUDY_COLOUR,
-                "size": [square_size(s.weight_percent, largest) for s in included],
+                "size": [square_size(s.weight_percent or 0.0, largest) for s in included],
             },
             error_x={
                 "type": "data",

@@ -2,7 +2,9 @@
 the reviews app's vocabularies (from `SynthesisConfig.ready()`), whose pages list, add, edit,
 merge and delete them; merging an outcome re-points its results."""
 
-from typing import Any
+from typing import Any, cast
+
+from django import forms
 
 from reviews.project.settings_forms import VOCABULARY_FIELDS, TermForm, term_form
 from reviews.project.vocabularies import TermKind, register_kinds
@@ -19,7 +21,8 @@ class OutcomeForm(TermForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = OutcomeDomain.objects.filter(umbrella=self.umbrella)
+        domain = cast(forms.ModelChoiceField, self.fields["domain"])
+        domain.queryset = OutcomeDomain.objects.filter(umbrella=self.umbrella)
         self.fields["domain"].help_text = "Add domains on the Outcome domains page first."
 
 

@@ -42,6 +42,7 @@ from reviews.models import (
 from reviews.project.revisions import changed
 from synthesis.models import DEFAULT_DOMAINS, Outcome, OutcomeDomain, OutcomeResult
 
+from ..relations import many_to_many
 from .evidence import appraisals, outcome_results, outcome_rows
 from .inserts import BATCH, bulk
 from .qualitative import (
@@ -246,7 +247,12 @@ def _reviews(umbrella, spec: Size, rng, vocab) -> list[IncludedReview]:
             )
         )
     reviews = bulk(IncludedReview, reviews)
-    links = {"populations": [], "formats": [], "delivery_modes": [], "research_questions": []}
+    links: dict[str, list[tuple[int, int]]] = {
+        "populations": [],
+        "formats": [],
+        "delivery_modes": [],
+        "research_questions": [],
+    }
     pools = {
         "populations": vocab["populations"],
         "formats": vocab["formats"],
@@ -259,9 +265,8 @@ def _reviews(umbrella, spec: Size, rng, vocab) -> list[IncludedReview]:
             chosen = rng.choice(len(pool), size=min(how_many, len(pool)), replace=False)
             links[name] += [(review.pk, pool[int(j)].pk) for j in sorted(chosen)]
     for name, pairs in links.items():
-        field = IncludedReview._meta.get_field(name)
-        through = field.remote_field.through
-        target = field.m2m_reverse_field_name()
+        m2m = many_to_many(IncludedReview, name)
+        through, target = m2m.through, m2m.target
         bulk(through, [through(includedreview_id=r, **{f"{target}_id": t}) for r, t in pairs])
     return reviews
 

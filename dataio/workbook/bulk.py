@@ -67,7 +67,8 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[in
     if not rows:
         return []
     meta = model._meta
-    special = any(f.generated or f.has_db_default() for f in meta.concrete_fields)
+    # Field.has_db_default (Django 5.0) is missing from django-stubs 5.2.
+    special = any(f.generated or f.has_db_default() for f in meta.concrete_fields)  # type: ignore[attr-defined]
     special |= not meta.pk.get_internal_type().endswith("AutoField")  # keys from a sequence
     if connection.vendor != "postgresql" or special:  # COPY gives every column a value
         objs = [model(**row) for row in rows]

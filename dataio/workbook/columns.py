@@ -5,12 +5,15 @@ columns inferred from a model's fields (type, whether required, allowed values, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import models
 
 from reviews.registry.models import CITATION_FIELDS
+
+from ..relations import concrete_field
 
 TEXT, INTEGER, NUMBER, DATE, BOOLEAN, CHOICE, REF, REFS = (
     "text",
@@ -100,7 +103,7 @@ def cols(model: type[models.Model], *names: str, required: tuple[str, ...] = ())
     """Plain columns inferred from the model's fields."""
     out = []
     for name in names:
-        f = model._meta.get_field(name)
+        f = concrete_field(model, name)
         out.append(
             Column(
                 name=name,
@@ -123,13 +126,22 @@ def link_key(
     return Column(name, kind, "", True, choices, path=path, description=description)
 
 
-def ref(name: str, target: str, *, field: str = "", path: str = "", required=True, many=False):
-    """A column naming rows of `target` by their natural key (resolved to a foreign key)."""
+def ref(
+    name: str,
+    target: str,
+    *,
+    field: str | None = "",
+    path: str = "",
+    required: bool = True,
+    many: bool = False,
+) -> Column:
+    """A column naming rows of `target` by their natural key (resolved to a foreign key);
+    `field=None` for one that only resolves a link (its `path` says where)."""
     target_key = f"{{{target}}}"  # filled in by `_resolve_paths` once every sheet is known
     return Column(
         name=name,
         kind=REFS if many else REF,
-        field=name if field == "" else field,
+        field=name if field == "" else field or "",
         required=required,
         ref=target,
         path=path or f"{name if field == '' else field}__{target_key}",
@@ -146,3 +158,33 @@ VOCABULARY = ("name", "description", "position")
 
 def vocabulary(name: str, model, description: str) -> Sheet:
     return Sheet(name, model, tuple(cols(model, *VOCABULARY)), ("name",), description)
+
+
+def review_child(
+    name: str,
+    model: type[models.Model],
+    parent: Link,
+    parent_key: tuple[str, str],
+    columns: Iterable[Column],
+    key: tuple[str, ...],
+    description: str,
+    choices: tuple[str, ...] = (),
+) -> Sheet:
+    """A sheet whose rows belong to rows of another sheet, which the first two columns name:
+    the included review's label, then the parent's own key column within the review (`parent`
+    lists both; `parent_key` is that column's kind and description, `choices` the values it
+    allows). `key` tells apart the rows of one parent."""
+    review, own = parent.columns
+    return Sheet(
+        name,
+        model,
+        (
+            ref(review, "included_reviews", field=None, path=f"{parent.field}__review__label"),
+            link_key(own, parent_key[0], f"{parent.field}__{own}", parent_key[1], choices),
+            *columns,
+        ),
+        (review, own, *key),
+        description,
+        scope=f"{parent.field}__review__umbrella",
+        link=parent,
+    )

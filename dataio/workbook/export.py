@@ -22,6 +22,7 @@ import openpyxl
 from reviews.formulas import escape_formula
 from reviews.models import UmbrellaReview
 
+from ..relations import many_to_many
 from .columns import LIST_SEPARATOR, REFS, Sheet
 from .read import README_SHEET
 from .spec import sheets
@@ -35,11 +36,10 @@ def _sort_key(row: tuple) -> tuple:
 
 
 def _links(sheet: Sheet, column, umbrella) -> dict[int, list[str]]:
-    m2m = sheet.model._meta.get_field(column.field)
-    through = m2m.remote_field.through
-    source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+    m2m = many_to_many(sheet.model, column.field)
+    through, source, target = m2m.through, m2m.source, m2m.target
     (target_key,) = next(s for s in sheets() if s.name == column.ref).key
-    rows = through.objects.filter(**{f"{source}__{sheet.scope}": umbrella})
+    rows = through._default_manager.filter(**{f"{source}__{sheet.scope}": umbrella})
     names: dict[int, list[str]] = defaultdict(list)
     for owner, name in rows.values_list(f"{source}_id", f"{target}__{target_key}"):
         names[owner].append(name)
@@ -50,7 +50,7 @@ def sheet_rows(sheet: Sheet, umbrella: UmbrellaReview) -> list[list[Any]]:
     """The sheet's rows for one project, in column order, sorted by natural key."""
     if sheet.name == "project":
         return [[getattr(umbrella, c.field) for c in sheet.columns]]
-    rows = sheet.model.objects.filter(**{sheet.scope: umbrella}, **sheet.export_filter)
+    rows = sheet.model._default_manager.filter(**{sheet.scope: umbrella}, **sheet.export_filter)
     plain = [c for c in sheet.columns if c.kind != REFS]
     lists = {c.name: _links(sheet, c, umbrella) for c in sheet.columns if c.kind == REFS}
     out = []

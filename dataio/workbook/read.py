@@ -206,14 +206,15 @@ def _table(sheet: Sheet, raw_rows, from_csv: bool, problems: list[Problem]) -> T
         if all(cell is None or cell == "" for cell in cells):
             continue
         cells += [None] * (width - len(cells))
-        values, bad = {}, set()
+        values: dict[str, Any] = {}
+        unreadable: set[str] = set()
         for (name, reader), cell in zip(readers, cells, strict=True):
             try:
                 values[name] = reader(cell)
             except CellError as error:
                 problems.append(Problem(sheet.name, number, name, _shown(cell), str(error)))
-                bad.add(name)
-        table.rows.append(Row(number, values, bad))
+                unreadable.add(name)
+        table.rows.append(Row(number, values, unreadable))
     return table
 
 

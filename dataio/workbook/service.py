@@ -6,12 +6,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from .read import Problem, read_workbook
 from .validate import validate
 from .write import Counts, write
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 @dataclass
@@ -41,7 +45,7 @@ class ImportResult:
             total.skipped += counts.skipped
         return total
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "project": self.project,
@@ -65,7 +69,7 @@ def import_workbook(
     dry_run: bool = False,
     update: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
-    user=None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
     name: str = "",
 ) -> ImportResult:
     """Import `path` into project `slug`: every problem is reported, and nothing is written

@@ -34,8 +34,8 @@ from .columns import (
     Link,
     Sheet,
     cols,
-    link_key,
     ref,
+    review_child,
     vocabulary,
 )
 
@@ -189,25 +189,18 @@ def _sheets() -> list[Sheet]:
             scope="review__umbrella",
             computed=("overall", "variant"),
         ),
-        Sheet(
+        review_child(
             "appraisal_answers",
             ItemAnswer,
+            Link("appraisal", "appraisals", ("review", "role")),
+            (CHOICE, "The appraisal's role (with the review, names the appraisal)."),
             (
-                ref("review", "included_reviews", field=None, path="appraisal__review__label"),
-                link_key(
-                    "role",
-                    CHOICE,
-                    "appraisal__role",
-                    "The appraisal's role (with the review, names the appraisal).",
-                    choices=tuple(Appraisal.Role.values),
-                ),
                 *cols(ItemAnswer, "item", required=("item",)),
                 *cols(ItemAnswer, "answer", "answer_rct", "answer_nrsi", "justification"),
             ),
-            ("review", "role", "item"),
+            ("item",),
             "One AMSTAR 2 item's answer per row; items 9 and 11 may be answered per design.",
-            scope="appraisal__review__umbrella",
-            link=Link("appraisal", "appraisals", ("review", "role")),
+            choices=tuple(Appraisal.Role.values),
         ),
         Sheet(
             "outcomes",
@@ -236,26 +229,19 @@ def _sheets() -> list[Sheet]:
             scope="review__umbrella",
             computed=("derived_finding", "finding"),
         ),
-        Sheet(
+        review_child(
             "study_effects",
             StudyEffect,
+            Link("outcome_result", "outcome_results", ("review", "extraction_id"), False),
+            (TEXT, "The outcome result's extraction id (with the review, names it)."),
             (
-                ref("review", "included_reviews", field=None, path="outcome_result__review__label"),
-                link_key(
-                    "extraction_id",
-                    TEXT,
-                    "outcome_result__extraction_id",
-                    "The outcome result's extraction id (with the review, names it).",
-                ),
                 *cols(StudyEffect, "label"),
                 ref("study", "primary_studies", required=False),
                 *cols(StudyEffect, "kind", *STUDY_DATA_FIELDS, "note"),
             ),
-            ("review", "extraction_id", "label"),
+            ("label",),
             "One primary study's data behind an outcome result (for the re-analysis); only "
             "the columns of the row's kind are kept.",
-            scope="outcome_result__review__umbrella",
-            link=Link("outcome_result", "outcome_results", ("review", "extraction_id"), False),
         ),
         Sheet(
             "implementation_factors",
@@ -320,8 +306,6 @@ def _resolve_paths(sheets: list[Sheet]) -> list[Sheet]:
             if c.ref and "{" in c.path:
                 (target_key,) = by_name[c.ref].key
                 c = Column(**{**c.__dict__, "path": c.path.replace(f"{{{c.ref}}}", target_key)})
-            if c.field is None:
-                c = Column(**{**c.__dict__, "field": ""})
             columns.append(c)
         resolved.append(Sheet(**{**s.__dict__, "columns": tuple(columns)}))
     return resolved

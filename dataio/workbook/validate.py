@@ -11,7 +11,7 @@ database), DOIs/PMIDs unique per project, and AMSTAR 2 answers through
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +24,8 @@ from appraisal.services import ItemInput, check_items, compute_overall, rating_r
 from reviews.models import ExcludedReview, IncludedReview, UmbrellaReview
 from synthesis.models import Outcome, OutcomeResult
 
-from .columns import LIST_SEPARATOR, REF, REFS, USERS, Sheet
-from .read import Problem, Table
+from .columns import LIST_SEPARATOR, REF, REFS, USERS, Link, Sheet
+from .read import Problem, Row, Table
 from .spec import list_targets, sheets
 
 Key = tuple
@@ -59,7 +59,7 @@ def row_key(sheet: Sheet, values: dict) -> Key:
 def _existing_keys(sheet: Sheet, umbrella: UmbrellaReview | None) -> tuple[dict, set]:
     if umbrella is None or not sheet.scope:
         return {}, set()
-    rows = sheet.model.objects.filter(**{sheet.scope: umbrella}, **sheet.export_filter)
+    rows = sheet.model._default_manager.filter(**{sheet.scope: umbrella}, **sheet.export_filter)
     keys: dict[Key, int] = {}
     ambiguous: set[Key] = set()
     for pk, *key in rows.values_list("pk", *sheet.key_paths).iterator(chunk_size=5000):
@@ -85,9 +85,11 @@ class _Checker:
         self.progress = progress or (lambda *_: None)
         self.file_keys: dict[str, dict[Key, int]] = {}  # key -> row number
         self.ambiguous: dict[str, set] = {}
-        self.directions: dict[str, str] = {}
-        self.review_types: dict[str, str] = {}
-        self.measures: dict[tuple, str] = {}  # (review, extraction_id) -> measure
+        # Keyed and valued by cells as read, so None where a cell was empty.
+        self.directions: dict[str | None, str | None] = {}
+        self.review_types: dict[str | None, str | None] = {}
+        # (review, extraction_id) -> measure
+        self.measures: dict[tuple[object, ...], str | None] = {}
         self._shapes: dict[str, _Shape] = {}
         self.stand_ins: dict = {}  # related rows `clean()` reads, one per distinct value
 
@@ -135,9 +137,9 @@ class _Checker:
             # A rule of the whole row (the PRISMA arithmetic) raises without a field: no column.
             found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
             for field_name, messages in found.items():
-                column = by_field.get(field_name, "")
+                name = by_field.get(field_name, "")
                 for message in messages:
-                    self.add(sheet.name, number, column, values.get(column), message)
+                    self.add(sheet.name, number, name, values.get(name), message)
             return
         for column, _, _ in plain:  # cleaning normalises (e.g. DOIs): keep what is stored
             values[column.name] = getattr(instance, column.field)
@@ -169,8 +171,9 @@ class _Checker:
         )
         return found
 
-    def bind(self, sheet: Sheet, instance: models.Model, values: dict) -> None:
-        """Give a row the related values its model's rules read (an outcome's direction)."""
+    def bind(self, sheet: Sheet, instance: Any, values: dict) -> None:
+        """Give a row the related values its model's rules read (an outcome's direction).
+        `instance` is of the sheet's model: the branches set attributes of particular ones."""
         if sheet.name == "outcome_results":
             direction = self.directions.get(values.get("outcome") or "")
             if direction:
@@ -249,13 +252,13 @@ class _Checker:
         for row in table.rows:
             for column in references:
                 value = row.values.get(column.name)
-                for item in value if column.kind == REFS else [value]:
+                for item in (value or []) if column.kind == REFS else [value]:
                     if item:
                         reason = self.known(column.ref, (item,))
                         if reason:
                             self.add(sheet.name, row.number, column.name, item, reason)
             if sheet.link:
-                self.check_link(sheet, row)
+                self.check_link(sheet, sheet.link, row)
             if sheet.key:
                 key = row_key(sheet, row.values)
                 if key in self.ambiguous.get(sheet.name, set()):
@@ -267,8 +270,7 @@ class _Checker:
                         "several rows in the database have this natural key; rename one first",
                     )
 
-    def check_link(self, sheet: Sheet, row) -> None:
-        link = sheet.link
+    def check_link(self, sheet: Sheet, link: Link, row: Row) -> None:
         key = tuple(row.values.get(n) for n in link.columns)
         if None in key or "" in key or key in self.file_keys.get(link.sheet, {}):
             return
@@ -293,7 +295,9 @@ class _Checker:
                 continue
             owners: dict[str, Key] = {}
             if self.plan.umbrella is not None:
-                rows = sheet.model.objects.filter(umbrella=self.plan.umbrella).exclude(**{name: ""})
+                rows = sheet.model._default_manager.filter(umbrella=self.plan.umbrella).exclude(
+                    **{name: ""}
+                )
                 owners = {value: pk for pk, value in rows.values_list("pk", name)}
             seen: dict[str, int] = {}
             existing = self.plan.existing.get(sheet.name, {})
@@ -322,10 +326,10 @@ class _Checker:
                         "another row of this project in the database has it",
                     )
 
-    def excluded_by_reason(self) -> dict[str, int]:
+    def excluded_by_reason(self) -> dict[str | None, int]:
         """Excluded reviews by reason: the file's rows, and the database's rows not in it."""
         table = self.plan.tables.get("excluded_reviews")
-        reasons: dict[tuple, str] = {}
+        reasons: dict[tuple[object, ...], str | None] = {}
         if self.plan.umbrella is not None:
             rows = ExcludedReview.objects.filter(umbrella=self.plan.umbrella)
             reasons = {(t,): reason for t, reason in rows.values_list("title", "reason__name")}
@@ -438,7 +442,7 @@ def validate(
     tables: dict[str, Table],
     *,
     slug: str,
-    read_problems: list[Problem] = (),
+    read_problems: Sequence[Problem] = (),
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Plan:
     """Check a read workbook against the project `slug`; `plan.problems` lists every problem."""

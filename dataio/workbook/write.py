@@ -14,15 +14,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from reviews.models import UmbrellaReview
 from reviews.project.revisions import changed
 from reviews.versioning import save_versioned, update_values
 
+from ..relations import concrete_field, many_to_many
 from .bulk import insert, record_history
-from .columns import REF, REFS, Sheet
+from .columns import REF, REFS, Column, Sheet
 from .read import Table
 from .spec import sheets
 from .validate import Plan, _existing_keys, row_key
@@ -64,7 +65,8 @@ class _Writer:
     def project(self) -> UmbrellaReview:
         table = self.plan.tables.get("project")
         counts = self.counts["project"] = Counts()
-        values = table.rows[0].values if table and table.rows else {}
+        rows = table.rows if table else []
+        values = rows[0].values if rows else {}
         umbrella = self.plan.umbrella
         if umbrella is None:
             umbrella = UmbrellaReview(slug=self.plan.slug, **values)
@@ -83,7 +85,7 @@ class _Writer:
                 save_versioned(umbrella, loaded_version=None, update_fields=list(differs))
                 counts.updated = 1
             else:
-                counts.skipped, counts.skipped_rows = 1, [table.rows[0].number]
+                counts.skipped, counts.skipped_rows = 1, [rows[0].number]
         return umbrella
 
     def _stamp(self, instance) -> None:
@@ -99,17 +101,19 @@ class _Writer:
         plain = [c for c in present if c.field and c.kind not in (REF, REFS)]
         refs = [c for c in present if c.field and c.kind == REF]
         lists = [c for c in present if c.kind == REFS]
-        attnames = [c.field for c in plain] + [meta.get_field(c.field).attname for c in refs]
+        attnames = [c.field for c in plain] + [
+            concrete_field(sheet.model, c.field).attname for c in refs
+        ]
         attnames += list(sheet.computed)
         if sheet.link:
-            attnames.append(meta.get_field(sheet.link.field).attname)
+            attnames.append(concrete_field(sheet.model, sheet.link.field).attname)
         attnames = list(dict.fromkeys(attnames))
         scoped = "umbrella" in {f.name for f in meta.fields}
         keys = self.keys[sheet.name]
 
         stored = {}
         if keys:
-            rows = sheet.model.objects.filter(**{sheet.scope: umbrella})
+            rows = sheet.model._default_manager.filter(**{sheet.scope: umbrella})
             stored = {pk: rest for pk, *rest in rows.values_list("pk", *attnames).iterator(5000)}
         stored_lists = (
             {c.name: self._stored_links(sheet, c, umbrella) for c in lists} if keys else {}
@@ -123,16 +127,16 @@ class _Writer:
             attrs = {c.field: values[c.name] for c in plain}
             for c in refs:
                 target = values.get(c.name)
-                attrs[meta.get_field(c.field).attname] = (
+                attrs[concrete_field(sheet.model, c.field).attname] = (
                     self.keys[c.ref][(target,)] if target else None
                 )
             for name in sheet.computed:
                 attrs[name] = values[name]
             if sheet.link:
                 link_key = tuple(values[n] for n in sheet.link.columns)
-                attrs[meta.get_field(sheet.link.field).attname] = self.keys[sheet.link.sheet][
-                    link_key
-                ]
+                attrs[concrete_field(sheet.model, sheet.link.field).attname] = self.keys[
+                    sheet.link.sheet
+                ][link_key]
             links = {
                 c.name: frozenset(self.keys[c.ref][(name,)] for name in values[c.name])
                 for c in lists
@@ -204,20 +208,16 @@ class _Writer:
                     sheet.model(pk=pk, **{n: attrs[n] for n in differs}, **extra)
                 )
         for names, objs in by_fields.items():
-            sheet.model.objects.bulk_update(objs, sorted(names), batch_size=BATCH)
+            sheet.model._default_manager.bulk_update(objs, sorted(names), batch_size=BATCH)
 
     @staticmethod
-    def _m2m(sheet: Sheet, column):
-        m2m = sheet.model._meta.get_field(column.field)
-        return (
-            m2m.remote_field.through,
-            f"{m2m.m2m_field_name()}_id",
-            f"{m2m.m2m_reverse_field_name()}_id",
-        )
+    def _m2m(sheet: Sheet, column: Column) -> tuple[type[models.Model], str, str]:
+        m2m = many_to_many(sheet.model, column.field)
+        return m2m.through, f"{m2m.source}_id", f"{m2m.target}_id"
 
     def _stored_links(self, sheet: Sheet, column, umbrella) -> dict[int, frozenset]:
         through, source, target = self._m2m(sheet, column)
-        rows = through.objects.filter(**{f"{source[:-3]}__{sheet.scope}": umbrella})
+        rows = through._default_manager.filter(**{f"{source[:-3]}__{sheet.scope}": umbrella})
         found: dict[int, set] = defaultdict(set)
         for owner, term in rows.values_list(source, target):
             found[owner].add(term)
@@ -227,8 +227,8 @@ class _Writer:
         if not wanted:
             return
         through, source, target = self._m2m(sheet, column)
-        through.objects.filter(**{f"{source}__in": list(wanted)}).delete()
-        through.objects.bulk_create(
+        through._default_manager.filter(**{f"{source}__in": list(wanted)}).delete()
+        through._default_manager.bulk_create(
             [
                 through(**{source: owner, target: term})
                 for owner, ids in wanted.items()

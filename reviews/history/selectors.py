@@ -13,10 +13,12 @@ link added, removed or re-pointed (by a merge), with who and when (`LINKS`).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import models
 from django.http import Http404
+from simple_history.utils import get_history_manager_for_model
 
 from .tracking import TRACKED
 
@@ -43,7 +45,9 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class Version:
-    record: models.Model  # the historical row (of the object, or of one of its links)
+    # The historical row (of the object, or of one of its links); simple_history generates
+    # its class, so its fields (history_date, history_user...) are known only at run time.
+    record: Any
     kind: str
     changes: list[FieldChange]
     restorable: bool = True  # link events are undone by linking again, not restored
@@ -61,7 +65,8 @@ def history_of(label: str, pk: int, umbrella) -> models.QuerySet:
     model = tracked_model(label)
     path = TRACKED[label]
     scope = {path: umbrella} if path else {"id": umbrella.pk}
-    records = model.history.filter(id=pk).filter(**scope).select_related("history_user")
+    records = get_history_manager_for_model(model).filter(id=pk).filter(**scope)
+    records = records.select_related("history_user")
     return records.order_by("-history_date", "-history_id")
 
 
@@ -137,15 +142,16 @@ def link_events(label: str, pk: int) -> list[Version]:
     )
     other_model = apps.get_model(link_label)._meta.get_field(other).related_model
     names = _names(other_model, [{getattr(r, f"{other}_id") for r in records}])
-    events, previous = [], {}
+    events: list[Version] = []
+    previous: dict[object, Any] = {}
     for record in records:
         before = previous.get(record.id)
         now = None if record.history_type == "-" else record
         previous[record.id] = now
         was = before is not None and getattr(before, f"{own}_id") == pk
         is_ = now is not None and getattr(now, f"{own}_id") == pk
-        old = names.get(getattr(before, f"{other}_id", None)) if was else None
-        new = names.get(getattr(now, f"{other}_id", None)) if is_ else None
+        old = names.get(getattr(before, f"{other}_id")) if was else None
+        new = names.get(getattr(now, f"{other}_id")) if is_ else None
         if old == new:
             continue  # saved without a change to this link
         change = "added" if not was else "removed" if not is_ else "changed"

@@ -2,7 +2,8 @@
 invitation), and the account form of an invitee or of open sign-up."""
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.contrib.auth.models import User
 
 from ..models import Membership
 
@@ -27,8 +28,11 @@ class NewAccountForm(UserCreationForm):
     """A username and a password twice (Django's validators); the e-mail address comes from
     the invitation, or from the form itself on the open sign-up page."""
 
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)
+    # UserCreationForm's own Meta, spelled out: django-stubs does not declare it.
+    class Meta:
+        model = User
+        fields: tuple[str, ...] = ("username",)
+        field_classes = {"username": UsernameField}
 
 
 class SignUpForm(NewAccountForm):

@@ -20,10 +20,14 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class InvitationQuerySet(models.QuerySet):
-    def pending(self):
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> "InvitationQuerySet":
         """Neither accepted nor revoked (expired ones included: they can be re-sent)."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+# A module-level name, so that the django-stubs plugin can build the class for mypy.
+_InvitationManager = models.Manager.from_queryset(InvitationQuerySet)
 
 
 class Invitation(models.Model):
@@ -48,7 +52,7 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = account_link(related_name="+", editable=False)
 
-    objects = InvitationQuerySet.as_manager()
+    objects = _InvitationManager()
 
     # The digest is no secret, but a link's history is enough without it.
     history = HistoricalRecords(excluded_fields=["token_hash"])

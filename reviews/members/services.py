@@ -1,5 +1,7 @@
 """Changing who works on an umbrella review, keeping at least one owner."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,8 +9,11 @@ from django.db.models import Q
 
 from ..models import Membership, UmbrellaReview
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # AUTH_USER_MODEL is Django's own
 
-def find_user(identifier: str):
+
+def find_user(identifier: str) -> "User":
     """The account with this username or e-mail address, or a ValidationError naming it."""
     identifier = identifier.strip()
     users = get_user_model().objects.filter(Q(username=identifier) | Q(email__iexact=identifier))
@@ -25,7 +30,7 @@ def _check_keeps_an_owner(umbrella: UmbrellaReview, leaving: Membership) -> None
         raise ValidationError("An umbrella review needs at least one owner.")
 
 
-def set_role(*, umbrella: UmbrellaReview, user, role: str) -> Membership:
+def set_role(*, umbrella: UmbrellaReview, user: "User", role: str) -> Membership:
     """Add `user` with `role`, or change their role."""
     if role not in Membership.Role.values:
         raise ValidationError({"role": f"{role!r} is not a role."})

@@ -32,7 +32,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from numbers import Real
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -62,11 +62,11 @@ class OverlapBand(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class _Incidence:
+class _Incidence(Generic[R]):
     """The citation matrix with ids replaced by positions."""
 
-    review_ids: list[Hashable]
-    review_pos: dict[Hashable, int]
+    review_ids: list[R]
+    review_pos: dict[R, int]
     study_pos: dict[Hashable, int]
     studies_of: list[frozenset[int]]  # distinct study positions, one set per review
 
@@ -83,8 +83,8 @@ class _Incidence:
         return len(self.review_ids)
 
 
-def _incidence(matrix: Mapping[R, Iterable[S]]) -> _Incidence:
-    review_ids: list[Hashable] = list(matrix)
+def _incidence(matrix: Mapping[R, Iterable[S]]) -> _Incidence[R]:
+    review_ids: list[R] = list(matrix)
     study_pos: dict[Hashable, int] = {}
     studies_of: list[frozenset[int]] = []
     for review in review_ids:
@@ -103,7 +103,7 @@ def _incidence(matrix: Mapping[R, Iterable[S]]) -> _Incidence:
 
 
 def _missing_cells(
-    inc: _Incidence, structurally_missing: Iterable[tuple[R, S]] | None
+    inc: _Incidence[R], structurally_missing: Iterable[tuple[R, S]] | None
 ) -> set[tuple[int, int]]:
     """Distinct structurally missing cells ``(review_pos, study_pos)`` that count.
 
@@ -168,22 +168,20 @@ def corrected_covered_area(
     return _cca(inc.n, inc.r, inc.c, s)
 
 
-def _pairwise_array(inc: _Incidence, missing: set[tuple[int, int]]) -> npt.NDArray[np.float64]:
+def _pairwise_array(inc: _Incidence[R], missing: set[tuple[int, int]]) -> npt.NDArray[np.float64]:
     c, r = inc.c, inc.r
     rows = np.fromiter(
         (j for studies in inc.studies_of for j in studies), dtype=np.int64, count=inc.n
     )
     cols = np.repeat(np.arange(c, dtype=np.int64), [len(s) for s in inc.studies_of])
-    x = sparse.csc_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(r, c))
+    x = sparse.csc_array((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(r, c))
     shared = (x.T @ x).toarray()  # shared[a, b] = |A & B|; diagonal = |A|
     sizes = np.diag(shared)
     union = sizes[:, None] + sizes[None, :] - shared
     denominator = union
     if missing:
         m_cols, m_rows = (np.fromiter(v, dtype=np.int64) for v in zip(*missing, strict=True))
-        m = sparse.csc_matrix(
-            (np.ones(len(m_rows), dtype=np.int64), (m_rows, m_cols)), shape=(r, c)
-        )
+        m = sparse.csc_array((np.ones(len(m_rows), dtype=np.int64), (m_rows, m_cols)), shape=(r, c))
         # mx[a, b] = number of studies of b that are structurally missing for a; such a
         # study is in b's column only, so it is one of the pair's non-shared rows.
         mx = (m.T @ x).toarray()
@@ -231,7 +229,7 @@ def shared_study_counts(
         (j for studies in inc.studies_of for j in studies), dtype=np.int64, count=inc.n
     )
     cols = np.repeat(np.arange(c, dtype=np.int64), [len(s) for s in inc.studies_of])
-    x = sparse.csc_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(r, c))
+    x = sparse.csc_array((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(r, c))
     return list(inc.review_ids), np.asarray((x.T @ x).toarray(), dtype=np.int64)
 
 

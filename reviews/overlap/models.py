@@ -4,8 +4,9 @@ primary-study registry is empty)."""
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from ..fields import Versioned
+from ..natural_keys import depends_on
 from ..project.models import UmbrellaReview
 
 
@@ -14,7 +15,7 @@ class ReportedFrequencyManager(models.Manager):
         return self.get(umbrella__slug=umbrella_slug, times_included=times_included)
 
 
-class ReportedInclusionFrequency(models.Model):
+class ReportedInclusionFrequency(Versioned):
     """A row of the overlap frequency table *as the umbrella review reports it*.
 
     For projects whose primary-study registry is empty (the model case reports only "300 in
@@ -30,11 +31,8 @@ class ReportedInclusionFrequency(models.Model):
     )
     n_primary_studies = models.PositiveIntegerField()
     source = models.CharField(max_length=200, blank=True, help_text="Where the figure is stated.")
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ReportedFrequencyManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["times_included"]
@@ -51,7 +49,6 @@ class ReportedInclusionFrequency(models.Model):
     def __str__(self):
         return f"{self.n_primary_studies} studies in {self.times_included} review(s)"
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug, self.times_included)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]

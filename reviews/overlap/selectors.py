@@ -86,7 +86,8 @@ def band_or_blank(value: float | None) -> str:
 
 def search_year(review: IncludedReview | dict) -> int | None:
     get = review.get if isinstance(review, dict) else lambda name: getattr(review, name)
-    return get("search_date").year if get("search_date") else get("year")
+    searched = get("search_date")
+    return searched.year if searched else get("year")
 
 
 def structurally_missing(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils.functional import SimpleLazyObject
@@ -21,9 +22,9 @@ ORDERS = {"year": "publication year", "cluster": "clustering (similar reviews to
 TOP_PAIRS = 50
 
 
-def _top_pairs(overlap: Overlap) -> list[dict]:
+def _top_pairs(overlap: Overlap) -> list[dict[str, Any]]:
     """The pairs with the highest pairwise CCA: the heatmap's accessible, text-only twin."""
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     reviews = overlap.pairwise_reviews
     for i in range(len(reviews)):
         for j in range(i + 1, len(reviews)):

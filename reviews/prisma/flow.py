@@ -104,7 +104,8 @@ EQUATIONS: tuple[Equation, ...] = (
 
 
 def _value(counts: PrismaCounts, name: str) -> int | None:
-    return getattr(counts, name)
+    value: int | None = getattr(counts, name)
+    return value
 
 
 def check(counts: PrismaCounts) -> list[str]:
@@ -129,14 +130,15 @@ def check(counts: PrismaCounts) -> list[str]:
         for name in optional & values.keys():
             if values[name] is None and values.get("databases") is not None:
                 values[name] = 0  # a box left empty in a database-only search means none
-        if any(value is None for value in values.values()):
+        reported = {name: value for name, value in values.items() if value is not None}
+        if len(reported) < len(values):
             continue
-        expected = sum(sign * values[term] for sign, term in equation.terms)
-        if values[equation.left] != expected:
-            numbers = " ".join(f"{'+' if s > 0 else '−'} {values[t]}" for s, t in equation.terms)
+        expected = sum(sign * reported[term] for sign, term in equation.terms)
+        if reported[equation.left] != expected:
+            numbers = " ".join(f"{'+' if s > 0 else '−'} {reported[t]}" for s, t in equation.terms)
             problems.append(
                 f"{equation.name}: {equation.describe()} fails "
-                f"({values[equation.left]} ≠ {numbers.lstrip('+ ')} = {expected})"
+                f"({reported[equation.left]} ≠ {numbers.lstrip('+ ')} = {expected})"
             )
     reasons_total = sum(counts.excluded_by_reason.values())
     has_reasons = bool(counts.excluded_by_reason) and counts.excluded is not None
@@ -177,8 +179,8 @@ class _Box:
 
 def _boxes(
     counts: PrismaCounts, unit: str = "studies"
-) -> list[tuple[_Box | None, _Box | None, _Box | None]]:
-    """Rows of (main column, exclusions beside it, other methods) boxes."""
+) -> list[tuple[_Box, _Box | None, _Box | None]]:
+    """Rows of (main column, exclusions beside it, other methods) boxes; each has a main box."""
     reasons = [f"  {reason} (n = {n:,})" for reason, n in counts.excluded_by_reason.items()]
     return [
         (

@@ -5,9 +5,9 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from ..fields import reported_count
+from ..fields import Versioned, reported_count
+from ..natural_keys import depends_on
 from ..project.models import UmbrellaReview
 from . import flow
 
@@ -40,7 +40,7 @@ class PrismaFlowManager(models.Manager):
         return self.get(umbrella__slug=umbrella_slug)
 
 
-class PrismaFlow(models.Model):
+class PrismaFlow(Versioned):
     """The numbers of an umbrella review's PRISMA 2020 flow diagram; blank = not reported.
 
     Exclusions by reason are not stored here: they are counted from the project's
@@ -71,11 +71,8 @@ class PrismaFlow(models.Model):
     note = models.TextField(
         blank=True, help_text="Where the counts come from, and what the source leaves open."
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PrismaFlowManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "PRISMA flow"
@@ -86,10 +83,9 @@ class PrismaFlow(models.Model):
     def get_absolute_url(self):
         return reverse("reviews:prisma", kwargs={"slug": self.umbrella.slug})
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug,)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
     def excluded_by_reason(self) -> dict[str, int]:
         """Full texts excluded, counted by reason from the excluded-review records (one query)."""

@@ -1,14 +1,19 @@
 """The project: an umbrella review, its members, research questions and vocabularies; the
 narratives beside its key findings, and its data revision (the key of its cached pages)."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from ..fields import account_link
+from ..fields import Versioned, account_link
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # AUTH_USER_MODEL is Django's own
+from ..natural_keys import depends_on
 
 
 class UmbrellaReviewQuerySet(models.QuerySet):
@@ -16,12 +21,16 @@ class UmbrellaReviewQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class UmbrellaReviewManager(models.Manager.from_queryset(UmbrellaReviewQuerySet)):
+# A module-level name, so that the django-stubs plugin can build the class for mypy.
+_UmbrellaReviewBaseManager = models.Manager.from_queryset(UmbrellaReviewQuerySet)
+
+
+class UmbrellaReviewManager(_UmbrellaReviewBaseManager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class UmbrellaReview(models.Model):
+class UmbrellaReview(Versioned):
     """A project: one umbrella review and everything recorded for it."""
 
     title = models.CharField(max_length=300)
@@ -48,15 +57,11 @@ class UmbrellaReview(models.Model):
     is_published = models.BooleanField(
         default=False, help_text="Published projects are readable by anyone without an account."
     )
-    members = models.ManyToManyField(
+    members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="umbrella_reviews"
     )
 
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
-
     objects = UmbrellaReviewManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -119,19 +124,16 @@ class ProjectScopedManager(models.Manager):
         return self.get(umbrella__slug=umbrella_slug, **{self.key_field: key})
 
 
-class VocabularyTerm(models.Model):
-    """A term of a vocabulary that each umbrella review defines for itself."""
+class VocabularyTerm(Versioned):
+    """A term of a vocabulary that each umbrella review defines for itself; its renames, merges
+    and deletions from the settings pages are kept in its history (`Versioned`)."""
 
     umbrella = models.ForeignKey(UmbrellaReview, on_delete=models.CASCADE)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists and tables.")
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ProjectScopedManager()
-
-    # Renames, merges and deletions from the settings pages are kept in each term's history.
-    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -145,10 +147,9 @@ class VocabularyTerm(models.Model):
     def __str__(self):
         return self.name
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug, self.name)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
 
 class Population(VocabularyTerm):
@@ -171,7 +172,7 @@ class ResearchQuestionManager(ProjectScopedManager):
     key_field = "code"
 
 
-class ResearchQuestion(models.Model):
+class ResearchQuestion(Versioned):
     class Kind(models.TextChoices):
         EFFECTIVENESS = "effectiveness", "Effectiveness"
         IMPLEMENTATION = "implementation", "Implementation"
@@ -185,11 +186,8 @@ class ResearchQuestion(models.Model):
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists and tables.")
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ResearchQuestionManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "code"]
@@ -200,10 +198,9 @@ class ResearchQuestion(models.Model):
     def __str__(self):
         return f"{self.code}: {self.get_kind_display()}"
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug, self.code)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
 
 class NarrativeManager(models.Manager):
@@ -211,7 +208,7 @@ class NarrativeManager(models.Manager):
         return self.get(umbrella__slug=umbrella_slug, research_question__code=question_code)
 
 
-class KeyFindingNarrative(models.Model):
+class KeyFindingNarrative(Versioned):
     umbrella = models.ForeignKey(
         UmbrellaReview, on_delete=models.CASCADE, related_name="key_finding_narratives"
     )
@@ -221,13 +218,10 @@ class KeyFindingNarrative(models.Model):
     text = models.TextField(
         help_text="A short narrative shown above the computed findings (plain text)."
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = account_link(related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NarrativeManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -239,10 +233,9 @@ class KeyFindingNarrative(models.Model):
     def __str__(self):
         return f"Key findings narrative for {self.research_question}"
 
+    @depends_on("reviews.umbrellareview", "reviews.researchquestion")
     def natural_key(self):
         return (self.umbrella.slug, self.research_question.code)
-
-    natural_key.dependencies = ["reviews.umbrellareview", "reviews.researchquestion"]
 
     def clean(self):
         super().clean()

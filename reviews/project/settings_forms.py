@@ -51,7 +51,8 @@ class TermForm(VersionedForm):
                 self.fields[name].widget = forms.Textarea(attrs={"rows": 2})
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # The (umbrella, name) constraint is skipped by the form: umbrella is not a field.
         model = self._meta.model
         name = key_field(model)
@@ -93,7 +94,6 @@ class MergeForm(forms.Form):
 
 
 def _kinds() -> list[TermKind]:
-    vocabulary = {"columns": ("description",)}
     return [
         TermKind(
             "questions",
@@ -106,14 +106,13 @@ def _kinds() -> list[TermKind]:
             "cannot be deleted.",
             columns=("text", "kind"),
         ),
-        TermKind("populations", "Populations", "population", Population, PopulationForm,
-                 **vocabulary),
+        TermKind("populations", "Populations", "population", Population, PopulationForm),
         TermKind("formats", "Intervention formats", "intervention format", InterventionFormat,
-                 InterventionFormatForm, **vocabulary),
+                 InterventionFormatForm),
         TermKind("delivery-modes", "Delivery modes", "delivery mode", DeliveryMode,
-                 DeliveryModeForm, **vocabulary),
+                 DeliveryModeForm),
         TermKind("exclusion-reasons", "Exclusion reasons", "exclusion reason", ExclusionReason,
-                 ExclusionReasonForm, **vocabulary),
+                 ExclusionReasonForm),
     ]  # fmt: skip
 
 

@@ -47,12 +47,14 @@ class ProjectSettingsView(SettingsMixin, VersionedFormView):
 
 class TermKindMixin(SettingsMixin):
     kind: TermKind
+    heading = ""
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         if kwargs["kind"] not in KINDS:
             raise Http404("No such vocabulary.")
         self.kind = KINDS[kwargs["kind"]]
         self.settings_section = self.kind.key
+        self.heading = self.kind.singular.capitalize()
         return super().dispatch(request, *args, **kwargs)
 
     def get_term(self) -> models.Model:
@@ -70,17 +72,20 @@ class TermKindMixin(SettingsMixin):
         )
 
 
-class TermsView(TermKindMixin, VersionedFormView):
-    """The vocabulary's terms with their uses, and the form that adds one (POST)."""
+class TermFormMixin(TermKindMixin):
+    """The add and edit pages of a term: the vocabulary's form, headed by its name."""
 
-    template_name = "reviews/settings/terms.html"
-
-    @property
-    def heading(self) -> str:  # type: ignore[override]
-        return self.kind.singular.capitalize()
+    def get_instance(self) -> models.Model:
+        raise NotImplementedError
 
     def make_form(self, data: Any = None) -> Any:
         return self.kind.form_class(data, instance=self.get_instance(), umbrella=self.umbrella)
+
+
+class TermsView(TermFormMixin, VersionedFormView):
+    """The vocabulary's terms with their uses, and the form that adds one (POST)."""
+
+    template_name = "reviews/settings/terms.html"
 
     def get_instance(self) -> models.Model:
         return self.kind.model(umbrella=self.umbrella)
@@ -103,15 +108,8 @@ def _shown(term: models.Model, column: str) -> object:
     return display() if display is not None else getattr(term, column)
 
 
-class TermEditView(TermKindMixin, VersionedFormView):
+class TermEditView(TermFormMixin, VersionedFormView):
     template_name = "reviews/settings/term_form.html"
-
-    @property
-    def heading(self) -> str:  # type: ignore[override]
-        return self.kind.singular.capitalize()
-
-    def make_form(self, data: Any = None) -> Any:
-        return self.kind.form_class(data, instance=self.get_instance(), umbrella=self.umbrella)
 
     def get_instance(self) -> models.Model:
         return self.get_term()

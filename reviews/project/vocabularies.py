@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from ..history.records import links_in_one_version
 from ..versioning import advance, check_version, delete_versioned, is_versioned
 from .revisions import changed
 
 if TYPE_CHECKING:
-    from django import forms
+    from ..forms import VersionedForm
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class TermKind:
     label: str  # "Populations"
     singular: str  # "population"
     model: type[models.Model]
-    form_class: type[forms.ModelForm[Any]]
+    form_class: type[VersionedForm]  # takes `umbrella` too
     mergeable: bool = True
     intro: str = ""
     columns: tuple[str, ...] = field(default=("description",))  # shown beside the name
@@ -66,12 +66,21 @@ def _relations(model: type[models.Model]) -> list[models.ForeignObjectRel]:
     return [
         rel
         for rel in model._meta.related_objects
-        if not rel.related_model._meta.model_name.startswith("historical")
+        if not (_user_model(rel)._meta.model_name or "").startswith("historical")
     ]
 
 
+def _user_model(rel: models.ForeignObjectRel) -> type[models.Model]:
+    """The model on the other side of `rel`: a class once the apps are loaded (a string only
+    while a lazy reference is unresolved)."""
+    model = rel.related_model
+    if isinstance(model, str):
+        raise LookupError(f"{rel} points at the unresolved model {model!r}.")
+    return model
+
+
 def _users_of(rel: models.ForeignObjectRel, term: models.Model) -> QuerySet[Any]:
-    return rel.related_model._default_manager.filter(**{rel.field.name: term})
+    return _user_model(rel)._default_manager.filter(**{rel.field.name: term})
 
 
 @dataclass(frozen=True)
@@ -86,19 +95,22 @@ class Use:
 
 def uses_of(term: models.Model) -> list[Use]:
     """Each kind of row that refers to `term`, with how many (one query per relation)."""
-    found = [Use(_users_of(rel, term).count(), rel.related_model) for rel in _relations(type(term))]
+    found = [Use(_users_of(rel, term).count(), _user_model(rel)) for rel in _relations(type(term))]
     return [use for use in found if use.count]
 
 
-def use_counts(terms: QuerySet[Any]) -> QuerySet[Any]:
+def use_counts(terms: QuerySet[Model]) -> QuerySet[Model]:
     """The terms annotated with `n_uses`, the rows of every relation that refer to each."""
     from ..queries import count_of
 
     total: Any = None
     for rel in _relations(terms.model):
-        rows = rel.related_model._default_manager.filter(**{rel.field.name: models.OuterRef("pk")})
+        rows = _user_model(rel)._default_manager.filter(**{rel.field.name: models.OuterRef("pk")})
         total = count_of(rows) if total is None else total + count_of(rows)
-    return terms.annotate(n_uses=total if total is not None else models.Value(0))
+    counted: QuerySet[Model] = terms.annotate(
+        n_uses=total if total is not None else models.Value(0)
+    )
+    return counted
 
 
 def _and_list(items: Iterable[object]) -> str:
@@ -150,6 +162,7 @@ def merge_terms(
         raise ValidationError("Terms of different kinds cannot be merged.")
     if source.pk == target.pk:
         raise ValidationError(f"“{source}” cannot be merged into itself: choose another term.")
+    # Every vocabulary model has `umbrella`; the generic Model that types them does not.
     umbrella_id = source.umbrella_id  # type: ignore[attr-defined]
     if target.umbrella_id != umbrella_id:  # type: ignore[attr-defined]
         raise ValidationError(
@@ -165,7 +178,7 @@ def merge_terms(
                 for owner in owners:
                     _repoint(owner, rel.field, source, target, reason)
                 if owners:
-                    moved.append(Use(len(owners), rel.related_model))
+                    moved.append(Use(len(owners), _user_model(rel)))
             _record(target, reason)
             delete_versioned(source, loaded_version=loaded_version)
             changed(umbrella_id)
@@ -181,7 +194,7 @@ def merge_terms(
 def _record(row: models.Model, reason: str) -> None:
     """Give `row` its next version (no check: the merge holds no edit of it) and save it, so
     its history gets a record with `reason`."""
-    if is_versioned(type(row)):
+    if is_versioned(type(row)):  # a row of any model that uses a term; Model declares neither
         row.version = advance(type(row), row.pk, loaded_version=None)  # type: ignore[attr-defined]
     row._change_reason = reason  # type: ignore[attr-defined]
     row.save()

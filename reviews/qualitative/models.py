@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from ..fields import one_of
-from ..history.records import LinkedHistoricalRecords
+from ..fields import Versioned, one_of
+from ..natural_keys import depends_on
 from ..project.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 from ..registry.models import IncludedReview
 from . import cfir
@@ -35,7 +35,7 @@ class FactorManager(ProjectScopedManager):
     key_field = "code"
 
 
-class ImplementationFactor(models.Model):
+class ImplementationFactor(Versioned):
     """One factor that influences implementation, as an umbrella review synthesised it."""
 
     umbrella = models.ForeignKey(
@@ -56,11 +56,10 @@ class ImplementationFactor(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the domain.")
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = FactorManager()
 
-    history = LinkedHistoricalRecords(m2m_fields=["reviews"])
+    _history_m2m_fields = ["reviews"]
 
     class Meta:
         ordering = ["position", "code"]
@@ -76,10 +75,9 @@ class ImplementationFactor(models.Model):
     def get_absolute_url(self):
         return reverse("reviews:implementation", kwargs={"slug": self.umbrella.slug})
 
+    @depends_on("reviews.umbrellareview", "reviews.includedreview")
     def natural_key(self):
         return (self.umbrella.slug, self.code)
-
-    natural_key.dependencies = ["reviews.umbrellareview", "reviews.includedreview"]
 
     def clean(self):
         super().clean()
@@ -102,7 +100,7 @@ class Perspective(VocabularyTerm):
     """Whose experience a finding reports, e.g. 'Peer support workers', 'Service users'."""
 
 
-class ExperienceTheme(models.Model):
+class ExperienceTheme(Versioned):
     """An overarching theme of the experiences synthesis."""
 
     umbrella = models.ForeignKey(
@@ -111,11 +109,8 @@ class ExperienceTheme(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ProjectScopedManager()
-
-    history = LinkedHistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -126,10 +121,9 @@ class ExperienceTheme(models.Model):
     def __str__(self):
         return self.name
 
+    @depends_on("reviews.umbrellareview")
     def natural_key(self):
         return (self.umbrella.slug, self.name)
-
-    natural_key.dependencies = ["reviews.umbrellareview"]
 
 
 class ExperienceValence(models.TextChoices):
@@ -145,7 +139,7 @@ class SubthemeManager(models.Manager):
         return self.get(theme__umbrella__slug=umbrella_slug, code=code)
 
 
-class ExperienceSubtheme(models.Model):
+class ExperienceSubtheme(Versioned):
     """A subtheme: one synthesised statement, whose perspective it is, and its support."""
 
     theme = models.ForeignKey(ExperienceTheme, on_delete=models.CASCADE, related_name="subthemes")
@@ -163,11 +157,10 @@ class ExperienceSubtheme(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SubthemeManager()
 
-    history = LinkedHistoricalRecords(m2m_fields=["perspectives", "reviews"])
+    _history_m2m_fields = ["perspectives", "reviews"]
 
     class Meta:
         ordering = ["position", "code"]
@@ -182,14 +175,9 @@ class ExperienceSubtheme(models.Model):
     def get_absolute_url(self):
         return reverse("reviews:experiences", kwargs={"slug": self.theme.umbrella.slug})
 
+    @depends_on("reviews.experiencetheme", "reviews.perspective", "reviews.includedreview")
     def natural_key(self):
         return (self.theme.umbrella.slug, self.code)
-
-    natural_key.dependencies = [
-        "reviews.experiencetheme",
-        "reviews.perspective",
-        "reviews.includedreview",
-    ]
 
     def validate_unique(self, exclude=None):
         super().validate_unique(exclude)

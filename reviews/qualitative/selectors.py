@@ -207,9 +207,9 @@ def experience_table(
         theme_rows = [row for row in rows if row.subtheme.theme_id == theme.pk]
         if not theme_rows:
             continue
-        groups = sorted(by_theme[theme.pk].values(), key=lambda g: order[g.perspective])
+        ordered = sorted(by_theme[theme.pk].values(), key=lambda g: order[g.perspective])
         n_reviews = len({r.label for row in theme_rows for r in row.reviews})
-        sections.append(ThemeSection(theme, groups, len(theme_rows), n_reviews))
+        sections.append(ThemeSection(theme, ordered, len(theme_rows), n_reviews))
         cells = []
         for name in perspectives:
             group = by_theme[theme.pk].get(name)

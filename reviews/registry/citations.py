@@ -1,11 +1,20 @@
-"""Normalising bibliographic identifiers. Pure functions, no Django imports.
+"""Bibliographic records as files give them, and their identifiers normalised. No Django.
 
 DOIs are case-insensitive (DOI Handbook §2.4), so they are stored lower-case and without the
 resolver prefix that reference managers often keep (`https://doi.org/`, `doi:`), which makes a
 plain unique constraint catch every spelling of the same DOI.
+
+`CitationRecord` holds what every importer reads of a record (the citation-file import of
+`dataio.citations` and a review's study list, `studies.study_lists`); each adds its own fields.
+Both read RIS files through `read_ris`, so a RIS record means the same to both.
 """
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import rispy
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -36,3 +45,53 @@ def normalize_pmid(raw: str | int | None) -> str:
 
 def is_valid_pmid(pmid: str) -> bool:
     return bool(_PMID_SHAPE.match(pmid))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CitationRecord:
+    """The fields every importer reads of one record, as plain values (DOI and PMID
+    normalised, "" or None where the record has none)."""
+
+    title: str = ""
+    year: int | None = None
+    journal: str = ""
+    doi: str = ""
+    pmid: str = ""
+
+
+_YEAR = re.compile(r"\b(19\d\d|20\d\d|2100)\b")
+
+
+def year_in(text: object) -> int | None:
+    """The first year from 1900 to 2100 in a date as files print it ("2016 Nov", "2011///")."""
+    match = _YEAR.search(str(text or ""))
+    return int(match.group(1)) if match else None
+
+
+def read_ris(text: str) -> list[dict[str, Any]]:
+    """Each record of a RIS file (rispy) as its fields: those of `CitationRecord`, the authors
+    (a list) and the volume and pages. ValueError saying why when the file has no record."""
+    try:
+        entries = rispy.loads(text.lstrip("\ufeff"))
+    except Exception as error:  # rispy raises plain IOError / ValueError subclasses
+        raise ValueError(f"not a readable RIS file: {error}") from None
+    if not entries:
+        raise ValueError("no RIS records (TY  - … ER  -) found")
+    return [_ris_fields(entry) for entry in entries]
+
+
+def _ris_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """TI/T1 title, AU/A1 authors, PY/Y1 year, JO/T2 journal, VL volume, SP–EP pages, DO DOI,
+    and AN taken as the PMID when it is all digits."""
+    start, end = entry.get("start_page", ""), entry.get("end_page", "")
+    accession = str(entry.get("accession_number") or "").strip()
+    return {
+        "title": (entry.get("title") or entry.get("primary_title") or "").strip(),
+        "authors": [a.strip() for a in entry.get("authors") or entry.get("first_authors") or []],
+        "year": year_in(entry.get("year") or entry.get("publication_year")),
+        "journal": (entry.get("journal_name") or entry.get("secondary_title") or "").strip(),
+        "volume": str(entry.get("volume") or "").strip(),
+        "pages": "–".join(p for p in (start, end) if p),
+        "doi": normalize_doi(entry.get("doi")),
+        "pmid": accession if accession.isdigit() else "",
+    }

@@ -28,6 +28,7 @@ class ReviewFormView(VersionedFormView):
     def get_success_url(self, instance: IncludedReview | None) -> str:
         if instance is None and "pk" not in self.kwargs:
             return reverse("reviews:review-list", args=[self.umbrella.slug])
+        # Without "pk" in the URL the page added a review, so `instance` is that review.
         pk = self.kwargs.get("pk") or instance.pk  # type: ignore[union-attr]
         return reverse("reviews:review-detail", args=[self.umbrella.slug, pk])
 

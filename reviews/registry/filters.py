@@ -32,12 +32,10 @@ class IncludedReviewFilter(ProjectFilterSet):
     year = django_filters.RangeFilter(label="Publication year")
     sort = django_filters.OrderingFilter(
         label="Sort by",
+        # (field, parameter) pairs throughout: the stubs accept no mix of pairs and names.
         fields=(
-            "label",
-            "year",
-            "review_type",
-            "n_primary_studies",
-            "n_participants",
+            *((name, name) for name in ("label", "year", "review_type")),
+            *((name, name) for name in ("n_primary_studies", "n_participants")),
             ("rating_rank", "rating"),
         ),
         field_labels={
@@ -52,7 +50,7 @@ class IncludedReviewFilter(ProjectFilterSet):
 
     class Meta:
         model = IncludedReview
-        fields = []
+        fields: list[str] = []
 
     def search(self, queryset, name, value):
         terms = value.split()

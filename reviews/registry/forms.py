@@ -59,6 +59,7 @@ def refuse_duplicates(form: forms.ModelForm, rows, *, what: str) -> None:
         other = rows.filter(**{name: value}).exclude(pk=instance.pk).first()
         if other is None:
             continue
+        message: str
         url = getattr(other, "get_absolute_url", None)
         if url is not None:
             message = format_html(

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from ..fields import reported_count
-from ..history.records import LinkedHistoricalRecords
+from ..fields import Versioned, reported_count
+from ..natural_keys import depends_on
 from ..project.models import (
     DeliveryMode,
     ExclusionReason,
@@ -23,7 +23,7 @@ from .citations import is_valid_doi, is_valid_pmid, normalize_doi, normalize_pmi
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
-class Citation(models.Model):
+class Citation(Versioned):
     """Bibliographic fields shared by reviews, their reports and primary studies.
 
     DOI and PMID are stored normalised (see `citations.py`); check constraints keep raw
@@ -42,9 +42,6 @@ class Citation(models.Model):
     pages = models.CharField(max_length=50, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=12, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
-
-    history = LinkedHistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -140,7 +137,11 @@ class IncludedReviewQuerySet(models.QuerySet):
         )
 
 
-class IncludedReviewManager(models.Manager.from_queryset(IncludedReviewQuerySet)):
+# A module-level name, so that the django-stubs plugin can build the class for mypy.
+_IncludedReviewBaseManager = models.Manager.from_queryset(IncludedReviewQuerySet)
+
+
+class IncludedReviewManager(_IncludedReviewBaseManager):
     def get_by_natural_key(self, umbrella_slug, label):
         return self.get(umbrella__slug=umbrella_slug, label=label)
 
@@ -205,7 +206,7 @@ class IncludedReview(Citation):
 
     objects = IncludedReviewManager()
 
-    # Read by the inherited `history` (simple-history's `m2m_fields`): links are kept too.
+    # The links its history keeps (see `Versioned`).
     _history_m2m_fields = ["populations", "formats", "delivery_modes", "research_questions"]
 
     class Meta:
@@ -222,16 +223,15 @@ class IncludedReview(Citation):
     def get_absolute_url(self):
         return reverse("reviews:review-detail", kwargs={"slug": self.umbrella.slug, "pk": self.pk})
 
-    def natural_key(self):
-        return (self.umbrella.slug, self.label)
-
-    natural_key.dependencies = [
+    @depends_on(
         "reviews.umbrellareview",
         "reviews.population",
         "reviews.interventionformat",
         "reviews.deliverymode",
         "reviews.researchquestion",
-    ]
+    )
+    def natural_key(self):
+        return (self.umbrella.slug, self.label)
 
     @property
     def reference_numbers(self) -> list[int]:
@@ -269,10 +269,9 @@ class Report(Citation):
     def __str__(self):
         return f"{self.review.label}: {self.title}"
 
+    @depends_on("reviews.includedreview")
     def natural_key(self):
         return (*self.review.natural_key(), self.title)
-
-    natural_key.dependencies = ["reviews.includedreview"]
 
 
 class ExcludedReview(Citation):

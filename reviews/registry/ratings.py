@@ -21,7 +21,7 @@ from .models import PublishedRating
 
 # Best first. "Low or critically low" (published only: the paper did not separate them) ranks
 # between the two.
-RATING_ORDER = [
+RATING_ORDER: list[str] = [
     PublishedRating.HIGH,
     PublishedRating.MODERATE,
     PublishedRating.LOW,

@@ -3,9 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
-from ..fields import account_link, optional_link
+from ..fields import Versioned, account_link, optional_link
 from ..project.models import UmbrellaReview
 from ..registry.models import Citation, IncludedReview, unique_identifier_constraints
 
@@ -39,7 +38,9 @@ class PrimaryStudy(Citation):
     country = models.CharField(max_length=100, blank=True)
     n_participants = models.PositiveIntegerField(null=True, blank=True)
     trial_registration = models.CharField(max_length=100, blank=True)
-    reviews = models.ManyToManyField(IncludedReview, through="Inclusion", related_name="studies")
+    reviews: "models.ManyToManyField[IncludedReview, Inclusion]" = models.ManyToManyField(
+        IncludedReview, through="Inclusion", related_name="studies"
+    )
     merged_into = optional_link(
         "self",
         models.PROTECT,
@@ -68,14 +69,11 @@ class PrimaryStudy(Citation):
         return self.label
 
 
-class Inclusion(models.Model):
+class Inclusion(Versioned):
     """A cell of the citation matrix: this review includes this primary study."""
 
     review = models.ForeignKey(IncludedReview, on_delete=models.CASCADE, related_name="inclusions")
     study = models.ForeignKey(PrimaryStudy, on_delete=models.CASCADE, related_name="inclusions")
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
-
-    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "study"], name="unique_inclusion")]

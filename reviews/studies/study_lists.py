@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
-import rispy
-
-from ..registry.citations import is_valid_doi, is_valid_pmid, normalize_doi, normalize_pmid
+from ..registry.citations import (
+    CitationRecord,
+    is_valid_doi,
+    is_valid_pmid,
+    normalize_doi,
+    normalize_pmid,
+    read_ris,
+)
 
 CSV_COLUMNS = (
     "label",
@@ -36,19 +40,15 @@ CSV_COLUMNS = (
     "trial_registration",
 )
 DESIGNS = ("rct", "cluster_rct", "non_randomised", "cohort", "qualitative", "other")
-_YEAR = re.compile(r"(1[9]\d\d|20\d\d|2100)")
 
 
 @dataclass(frozen=True, slots=True)
-class IncomingStudy:
+class IncomingStudy(CitationRecord):
+    """One study of the list: the fields every importer reads, and the study's own."""
+
     row: int  # 1-based line (CSV, counting the header), record (RIS) or line (pasted)
-    title: str = ""
     label: str = ""
     authors: str = ""
-    year: int | None = None
-    doi: str = ""
-    pmid: str = ""
-    journal: str = ""
     design: str = ""
     country: str = ""
     n_participants: int | None = None
@@ -179,32 +179,24 @@ def parse_csv(text: str) -> ParsedList:
 def parse_ris(text: str) -> ParsedList:
     parsed = ParsedList()
     try:
-        entries = rispy.loads(text.lstrip("\ufeff"))
-    except Exception as error:  # rispy raises plain IOError/ValueError subclasses
-        parsed.problems.append(RowProblem(1, "file", f"not a readable RIS file: {error}"))
+        records = read_ris(text)
+    except ValueError as error:
+        parsed.problems.append(RowProblem(1, "file", str(error)))
         return parsed
-    if not entries:
-        parsed.problems.append(RowProblem(1, "file", "no RIS records (TY  - ... ER  -) found"))
-    for number, entry in enumerate(entries, start=1):
-        authors = entry.get("authors") or entry.get("first_authors") or []
-        title = entry.get("title") or entry.get("primary_title") or ""
-        doi = normalize_doi(entry.get("doi"))
-        accession = str(entry.get("accession_number") or "").strip()
-        pmid = accession if accession.isdigit() else ""
+    for number, record in enumerate(records, start=1):
+        title, doi, pmid = record["title"], record["doi"], record["pmid"]
         problems = _identifier_problems(number, doi, pmid)
-        year_text = str(entry.get("year") or entry.get("publication_year") or "")
-        match = _YEAR.search(year_text)
         if not (doi or pmid or title):
             problems.append(RowProblem(number, "title", "a record needs a DO, AN or TI field"))
         parsed.add(
             IncomingStudy(
                 number,
-                title=title.strip(),
-                authors="; ".join(a.strip() for a in authors),
-                year=int(match.group(1)) if match else None,
+                title=title,
+                authors="; ".join(record["authors"]),
+                year=record["year"],
                 doi=doi,
                 pmid=pmid,
-                journal=(entry.get("journal_name") or entry.get("secondary_title") or "").strip(),
+                journal=record["journal"],
             ),
             problems,
         )

@@ -3,9 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from reviews.fields import Versioned, choices_of
 from reviews.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
+from reviews.natural_keys import depends_on
 
 from .. import findings
 
@@ -25,12 +26,10 @@ class OutcomeDomain(VocabularyTerm):
     """A domain of outcomes, e.g. 'Recovery'; each project edits its own list."""
 
 
-class Direction(models.TextChoices):
-    HIGHER_IS_BETTER = findings.Direction.HIGHER_IS_BETTER, "Higher is better"
-    LOWER_IS_BETTER = findings.Direction.LOWER_IS_BETTER, "Lower is better"
+Direction = choices_of(findings.Direction)
 
 
-class Outcome(models.Model):
+class Outcome(Versioned):
     umbrella = models.ForeignKey(UmbrellaReview, on_delete=models.CASCADE, related_name="outcomes")
     name = models.CharField(max_length=200)
     domain = models.ForeignKey(OutcomeDomain, on_delete=models.PROTECT, related_name="outcomes")
@@ -43,11 +42,8 @@ class Outcome(models.Model):
     )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ProjectScopedManager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["domain__position", "position", "name"]
@@ -63,10 +59,9 @@ class Outcome(models.Model):
             "synthesis:outcome-detail", kwargs={"slug": self.umbrella.slug, "pk": self.pk}
         )
 
+    @depends_on("reviews.umbrellareview", "synthesis.outcomedomain")
     def natural_key(self):
         return (self.umbrella.slug, self.name)
-
-    natural_key.dependencies = ["reviews.umbrellareview", "synthesis.outcomedomain"]
 
     def clean(self):
         super().clean()

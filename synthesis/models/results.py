@@ -13,19 +13,24 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
-from reviews.fields import account_link, interval, optional_count, optional_number
+from reviews.fields import (
+    Versioned,
+    account_link,
+    choices_of,
+    interval,
+    optional_count,
+    optional_number,
+)
 from reviews.models import IncludedReview
+from reviews.natural_keys import depends_on
 
-from .. import findings
+from .. import findings, study_data
 from ..findings import RATIO_MEASURES
 from .outcomes import Outcome
 
-
-class EvidenceType(models.TextChoices):
-    META_ANALYSIS = findings.EvidenceType.META_ANALYSIS, "Meta-analysis"
-    NARRATIVE = findings.EvidenceType.NARRATIVE, "Narrative"
+EvidenceType = choices_of(findings.EvidenceType)
+Finding = choices_of(findings.Finding)
 
 
 class Comparator(models.TextChoices):
@@ -65,21 +70,7 @@ class Grade(models.TextChoices):
     VERY_LOW = "very_low", "Very low"
 
 
-class Finding(models.TextChoices):
-    IMPROVEMENT = findings.Finding.IMPROVEMENT, "Improvement"
-    NO_EFFECT = findings.Finding.NO_EFFECT, "No effect"
-    MIXED = findings.Finding.MIXED, "Mixed"
-    HARM = findings.Finding.HARM, "Harm"
-
-
-class ReanalysisMethod(models.TextChoices):
-    """How the app re-pools an outcome result's studies (see synthesis.stats.pool)."""
-
-    REML = "REML", "Random effects, REML"
-    DL = "DL", "Random effects, DerSimonian–Laird"
-    PM = "PM", "Random effects, Paule–Mandel"
-    FE = "FE", "Fixed effect (inverse variance)"
-    MH = "MH", "Fixed effect, Mantel–Haenszel (counts only)"
+ReanalysisMethod = choices_of(study_data.Method, "ReanalysisMethod")
 
 
 class OutcomeResultManager(models.Manager):
@@ -95,7 +86,7 @@ def _new_extraction_id() -> str:
     return f"X-{secrets.token_hex(4)}"
 
 
-class OutcomeResult(models.Model):
+class OutcomeResult(Versioned):
     """What one included review reports for one outcome (one row of an evidence table)."""
 
     review = models.ForeignKey(
@@ -163,11 +154,8 @@ class OutcomeResult(models.Model):
         default=ReanalysisMethod.REML,
         help_text="How the app re-pools the study-level data (Mantel–Haenszel for counts).",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = OutcomeResultManager()
-
-    history = HistoricalRecords()
 
     # What `apply_derived_finding` last derived the finding from (None: not derived yet).
     _derived_from: tuple[object, ...] | None = None
@@ -276,10 +264,9 @@ class OutcomeResult(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @depends_on("reviews.includedreview", "synthesis.outcome")
     def natural_key(self):
         return (*self.review.natural_key(), self.extraction_id)
-
-    natural_key.dependencies = ["reviews.includedreview", "synthesis.outcome"]
 
     # -- rules -------------------------------------------------------------------------------
 
@@ -456,4 +443,4 @@ def _months(start: float | None, end: float | None) -> str:
         return f"{_number(start)}–{_number(end)} months"
     if start is not None:
         return f"over {_number(start)} months"
-    return f"up to {_number(end)} months"
+    return f"up to {_number(end)} months" if end is not None else ""

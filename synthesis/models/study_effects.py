@@ -3,9 +3,15 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
-from reviews.fields import account_link, interval, optional_count, optional_link, optional_number
+from reviews.fields import (
+    Versioned,
+    account_link,
+    interval,
+    optional_count,
+    optional_link,
+    optional_number,
+)
 
 from .results import OutcomeResult
 
@@ -17,7 +23,7 @@ class StudyDataKind(models.TextChoices):
 
 
 # The fields each kind of row needs; the other kinds' fields are cleared on save.
-KIND_FIELDS = {
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
     StudyDataKind.BINARY: ("events1", "n1", "events2", "n2"),
     StudyDataKind.CONTINUOUS: ("mean1", "sd1", "n1", "mean2", "sd2", "n2"),
     StudyDataKind.ESTIMATE: ("estimate", "ci_low", "ci_high"),
@@ -46,7 +52,7 @@ def _complete(kind: StudyDataKind, *rules: Q, name: str, message: str) -> models
     )
 
 
-class StudyEffect(models.Model):
+class StudyEffect(Versioned):
     """One primary study's data behind an outcome result, for the app's re-analysis.
 
     Arm 1 is the intervention, arm 2 the control (docs/methods.md). An estimate row is on
@@ -73,9 +79,6 @@ class StudyEffect(models.Model):
     ci_low, ci_high = interval("95% CI")
     note = models.CharField(max_length=300, blank=True)
     entered_by = account_link(related_name="entered_study_effects", editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["outcome_result", "label", "pk"]

@@ -5,6 +5,7 @@ queries (one for the facts, one or two for labels), however many rows there are.
 """
 
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
@@ -170,7 +171,7 @@ def map_cells(
     links = IncludedReview.populations.through.objects.filter(
         includedreview__umbrella=umbrella
     ).values_list("includedreview_id", "population_id")
-    populations_of: dict[int, list[int]] = defaultdict(list)
+    populations_of: dict[Hashable, list[int]] = defaultdict(list)
     for review_id, population_id in links:
         populations_of[review_id].append(population_id)
     population_names = dict(Population.objects.filter(umbrella=umbrella).values_list("pk", "name"))

@@ -8,7 +8,9 @@ parts stay computed.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 from django.http import QueryDict
@@ -114,7 +116,8 @@ def implementation(umbrella: UmbrellaReview) -> list[DomainHighlights]:
         .filter(n_reviews__gt=0)
         .order_by("-n_reviews", "position", "code")
     )
-    by_domain: dict[str, list[ImplementationFactor]] = defaultdict(list)
+    # Factors annotated with `n_reviews`, which the model class does not declare.
+    by_domain: dict[str, list[Any]] = defaultdict(list)
     for factor in factors:
         by_domain[factor.domain].append(factor)
     highlights = []
@@ -161,7 +164,7 @@ class Section:
     computed: object  # the kind's list above, or None for "other" questions
 
 
-COMPOSERS = {
+COMPOSERS: dict[str, Callable[[UmbrellaReview], object]] = {
     ResearchQuestion.Kind.EFFECTIVENESS: effectiveness,
     ResearchQuestion.Kind.IMPLEMENTATION: implementation,
     ResearchQuestion.Kind.EXPERIENCES: experiences,

@@ -36,7 +36,7 @@ def analyse(result: OutcomeResult, effects: list[StudyEffect], method: str) -> A
 
 def chosen_method(result: OutcomeResult, requested: str | None) -> str:
     """A valid ?method= overrides the result's saved method for this view only."""
-    if requested in ReanalysisMethod.values:
+    if requested is not None and requested in ReanalysisMethod.values:
         return requested
     return result.reanalysis_method or ReanalysisMethod.REML
 

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from dataio.citations import (
     FORMATS,
@@ -10,26 +10,24 @@ from dataio.citations import (
     guess_format,
     import_citations,
 )
-from reviews.models import UmbrellaReview
+from dataio.management.base import ProjectFileCommand
 
 
-class Command(BaseCommand):
+class Command(ProjectFileCommand):
     help = (
         "Import included reviews or primary studies from a RIS, BibTeX or PubMed (MEDLINE/.nbib) "
         "file; records already in the project (same DOI or PMID) are matched, not duplicated."
     )
 
+    imports = True
+
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
-        parser.add_argument("--project", required=True)
+        super().add_arguments(parser)
         parser.add_argument("--kind", required=True, choices=KINDS)
         parser.add_argument("--format", choices=FORMATS, help="Default: from the file name.")
-        parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, path: Path, project: str, kind: str, **options):
-        umbrella = UmbrellaReview.objects.filter(slug=project).first()
-        if umbrella is None:
-            raise CommandError(f"No project with the slug '{project}'.")
+        umbrella = self.existing_project(project)
         try:
             fmt = options["format"] or guess_format(path.name)
             records = PARSERS[fmt](path.read_text(encoding="utf-8-sig"))

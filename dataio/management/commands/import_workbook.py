@@ -1,24 +1,23 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from dataio.management.base import ProjectFileCommand
 from dataio.workbook.report import problem_table, summary_lines
 from dataio.workbook.service import import_workbook
 
 
-class Command(BaseCommand):
+class Command(ProjectFileCommand):
     help = (
         "Import a project workbook (an .xlsx file, a .csv file named after its sheet, a .zip of "
         "CSVs or a folder of CSVs; see docs/data-format.md). Every problem is reported; nothing "
         "is written unless the whole file is valid, and then all of it in one transaction."
     )
 
+    imports = True
+
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
-        parser.add_argument("--project", required=True, help="The project's slug.")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check and count, then roll back."
-        )
+        super().add_arguments(parser)
         parser.add_argument(
             "--update",
             action="store_true",
