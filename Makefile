@@ -1,6 +1,6 @@
-# Two commands: `make run` (set up, load the peer-support example, serve on 127.0.0.1:8000)
-# and `make test` (set up, then ruff, import-linter and mypy, Django checks, the suite on SQLite and
-# on PostgreSQL, and the browser tests in headless Chromium).
+# Two commands: `make run` (set up, load the peer-support example, serve on 127.0.0.1:8000 with
+# the import worker beside it) and `make test` (set up, then ruff, import-linter and mypy, Django
+# checks, the suite on SQLite and on PostgreSQL, and the browser tests in headless Chromium).
 
 PYTHON ?= python3
 VENV := .venv
@@ -19,10 +19,14 @@ $(INSTALLED): pyproject.toml
 
 setup: $(INSTALLED)
 
+# The import worker (background dry runs and imports) runs beside the server and stops with it.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "== Import worker started (process $$worker); the server follows"; \
+	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The two database suites run side by side (one per core); the browser tests after them.
 test: lint checks

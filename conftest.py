@@ -30,6 +30,40 @@ def no_login_throttling(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def upload_folder(settings, tmp_path):
+    # Each test keeps its uploads in a folder of its own, never the project's var/imports.
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
+    return settings.IMPORT_UPLOAD_DIR
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run every queued background task now, in this process, through the real database
+    backend and its worker loop (`db_worker --batch` without its signal handlers): the tests
+    see exactly what a worker does, in their own transaction, with nothing left running."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker closes connections it thinks stale between tasks; inside a test's transaction
+    # that would close the test's own connection (PostgreSQL). Django's test client keeps it
+    # open around its requests the same way (close_old_connections is off during tests).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        db_worker.Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="tests",
+            excluded_queue_names=[],
+        ).run()
+
+    return run
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     # Computed pages are cached per project and data revision (reviews.project.revisions); database
     # rows are rolled back between tests, so their cache entries must go too.

@@ -1,14 +1,23 @@
+"""The admin of AMSTAR 2 appraisals. Blinded like every other surface: staff see only the
+appraisals the blinding rule shows them (`visibility.visible_appraisals`) — in the list, its
+search and filters, the change form, its answers and its history — so a staff member who is
+one rater never reads the other rater's appraisal before both have submitted."""
+
 from django.contrib import admin
 
 from reviews.admin import ResearchDataAdmin
 
 from .models import Appraisal, AppraisalSettings, ItemAnswer
 from .services import recompute_overall
+from .visibility import visible_answers, visible_appraisals
 
 
 class ItemAnswerInline(admin.TabularInline):
     model = ItemAnswer
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=visible_answers(request.user))
 
 
 @admin.register(Appraisal)
@@ -21,6 +30,12 @@ class AppraisalAdmin(ResearchDataAdmin):
     autocomplete_fields = ["review"]
     list_select_related = ["review", "rater"]
     inlines = [ItemAnswerInline]
+
+    def get_queryset(self, request):
+        # Every admin view of an appraisal (list, search, filters, change form, history,
+        # delete) starts from this queryset: a hidden appraisal does not exist here.
+        visible = visible_appraisals(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
     def save_related(self, request, form, formsets, change):
         # Answers edited here must move the stored rating too.

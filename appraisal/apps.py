@@ -12,13 +12,23 @@ class AppraisalConfig(AppConfig):
         from reviews.registry.ratings import register_consensus
 
         from .selectors import consensus_join
+        from .visibility import history_visible
 
         register_consensus(join=consensus_join, rating_field="overall")
+        # The history of appraisals is blinded like the appraisals themselves, and never
+        # restored: a restore would bypass the workflow (a submitted rater appraisal is final).
         track(
             {
                 "appraisal.appraisal": "review__umbrella",
                 "appraisal.itemanswer": "appraisal__review__umbrella",
-                "appraisal.appraisalsettings": "umbrella",
-            }
+            },
+            visible=history_visible,
+            not_restored=(
+                "Appraisals are not restored from their history: their answers change only in "
+                "the appraisal form, where a submitted rater appraisal stays final and the "
+                "status, rater and role follow the two-rater workflow."
+            ),
         )
+        # The AMSTAR 2 settings are a project setting: open to every member, like the vocabularies.
+        track({"appraisal.appraisalsettings": "umbrella"})
         register_section(Section("amstar2", "AMSTAR 2", "appraisal:settings"))

@@ -74,11 +74,13 @@ class AppraisalForm(forms.Form):
         ]
 
     def set_item_errors(self, error) -> None:
-        """Attach a service ValidationError keyed `item_N` to the items it names."""
-        for key, messages in error.message_dict.items():
-            number = int(key.removeprefix("item_")) if key.startswith("item_") else 0
-            self.item_errors.setdefault(number, []).extend(messages)
-            if not number:
+        """Attach a service ValidationError keyed `item_N` to the items it names; any other
+        message (a simultaneous save, a vanished appraisal) goes to the top of the form."""
+        found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        for key, messages in found.items():
+            if key.startswith("item_"):
+                self.item_errors.setdefault(int(key.removeprefix("item_")), []).extend(messages)
+            else:
                 self.add_error(None, messages)
 
     def item_inputs(self) -> dict[int, ItemInput]:

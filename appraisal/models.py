@@ -76,6 +76,15 @@ class Appraisal(Versioned):
         ordering = ["review", "role"]
         constraints = [
             models.UniqueConstraint(fields=["review", "role"], name="one_appraisal_per_role"),
+            # In the database, not only in the form: two requests opening both rater forms at
+            # once each pass the form's check before either has saved.
+            models.UniqueConstraint(
+                fields=["review", "rater"],
+                condition=Q(role__in=["first", "second"]),
+                name="one_rater_role_per_user",
+                violation_error_message="One person cannot be both raters of a review: this "
+                "account is already the other rater.",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="submitted") | ~Q(overall=""),
                 name="submitted_appraisal_has_rating",

@@ -4,14 +4,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
+from reviews.history.records import attribute_change
 from reviews.models import IncludedReview
 from reviews.project.revisions import changed
-from reviews.versioning import advance, save_versioned
+from reviews.versioning import save_versioned
 
 from . import amstar2
 from .models import Appraisal, AppraisalSettings, ItemAnswer
@@ -101,42 +101,36 @@ def save_appraisal(
     """
     review_type = rating_review_type(review)
     answers = check_items(items, review_type, complete=submit)
-    overall = compute_overall(answers, review_type)
-    variant = amstar2.variant_for(review_type).code
-    status = Appraisal.Status.SUBMITTED if submit else Appraisal.Status.DRAFT
+    values = {
+        "status": Appraisal.Status.SUBMITTED if submit else Appraisal.Status.DRAFT,
+        "variant": amstar2.variant_for(review_type).code,
+        "overall": compute_overall(answers, review_type),
+    }
+    reason = "Submitted" if submit else "Saved as a draft"
     with transaction.atomic():
         appraisal = Appraisal.objects.filter(review=review, role=role).first()
         if appraisal is None:
             if expected_version != 0:
                 raise ValidationError("This appraisal no longer exists.")
-            new = Appraisal(
-                review=review,
-                role=role,
-                rater=rater,
-                status=status,
-                variant=variant,
-                overall=overall,
+            appraisal = _create_appraisal(
+                review=review, role=role, rater=rater, reason=reason, **values
             )
-            appraisal = save_versioned(new, loaded_version=None).instance
         else:
             if appraisal.is_submitted and role != Appraisal.Role.CONSENSUS:
                 raise AppraisalLocked("A submitted rater appraisal cannot be changed.")
-            # The check-and-bump writes the appraisal's new values in its one UPDATE.
-            advance(
-                Appraisal,
-                appraisal.pk,
-                loaded_version=expected_version,
-                values={
-                    "status": status,
-                    "variant": variant,
-                    "overall": overall,
-                    "updated_at": timezone.now(),
-                },
-            )
-            appraisal.refresh_from_db()
-            changed(review.umbrella_id)
-        appraisal.answers.all().delete()
-        # Each answer's creation is recorded (who and when); deletions are recorded per row.
+            for name, value in values.items():
+                setattr(appraisal, name, value)
+            # Every save and submit is a recorded version of the appraisal (who, when, its
+            # status), through the one locking helper: a stale form is refused before anything
+            # is written.
+            attribute_change(appraisal, user=rater, reason=reason)
+            appraisal = save_versioned(
+                appraisal, loaded_version=expected_version, update_fields=[*values, "updated_at"]
+            ).instance
+        for old in appraisal.answers.all():
+            attribute_change(old, user=rater, reason=reason)  # each deletion: who and why
+            old.delete()
+        # Each answer's creation is recorded (who and when).
         answers_to_save = [
             ItemAnswer(
                 appraisal=appraisal,
@@ -149,8 +143,38 @@ def save_appraisal(
             for number, entry in sorted(items.items())
             if entry.answer or entry.rct or entry.nrsi or entry.justification
         ]
-        bulk_create_with_history(answers_to_save, ItemAnswer)
+        bulk_create_with_history(
+            answers_to_save, ItemAnswer, default_user=rater, default_change_reason=reason
+        )
     return appraisal
+
+
+def _create_appraisal(
+    *, review: IncludedReview, role: str, rater: User | None, reason: str, **fields: object
+) -> Appraisal:
+    """Insert a new appraisal, or say plainly which simultaneous save got there first.
+
+    The form checks both rules before saving, but two requests can pass those checks together;
+    the database's unique constraints then refuse the second insert (one appraisal per role,
+    and `one_rater_role_per_user`: nobody is both raters of a review).
+    """
+    try:
+        with transaction.atomic():  # a savepoint, so the caller's transaction stays usable
+            new = Appraisal(review=review, role=role, rater=rater, **fields)
+            attribute_change(new, user=rater, reason=reason)  # its first version: who, how
+            return save_versioned(new, loaded_version=None).instance
+    except IntegrityError:
+        if Appraisal.objects.filter(review=review, role=role).exists():
+            message = (
+                f"Someone else started the {Appraisal.Role(role).label.lower()}'s appraisal of "
+                "this review at the same time; nothing of yours was saved. Reload the page."
+            )
+        else:
+            message = (
+                "You are already the other rater of this review (saved at the same time from "
+                "another window); one person cannot be both raters. Nothing was saved."
+            )
+        raise ValidationError({NON_FIELD_ERRORS: [message]}) from None
 
 
 def recompute_overall(appraisal: Appraisal) -> Appraisal:

@@ -29,6 +29,7 @@ from .services import (
     rating_review_type,
     save_appraisal,
 )
+from .visibility import RATER_ROLES, sees, viewer
 
 
 class AppraisalTableMixin(UmbrellaAccessMixin):
@@ -122,8 +123,17 @@ class ReviewAppraisalMixin(UmbrellaAccessMixin):
 
     def both_submitted(self) -> bool:
         return all(
-            role in self.appraisals and self.appraisals[role].is_submitted
-            for role in (Appraisal.Role.FIRST, Appraisal.Role.SECOND)
+            role in self.appraisals and self.appraisals[role].is_submitted for role in RATER_ROLES
+        )
+
+    def visible(self, appraisal: Appraisal) -> bool:
+        """The blinding rule (appraisal.visibility), on the appraisals already loaded."""
+        return sees(
+            viewer(self.request.user, self.umbrella),
+            role=appraisal.role,
+            status=appraisal.status,
+            rater_id=appraisal.rater_id,
+            both_submitted=self.both_submitted(),
         )
 
 
@@ -144,9 +154,8 @@ class AppraisalFormView(ReviewAppraisalMixin, TemplateView):
         other = self.appraisals.get(
             Appraisal.Role.SECOND if self.role == Appraisal.Role.FIRST else Appraisal.Role.FIRST
         )
-        someone_elses = self.appraisal is not None and self.appraisal.rater_id != user.pk
         # Blinding: nobody sees a rater's answers before both raters have submitted.
-        if someone_elses and not self.both_submitted():
+        if self.appraisal is not None and not self.visible(self.appraisal):
             raise PermissionDenied(
                 "This appraisal belongs to another rater and stays hidden until both raters "
                 "have submitted."

@@ -20,14 +20,21 @@ import bibtexparser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
+from reviews.models import (
+    IncludedReview,
+    PrimaryStudy,
+    ReviewType,
+    UmbrellaReview,
+)
 from reviews.project.revisions import changed
 from reviews.registry.citations import (
     CitationRecord,
     normalize_doi,
     normalize_pmid,
     read_ris,
+    unique_label,
     year_in,
+    year_problem,
 )
 
 KINDS = ("reviews", "studies")
@@ -175,12 +182,7 @@ class CitationReport:
 def _label(record: Record, taken: set[str]) -> str:
     first = record.authors[0] if record.authors else record.title
     surname = first.split(",")[0].split()[0] if first.strip() else "Record"
-    base = f"{surname} {record.year}" if record.year else surname
-    label, suffix = base[:95], ord("b")
-    while label in taken:
-        label, suffix = f"{base[:95]}{chr(suffix)}", suffix + 1
-    taken.add(label)
-    return label
+    return unique_label(f"{surname} {record.year}" if record.year else surname, taken)
 
 
 def import_citations(
@@ -213,6 +215,12 @@ def import_citations(
             continue
         if not record.title:
             report.skipped.append((record.number, "no title"))
+            continue
+        if problem := year_problem(record.year):
+            reason = (
+                f"the year {record.year} of '{record.title[:80]}' {problem}: correct it in the file"
+            )
+            report.skipped.append((record.number, reason))
             continue
         fields = {
             "umbrella": umbrella,

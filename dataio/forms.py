@@ -1,4 +1,9 @@
+"""The Import data form: what the file holds, the file (its type and size checked)."""
+
 from django import forms
+from django.conf import settings
+
+from .workbook.archive import size
 
 KIND_CHOICES = [
     ("workbook", "Project workbook (.xlsx, or a .zip / .csv of CSV sheets)"),
@@ -7,7 +12,6 @@ KIND_CHOICES = [
 ]
 SUFFIXES = {"workbook": (".xlsx", ".zip", ".csv"), "reviews": (".ris", ".bib", ".nbib", ".txt")}
 SUFFIXES["studies"] = SUFFIXES["reviews"]
-MAX_BYTES = 50 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -24,6 +28,11 @@ class ImportForm(forms.Form):
         if upload and kind:
             if not upload.name.lower().endswith(SUFFIXES[kind]):
                 self.add_error("upload", f"Expected one of {', '.join(SUFFIXES[kind])}.")
-            if upload.size > MAX_BYTES:
-                self.add_error("upload", "The file is larger than 50 MB.")
+            limit = settings.UPLOAD_MAX_BYTES
+            if upload.size > limit:
+                self.add_error(
+                    "upload",
+                    f"The file is {size(upload.size)}; at most {size(limit)} may be uploaded "
+                    "(setting UPLOAD_MAX_BYTES).",
+                )
         return data

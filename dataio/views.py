@@ -1,66 +1,30 @@
-"""The "Import data" page: upload, dry-run report, confirm; plus exports and the template.
+"""The "Import data" page: upload, then a status page that follows the background dry run,
+shows its report, and offers Confirm and Cancel; plus exports and the template.
 
-The uploaded file waits server-side in a private temporary folder under a random token kept
-in the session (never a path from the browser). Confirming re-reads and re-checks it inside
-the writing transaction, so the data written is checked against the database as it is then.
+The upload waits in the project's upload folder under its job's random id (`dataio.uploads`),
+never a name or path from the browser. Every job page looks the job up by id *and* project
+*and* the user who uploaded it, behind the same access rule as the import page (writers of
+the project), so an id alone shows nobody else's report.
 """
 
-import secrets
-import tempfile
-from pathlib import Path
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import TemplateView, View
 
-from django.http import Http404, HttpResponse
-from django.views.generic import TemplateView
-
+from appraisal.visibility import exported_appraisals
 from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
 
-from .citations import (
-    PARSERS,
-    CitationFileError,
-    CitationReport,
-    guess_format,
-    import_citations,
-)
+from . import jobs, uploads
 from .forms import ImportForm
+from .models import ImportJob
 from .workbook.export import csv_zip_bytes, project_tables, xlsx_bytes
-from .workbook.service import import_workbook
 from .workbook.template import template_bytes
 
-UPLOADS = Path(tempfile.gettempdir()) / "umbrella-imports"
-SESSION_KEY = "pending_import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _run(umbrella, pending: dict, *, dry_run: bool, user=None) -> dict:
-    path = UPLOADS / pending["file"]
-    if pending["kind"] == "workbook":
-        result = import_workbook(
-            path,
-            slug=umbrella.slug,
-            dry_run=dry_run,
-            update=pending["update"],
-            user=user,
-            name=pending["name"],
-        )
-        return {"workbook": result, "ok": result.ok}
-    try:
-        records = PARSERS[guess_format(pending["name"])](path.read_text(encoding="utf-8-sig"))
-    except (CitationFileError, UnicodeDecodeError) as error:
-        return {"citation_error": str(error), "ok": False}
-    report = import_citations(umbrella, records, kind=pending["kind"], dry_run=dry_run)
-    return {"citations": report, "matched": _matched_links(umbrella, report), "ok": True}
-
-
-def _matched_links(umbrella, report: CitationReport) -> list[tuple[int, str, str]]:
-    """Each record matched to a review already in the project, with that review's page (a
-    primary study has none: its label only)."""
-    labels = [label for _, label in report.matched]
-    pages = {
-        review.label: review.get_absolute_url()
-        for review in IncludedReview.objects.filter(umbrella=umbrella, label__in=labels)
-    }
-    return [(number, label, pages.get(label, "")) for number, label in report.matched]
+RECENT_JOBS = 10
 
 
 class ImportView(UmbrellaAccessMixin, TemplateView):
@@ -71,63 +35,120 @@ class ImportView(UmbrellaAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", ImportForm())
+        mine = ImportJob.objects.filter(umbrella=self.umbrella, user=self.request.user)
+        context["jobs"] = mine[:RECENT_JOBS]
         return context
 
     def post(self, request, *args, **kwargs):
-        if "confirm" in request.POST:
-            return self.confirm(request)
         form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        upload = form.cleaned_data["upload"]
-        UPLOADS.mkdir(mode=0o700, exist_ok=True)
-        token = secrets.token_urlsafe(16)
-        stored = f"{token}{Path(upload.name).suffix.lower()}"
-        with (UPLOADS / stored).open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        pending = {
-            "token": token,
-            "file": stored,
-            "name": upload.name,
-            "kind": form.cleaned_data["kind"],
-            "update": form.cleaned_data["update"],
-            "slug": self.umbrella.slug,
-        }
-        request.session[SESSION_KEY] = pending
-        outcome = _run(self.umbrella, pending, dry_run=True)
-        return self.render_to_response(
-            self.get_context_data(form=form, pending=pending, dry_run=True, **outcome)
+        if form.is_valid():
+            try:
+                job = jobs.start(
+                    umbrella=self.umbrella,
+                    user=request.user,
+                    upload=form.cleaned_data["upload"],
+                    kind=form.cleaned_data["kind"],
+                    update=form.cleaned_data["update"],
+                )
+            except uploads.UploadRefused as error:
+                form.add_error("upload", f"The upload was not kept: {error}.")
+            else:
+                return redirect(job)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class JobMixin(UmbrellaAccessMixin):
+    """The job named in the URL, if it is this project's and this user's (else 404)."""
+
+    write_access = True
+
+    def get_job(self) -> ImportJob:
+        return get_object_or_404(
+            ImportJob, pk=self.kwargs["job"], umbrella=self.umbrella, user=self.request.user
         )
 
-    def confirm(self, request):
-        pending = request.session.get(SESSION_KEY)
-        if (
-            not pending
-            or pending["token"] != request.POST.get("token")
-            or pending["slug"] != self.umbrella.slug
-            or not (UPLOADS / pending["file"]).exists()
-        ):
-            context = self.get_context_data(expired=True)
-            return self.render_to_response(context, status=400)
-        outcome = _run(self.umbrella, pending, dry_run=False, user=request.user)
-        (UPLOADS / pending["file"]).unlink(missing_ok=True)
-        del request.session[SESSION_KEY]
-        return self.render_to_response(
-            self.get_context_data(pending=pending, dry_run=False, done=True, **outcome)
+
+class ImportStatusView(JobMixin, TemplateView):
+    """Progress while the task runs (the page refreshes itself), then the report."""
+
+    template_name = "dataio/import_status.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = context["job"] = self.get_job()
+        context["progress"] = uploads.read_progress(job) if job.running else {}
+        context["cancellable"] = job.status in jobs.CANCELLABLE
+        context["done"] = job.status == ImportJob.Status.DONE
+        context["max_problems"] = settings.IMPORT_REPORT_MAX_PROBLEMS
+        citations = job.report.get("citations") or {}
+        context["matched"] = _matched_links(self.umbrella, job.kind, citations.get("matched", []))
+        return context
+
+
+def _matched_links(umbrella, kind: str, matched: list) -> list[tuple[int, str, str]]:
+    """Each record matched (same DOI or PMID) to a row already in the project, with that
+    review's page when the file held reviews (a primary study has no page: its label only)."""
+    labels = [label for _, label in matched]
+    pages = {}
+    if kind == "reviews" and labels:
+        pages = {
+            review.label: review.get_absolute_url()
+            for review in IncludedReview.objects.filter(umbrella=umbrella, label__in=labels)
+        }
+    return [(number, label, pages.get(label, "")) for number, label in matched]
+
+
+class ImportConfirmView(JobMixin, View):
+    def post(self, request, *args, **kwargs):
+        job = self.get_job()
+        if not jobs.confirm(job):
+            messages.error(
+                request,
+                f"{job.name} cannot be imported now ({job.get_status_display().lower()}). "
+                "Nothing was written.",
+            )
+        return redirect(job)
+
+
+class ImportCancelView(JobMixin, View):
+    def post(self, request, *args, **kwargs):
+        job = self.get_job()
+        if not jobs.cancel(job):
+            messages.error(request, f"{job.name} can no longer be cancelled.")
+            return redirect(job)
+        messages.success(request, f"Cancelled: {job.name} was deleted; nothing was written.")
+        return redirect("dataio:import", self.umbrella.slug)
+
+
+class ImportReportView(JobMixin, View):
+    """Every problem of the dry run as CSV (the page lists the first ones only)."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        path = uploads.report_path(job)
+        if not path.exists():
+            raise Http404("This report has expired or the import had no problems.")
+        stem = job.name.rsplit(".", 1)[0] or "import"
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=f"{stem}-problems.csv",
+            content_type="text/csv; charset=utf-8",
         )
 
 
 class ExportView(UmbrellaAccessMixin, TemplateView):
-    """The whole project as one XLSX workbook or a ZIP of CSVs."""
+    """The whole project as one XLSX workbook or a ZIP of CSVs, holding of the AMSTAR 2
+    appraisals what the user may see on the pages (appraisal.visibility)."""
 
     def get(self, request, *args, fmt: str, **kwargs):
-        if fmt == "xlsx":
-            content, kind = xlsx_bytes(project_tables(self.umbrella)), XLSX
-        elif fmt == "zip":
-            content, kind = csv_zip_bytes(self.umbrella), "application/zip"
-        else:
+        if fmt not in ("xlsx", "zip"):
             raise Http404("Unknown export format.")
+        tables = project_tables(self.umbrella, exported_appraisals(request.user, self.umbrella))
+        if fmt == "xlsx":
+            content, kind = xlsx_bytes(tables), XLSX
+        else:
+            content, kind = csv_zip_bytes(tables), "application/zip"
         response = HttpResponse(content, content_type=kind)
         name = f"{self.umbrella.slug}-workbook.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

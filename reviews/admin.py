@@ -1,13 +1,16 @@
 """Django admin for the registry. Staff who are not superusers see and change only the umbrella
-reviews they own or research on, the same rule as `access.can_write`. Every admin of research
-data locks optimistically (`ResearchDataAdmin`, see `admin_locking.py`)."""
+reviews they own or research on, the same rule as `access.can_write`, and every choice the admin
+offers is limited to those projects (`admin_scoping.py`); members are managed by owners only,
+through the members services. Every admin of research data locks optimistically
+(`ResearchDataAdmin`, see `admin_locking.py`)."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .access import WRITING_ROLES
-from .admin_locking import ProjectWritesAdmin, VersionLockedAdmin, VersionLockedInline
+from .admin_locking import VersionLockedAdmin, VersionLockedInline
+from .admin_scoping import ProjectScopedAdmin, ScopedChoices
+from .members.admin import MembershipAdmin
 from .models import (
     DeliveryMode,
     ExcludedReview,
@@ -30,46 +33,11 @@ from .models import (
 from .registry.forms import IncludedReviewForm
 
 
-class ProjectScopedAdmin(ProjectWritesAdmin):
-    """Limit rows and foreign-key choices to the user's umbrella reviews."""
-
-    umbrella_path = "umbrella"
-
-    def _own_umbrella_ids(self, request):
-        return Membership.objects.filter(user=request.user, role__in=WRITING_ROLES).values(
-            "umbrella_id"
-        )
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.umbrella_path}__in": self._own_umbrella_ids(request)})
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            own = self._own_umbrella_ids(request)
-            related = db_field.related_model
-            if related is UmbrellaReview:
-                kwargs["queryset"] = UmbrellaReview.objects.filter(pk__in=own)
-            elif any(f.name == "umbrella" for f in related._meta.get_fields()):
-                # Any project-scoped choice (a review, an outcome domain, a vocabulary term):
-                # only the user's projects' rows.
-                kwargs["queryset"] = related._default_manager.filter(umbrella__in=own)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 class ResearchDataAdmin(VersionLockedAdmin, ProjectScopedAdmin):
     """Project-scoped and optimistically locked: the base of every admin of research data."""
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-class ResearchQuestionInline(VersionLockedInline, admin.TabularInline):
+class ResearchQuestionInline(ScopedChoices, VersionLockedInline, admin.TabularInline):
     model = ResearchQuestion
     extra = 0
 
@@ -77,11 +45,24 @@ class ResearchQuestionInline(VersionLockedInline, admin.TabularInline):
 @admin.register(UmbrellaReview)
 class UmbrellaReviewAdmin(ResearchDataAdmin):
     umbrella_path = "pk"
-    list_display = ["title", "slug", "protocol_registration", "is_published", "import_export"]
+    list_display = [
+        "title",
+        "slug",
+        "protocol_registration",
+        "is_published",
+        "members_link",
+        "import_export",
+    ]
     list_filter = ["is_published"]
     search_fields = ["title", "slug", "question", "protocol_registration"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ResearchQuestionInline, MembershipInline]
+    # No inline of members: researchers change a project, owners alone its members (below).
+    inlines = [ResearchQuestionInline]
+
+    @admin.display(description="Members")
+    def members_link(self, obj):
+        url = reverse("admin:reviews_membership_changelist") + f"?umbrella__id__exact={obj.pk}"
+        return format_html('<a href="{}">Members</a>', url)
 
     @admin.display(description="Data")
     def import_export(self, obj):
@@ -91,12 +72,7 @@ class UmbrellaReviewAdmin(ResearchDataAdmin):
         return format_html('<a href="{}">Import / export</a>', url)
 
 
-@admin.register(Membership)
-class MembershipAdmin(ProjectScopedAdmin):
-    list_display = ["user", "umbrella", "role"]
-    list_filter = ["role", "umbrella"]
-    search_fields = ["user__username", "user__email", "umbrella__title"]
-    autocomplete_fields = ["user"]
+admin.site.register(Membership, MembershipAdmin)
 
 
 @admin.register(Population, InterventionFormat, DeliveryMode, ExclusionReason, Perspective)
@@ -114,7 +90,7 @@ class ResearchQuestionAdmin(ResearchDataAdmin):
     search_fields = ["code", "text"]
 
 
-class ReportInline(VersionLockedInline, admin.StackedInline):
+class ReportInline(ScopedChoices, VersionLockedInline, admin.StackedInline):
     model = Report
     extra = 0
 

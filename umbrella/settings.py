@@ -25,6 +25,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value == "true"
 
 
+def env_int(name: str, default: int) -> int:
+    """Read a strict whole number of at least 0, so typos fail loudly."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -62,6 +72,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "reviews",
     "appraisal",
     "synthesis",
@@ -71,6 +83,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in any query parameter is a 400 here, before a filter can send it to PostgreSQL.
+    "umbrella.middleware.refuse_nul_in_query",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
+    # Refuses an over-large request body before anything reads it (docs/security.md).
+    "dataio.uploads.UploadSizeLimitMiddleware",
     # Last, as django-axes requires: it turns locked-out log-ins into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,14 +177,59 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # counts failed log-ins and refuses locked ones
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Throttle guessing: five failures for one username from one address lock it for an hour.
+# Throttle guessing: five failures for one username from one address lock that pair (not the
+# account everywhere) for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if PRODUCTION:
-    AXES_IPWARE_PROXY_COUNT = 1  # behind one reverse proxy: the client is in X-Forwarded-For
+# The client's address. With TRUSTED_PROXY_COUNT = 0 the application is reached directly and
+# REMOTE_ADDR is the client: X-Forwarded-For is ignored, since anyone can send one. Behind N
+# reverse proxies that each append the address they were reached from (nginx's
+# $proxy_add_x_forwarded_for), the client is the N-th entry of X-Forwarded-For from the right:
+# entries further left come from the client and may be forged. django-axes asks django-ipware,
+# whose proxy count is the number of proxy entries after the client's (N - 1), and whose
+# non-strict mode takes that position even when a client prepended entries of its own.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...]
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Errors (with the request's path and the user's id) and warnings go to stderr, where gunicorn
+# and systemd's journal collect them; DJANGO_LOG_FILE adds a file as well (reopened when
+# logrotate moves it). Django's own default sends server errors only to ADMINS by e-mail, and
+# there are none: without this, a 500 leaves no trace.
+LOG_FILE = os.environ.get("DJANGO_LOG_FILE", "")
+_log_handler = {"filters": ["request_context"], "formatter": "plain"}
+LOG_HANDLERS = {"stderr": {"class": "logging.StreamHandler", **_log_handler}}
+if LOG_FILE:
+    LOG_HANDLERS["file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": LOG_FILE,
+        **_log_handler,
+    }
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "umbrella.log.RequestContext"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s path=%(path)s user=%(user_id)s "
+            "%(message)s"
+        }
+    },
+    "handlers": LOG_HANDLERS,
+    # Warnings and errors of every library and app (django-axes logs each lockout as one).
+    "root": {"handlers": list(LOG_HANDLERS), "level": "WARNING"},
+    # Django at INFO too (the development server's request lines), replacing its default
+    # handlers (the console only under DEBUG, else mail to ADMINS): each record written once.
+    "loggers": {"django": {"handlers": list(LOG_HANDLERS), "level": "INFO", "propagate": False}},
+}
 
 # Invitations and password resets: printed to the console in development, sent by SMTP in
 # production (docs/deploy.md).
@@ -226,3 +287,27 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Uploads and imports (docs/security.md, "Uploads"). An upload may be at most
+# UPLOAD_MAX_BYTES; a request body larger than that plus Django's allowance for the other form
+# fields (DATA_UPLOAD_MAX_MEMORY_SIZE) is refused before it is read.
+UPLOAD_MAX_BYTES = env_int("DJANGO_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# A ZIP of CSVs or an XLSX file is a ZIP package: its declared sizes are checked before
+# anything is decompressed, and the bytes actually decompressed are counted.
+IMPORT_MAX_MEMBER_BYTES = env_int("DJANGO_IMPORT_MAX_MEMBER_BYTES", 256 * 1024 * 1024)
+IMPORT_MAX_TOTAL_BYTES = env_int("DJANGO_IMPORT_MAX_TOTAL_BYTES", 512 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("DJANGO_IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_MAX_MEMBERS = env_int("DJANGO_IMPORT_MAX_MEMBERS", 100)
+# Uploads waiting for their dry run or confirmation live here (never the machine's temp
+# folder); the web servers and the import worker must share it. Older ones are deleted by
+# `manage.py expire_imports` and by the sweep each new upload does; together they may not
+# pass the quota.
+IMPORT_UPLOAD_DIR = Path(os.environ.get("DJANGO_IMPORT_UPLOAD_DIR") or BASE_DIR / "var" / "imports")
+IMPORT_UPLOAD_MAX_AGE = env_int("DJANGO_IMPORT_UPLOAD_MAX_AGE", 24 * 3600)  # seconds
+IMPORT_UPLOAD_QUOTA_BYTES = env_int("DJANGO_IMPORT_UPLOAD_QUOTA_BYTES", 1024 * 1024 * 1024)
+# The import page lists this many problems; the full list downloads as CSV.
+IMPORT_REPORT_MAX_PROBLEMS = 200
+
+# Dry runs and imports run as background tasks (django-tasks, database backend); the worker
+# is `manage.py db_worker` (`make run` starts it beside the server; docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

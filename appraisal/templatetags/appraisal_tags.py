@@ -1,10 +1,10 @@
 from django import template
 from django.utils.html import format_html
 
-from reviews.access import can_appraise
 from reviews.registry.ratings import RATING_LABELS, rating_field
 
 from ..models import Appraisal
+from ..visibility import RATER_ROLES, sees, viewer
 
 register = template.Library()
 
@@ -60,19 +60,30 @@ def review_appraisal(context, review):
     else:
         rating, source = "", ""
     user = context["request"].user
-    raters = [appraisals.get(role) for role in (Appraisal.Role.FIRST, Appraisal.Role.SECOND)]
+    raters = [appraisals.get(role) for role in RATER_ROLES]
     both_submitted = all(a is not None and a.is_submitted for a in raters)
+    who = viewer(user, review.umbrella)
+
+    def visible(appraisal: Appraisal | None) -> bool:
+        return appraisal is not None and sees(
+            who,
+            role=appraisal.role,
+            status=appraisal.status,
+            rater_id=appraisal.rater_id,
+            both_submitted=both_submitted,
+        )
+
     return {
         "review": review,
         "rating": rating,
         "rating_label": RATING_LABELS.get(rating, ""),
         "source": source,
         "consensus": consensus,
-        "can_appraise": can_appraise(user, review.umbrella),
+        "can_appraise": who.appraiser,
         "user": user,
         "slots": [
-            (role, Appraisal.Role(role).label, appraisals.get(role))
-            for role in (Appraisal.Role.FIRST, Appraisal.Role.SECOND)
+            (role, Appraisal.Role(role).label, appraisal, visible(appraisal))
+            for role, appraisal in zip(RATER_ROLES, raters, strict=True)
         ],
         "both_submitted": both_submitted,
     }

@@ -40,6 +40,7 @@ from reviews.models import (
     UmbrellaReview,
 )
 from reviews.project.revisions import changed
+from reviews.registry.citations import unique_label
 from synthesis.models import DEFAULT_DOMAINS, Outcome, OutcomeDomain, OutcomeResult
 
 from ..relations import many_to_many
@@ -319,13 +320,15 @@ def _studies_and_inclusions(umbrella, spec: Size, rng, reviews) -> int:
     age = rng.geometric(0.18, size=spec.studies)  # years before the earliest including search
     surname_of = rng.integers(len(SURNAMES), size=spec.studies)
     n_of = rng.lognormal(4.5, 1.0, size=spec.studies).astype(int) + 10
-    studies = []
+    studies: list[PrimaryStudy] = []
+    labels: set[str] = set()
     for i in range(spec.studies):
         year = max(1980, int(search_years[chosen[i]].min()) - int(age[i]) + 1)
         studies.append(
             PrimaryStudy(
                 umbrella=umbrella,
-                label=f"{SURNAMES[surname_of[i]]} {year}",
+                # Labels are unique per project: "Smith 2019", "Smith 2019b", …
+                label=unique_label(f"{SURNAMES[surname_of[i]]} {year}", labels),
                 title=f"Synthetic primary study {i + 1}",
                 authors=f"{SURNAMES[surname_of[i]]} C, et al.",
                 year=year,

@@ -4,6 +4,11 @@ Rows are sorted by natural key and the XLSX package is written with fixed timest
 exporting the same data twice gives byte-identical files (the round-trip tests compare
 bytes). Text that a spreadsheet would run as a formula is escaped with a leading quote by
 `reviews.formulas.escape_formula`; the reader undoes it; numbers stay numbers.
+
+What a download holds of the AMSTAR 2 appraisals follows the blinding rule of the pages
+(`appraisal.visibility.exported_appraisals`: the appraisals the user may read, usernames for
+appraisers only); the `export_workbook` command, run on the server by whoever holds the
+database, writes everything.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from typing import Any
 
 import openpyxl
 
+from appraisal.models import Appraisal, ItemAnswer
+from appraisal.visibility import ExportScope
 from reviews.formulas import escape_formula
 from reviews.models import UmbrellaReview
 
 from ..relations import many_to_many
-from .columns import LIST_SEPARATOR, REFS, Sheet
+from .columns import LIST_SEPARATOR, REFS, USERS, Sheet
 from .read import README_SHEET
 from .spec import sheets
 from .template import readme_rows
@@ -46,11 +53,26 @@ def _links(sheet: Sheet, column, umbrella) -> dict[int, list[str]]:
     return {owner: sorted(found) for owner, found in names.items()}
 
 
-def sheet_rows(sheet: Sheet, umbrella: UmbrellaReview) -> list[list[Any]]:
-    """The sheet's rows for one project, in column order, sorted by natural key."""
+def _blinded(sheet: Sheet, rows, scope: ExportScope | None):
+    """Only the appraisals (and their answers) the export's reader may see."""
+    if scope is None:
+        return rows
+    if sheet.model is Appraisal:
+        return rows.filter(pk__in=scope.appraisals.values("pk"))
+    if sheet.model is ItemAnswer:
+        return rows.filter(appraisal__in=scope.appraisals.values("pk"))
+    return rows
+
+
+def sheet_rows(
+    sheet: Sheet, umbrella: UmbrellaReview, scope: ExportScope | None = None
+) -> list[list[Any]]:
+    """The sheet's rows for one project, in column order, sorted by natural key; with a
+    `scope`, only the appraisals it holds, and usernames only if it shows them."""
     if sheet.name == "project":
         return [[getattr(umbrella, c.field) for c in sheet.columns]]
     rows = sheet.model._default_manager.filter(**{sheet.scope: umbrella}, **sheet.export_filter)
+    rows = _blinded(sheet, rows, scope)
     plain = [c for c in sheet.columns if c.kind != REFS]
     lists = {c.name: _links(sheet, c, umbrella) for c in sheet.columns if c.kind == REFS}
     out = []
@@ -58,6 +80,8 @@ def sheet_rows(sheet: Sheet, umbrella: UmbrellaReview) -> list[list[Any]]:
         by_name = dict(zip([c.name for c in plain], values, strict=True))
         for name, found in lists.items():
             by_name[name] = LIST_SEPARATOR.join(found.get(pk, []))
+        if scope is not None and not scope.usernames:
+            by_name.update({c.name: None for c in plain if c.ref == USERS})
         out.append([by_name[c.name] for c in sheet.columns])
     key_positions = [[c.name for c in sheet.columns].index(k) for k in sheet.key]
     out.sort(key=lambda r: _sort_key(tuple(r[i] for i in key_positions)))
@@ -69,9 +93,13 @@ def _escaped(rows: list[list[Any]]) -> list[list[Any]]:
     return [[escape_formula(value) for value in row] for row in rows]
 
 
-def project_tables(umbrella: UmbrellaReview) -> dict[str, tuple[list[str], list[list[Any]]]]:
+def project_tables(
+    umbrella: UmbrellaReview, scope: ExportScope | None = None
+) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Every sheet of the project; `scope` (a download's) limits the appraisals, None: all."""
     return {
-        s.name: ([c.name for c in s.columns], _escaped(sheet_rows(s, umbrella))) for s in sheets()
+        s.name: ([c.name for c in s.columns], _escaped(sheet_rows(s, umbrella, scope)))
+        for s in sheets()
     }
 
 
@@ -156,11 +184,11 @@ def export_workbook(umbrella: UmbrellaReview, path: Path) -> list[Path]:
     return written
 
 
-def csv_zip_bytes(umbrella: UmbrellaReview) -> bytes:
+def csv_zip_bytes(tables: dict[str, tuple[list[str], list[list[Any]]]]) -> bytes:
     """All sheets as CSV files in one ZIP (the browser's "Export CSV" download)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, (header, rows) in project_tables(umbrella).items():
+        for name, (header, rows) in tables.items():
             info = zipfile.ZipInfo(f"{name}.csv", date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, csv_bytes(header, rows))

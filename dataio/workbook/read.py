@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 import re
-import tempfile
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import openpyxl
 
 from reviews.formulas import unescape_formula
 
+from .archive import ArchiveRefused, Limits, check_archive, open_member
 from .columns import BOOLEAN, CHOICE, DATE, INTEGER, LIST_SEPARATOR, NUMBER, REF, REFS, TEXT, Sheet
 from .spec import sheet_by_name
 
@@ -174,7 +177,7 @@ def convert(kind: str, value: Any, *, from_csv: bool, choices=()) -> Any:
     return text
 
 
-def _table(sheet: Sheet, raw_rows, from_csv: bool, problems: list[Problem]) -> Table | None:
+def _table(sheet: Sheet, raw_rows, from_csv: bool, problems: list[Problem], progress) -> Table:
     rows = iter(raw_rows)
     header = next(rows, None)
     if header is None:
@@ -215,6 +218,9 @@ def _table(sheet: Sheet, raw_rows, from_csv: bool, problems: list[Problem]) -> T
                 problems.append(Problem(sheet.name, number, name, _shown(cell), str(error)))
                 unreadable.add(name)
         table.rows.append(Row(number, values, unreadable))
+        if number % 10000 == 0:
+            progress(sheet.name, len(table.rows), 0)
+    progress(sheet.name, len(table.rows), 0)
     return table
 
 
@@ -239,65 +245,120 @@ def _known(name: str, where: str, problems: list[Problem]) -> Sheet | None:
     return sheet
 
 
-def _read_csv(path: Path, tables: dict[str, Table], problems: list[Problem]) -> None:
-    sheet = _known(path.stem, path.name, problems)
-    if sheet is None:
-        return
+def _read_csv(stream, filename: str, tables: dict[str, Table], problems: list[Problem], progress):
+    """One CSV sheet from a binary stream, read row by row (never whole into memory)."""
+    with stream:
+        sheet = _known(PurePosixPath(filename).stem, filename, problems)
+        if sheet is None:
+            return
+        if sheet.name in tables:
+            problems.append(Problem(sheet.name, None, "", filename, "this sheet is given twice"))
+            return
+        try:
+            handle = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+            tables[sheet.name] = _table(sheet, csv.reader(handle), True, problems, progress)
+        except (UnicodeDecodeError, csv.Error) as error:
+            reason = f"cannot be read as a UTF-8 CSV file: {error}"
+            problems.append(Problem(sheet.name, None, "", filename, reason))
+
+
+def _read_zip(path: Path, shown: str, tables, problems, progress) -> None:
+    limits = Limits.from_settings()
+    with zipfile.ZipFile(path) as archive:
+        check_archive(archive, limits, name=shown)
+        members = sorted(
+            (
+                info
+                for info in archive.infolist()
+                if info.filename.lower().endswith(".csv")
+                and PurePosixPath(info.filename).stem != README_SHEET
+                # macOS's Archive Utility adds "__MACOSX/._name.csv" copies of its metadata.
+                and not PurePosixPath(info.filename).name.startswith("._")
+            ),
+            key=lambda info: PurePosixPath(info.filename).name,
+        )
+        if not members:
+            problems.append(Problem("", None, "", shown, "no .csv files in this ZIP"))
+        for info in members:
+            stream = open_member(archive, info, limits, name=shown)
+            # Only the member's own name: never a folder inside the ZIP or on the server.
+            _read_csv(stream, PurePosixPath(info.filename).name, tables, problems, progress)
+
+
+class _Unreadable(Exception):
+    """openpyxl could not parse the package (its message may quote the server's file name)."""
+
+
+def _rows(worksheet):
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            table = _table(sheet, list(csv.reader(handle)), True, problems)
-    except (UnicodeDecodeError, csv.Error) as error:
-        problems.append(Problem(sheet.name, None, "", path.name, f"not a UTF-8 CSV file: {error}"))
-        return
-    if table is not None:
-        tables[sheet.name] = table
+        yield from worksheet.iter_rows(values_only=True)
+    except (ArchiveRefused, zipfile.BadZipFile):
+        raise
+    except Exception as error:  # a damaged sheet: XML syntax, forbidden entities, bad values
+        raise _Unreadable(error) from None
 
 
-def read_workbook(path: Path) -> tuple[dict[str, Table], list[Problem]]:
-    """Tables by sheet name, and every problem of structure or type found while reading."""
+def _read_xlsx(path: Path, shown: str, tables, problems, progress) -> None:
+    with zipfile.ZipFile(path) as archive:  # an XLSX file is a ZIP package: same limits
+        check_archive(archive, Limits.from_settings(), name=shown)
+    # Read-only mode streams each sheet's XML; openpyxl parses it with defusedxml when that
+    # is installed (it is a dependency), so entity-expansion bombs are refused too.
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zipfile, KeyError, InvalidFileException…
+        raise _Unreadable(error) from None
+    try:
+        for worksheet in book.worksheets:
+            if worksheet.title == README_SHEET:
+                continue
+            sheet = _known(worksheet.title, shown, problems)
+            if sheet is not None:
+                table = _table(sheet, _rows(worksheet), False, problems, progress)
+                tables[sheet.name] = table
+    finally:
+        book.close()
+
+
+# What a damaged package raises while it is read (zipfile, zlib, the XLSX parser).
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, _Unreadable)
+
+
+def read_workbook(
+    path: Path, *, name: str = "", progress: Callable[[str, int, int], None] | None = None
+) -> tuple[dict[str, Table], list[Problem]]:
+    """Tables by sheet name, and every problem of structure or type found while reading.
+
+    `name` is the file's name as the user gave it (an upload is stored under a random name):
+    a single CSV's sheet comes from it, and messages name it, never a path on the server.
+    `progress(sheet, rows read, 0)` is called now and then while rows are read."""
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
     path = Path(path)
+    shown = name or path.name
+    progress = progress or (lambda *_: None)
+    suffix = path.suffix.lower()
     if path.is_dir():
         files = sorted(p for p in path.glob("*.csv") if p.stem != README_SHEET)
         if not files:
-            problems.append(Problem("", None, "", str(path), "no .csv files in this folder"))
+            problems.append(Problem("", None, "", shown, "no .csv files in this folder"))
         for csv_path in files:
-            _read_csv(csv_path, tables, problems)
-    elif path.suffix.lower() == ".zip":
-        with tempfile.TemporaryDirectory() as folder:
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    for member in archive.namelist():
-                        name = Path(member).name  # never a path outside the folder
-                        if name.lower().endswith(".csv"):
-                            (Path(folder) / name).write_bytes(archive.read(member))
-            except zipfile.BadZipFile as error:
-                problems.append(Problem("", None, "", path.name, f"not a readable ZIP: {error}"))
-                return tables, problems
-            return read_workbook(Path(folder))
-    elif path.suffix.lower() == ".csv":
-        _read_csv(path, tables, problems)
-    elif path.suffix.lower() == ".xlsx":
+            _read_csv(csv_path.open("rb"), csv_path.name, tables, problems, progress)
+    elif suffix == ".csv":
+        _read_csv(path.open("rb"), Path(shown).name, tables, problems, progress)
+    elif suffix in (".zip", ".xlsx"):
+        reader = _read_zip if suffix == ".zip" else _read_xlsx
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises zipfile, KeyError, InvalidFileException…
-            problems.append(Problem("", None, "", path.name, f"not a readable XLSX file: {error}"))
-            return tables, problems
-        try:
-            for worksheet in book.worksheets:
-                if worksheet.title == README_SHEET:
-                    continue
-                sheet = _known(worksheet.title, path.name, problems)
-                if sheet is not None:
-                    raw = worksheet.iter_rows(values_only=True)
-                    table = _table(sheet, raw, False, problems)
-                    if table is not None:
-                        tables[sheet.name] = table
-        finally:
-            book.close()
+            reader(path, shown, tables, problems, progress)
+        except ArchiveRefused as error:
+            return {}, [Problem("", None, "", shown, f"refused: {error}")]
+        except _UNREADABLE as error:
+            # Some messages quote the file opened, the server's random name: show the user's.
+            server_name = f"{re.escape(str(path))}|{re.escape(path.name)}"
+            message = re.sub(server_name, lambda _: shown, str(error))
+            kind = "ZIP" if suffix == ".zip" else "XLSX file"
+            return {}, [Problem("", None, "", shown, f"not a readable {kind}: {message}")]
     else:
         problems.append(
-            Problem("", None, "", path.name, "expected an .xlsx, .csv or .zip file, or a folder")
+            Problem("", None, "", shown, "expected an .xlsx, .csv or .zip file, or a folder")
         )
     return tables, problems

@@ -71,20 +71,28 @@ def import_workbook(
     progress: Callable[[str, int, int], None] | None = None,
     user: AbstractBaseUser | AnonymousUser | None = None,
     name: str = "",
+    on_phase: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Import `path` into project `slug`: every problem is reported, and nothing is written
     unless there are none. A dry run checks and stops there. Rows written get a history
     record by `user` with the reason "workbook import <name>" (`name`: the file's name as the
-    user gave it; by default the path's)."""
-    tables, read_problems = read_workbook(Path(path))
-    result = ImportResult(str(path), slug, dry_run, update)
+    user gave it, which messages name instead of the server's path; by default the path's).
+    `progress(sheet, rows done, rows in the sheet)` is called while reading (with 0 rows in
+    the sheet: not known yet), checking and writing; `on_phase` with "reading", "checking"
+    and "writing" as each begins."""
+    on_phase = on_phase or (lambda _: None)
+    on_phase("reading")
+    tables, read_problems = read_workbook(Path(path), name=name, progress=progress)
+    result = ImportResult(name or str(path), slug, dry_run, update)
     result.rows = sum(len(t.rows) for t in tables.values())
     # Checking and writing share one transaction, so the checks see the data written.
     with transaction.atomic():
+        on_phase("checking")
         plan = validate(tables, slug=slug, read_problems=read_problems, progress=progress)
         result.problems = plan.problems
         if plan.problems:
             return result
+        on_phase("writing")
         result.counts = write(
             plan, update=update, progress=progress, user=user, source=name or Path(path).name
         )

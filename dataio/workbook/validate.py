@@ -219,6 +219,7 @@ class _Checker:
                     keys[key] = row.number
             if position % 20000 == 0:
                 self.progress(sheet.name, position, total)
+        self.progress(sheet.name, total, total)
         if not sheet.key and len(table.rows) > 1:  # the project, its PRISMA flow, settings
             number = table.rows[1].number
             self.add(sheet.name, number, "", "", f"the {sheet.name} sheet has one row")
@@ -410,6 +411,20 @@ class _Checker:
             row.values["overall"] = compute_overall(checked, effective_type)
             row.values["variant"] = amstar2.variant_for(effective_type).code
 
+    def check_raters(self) -> None:
+        """Nobody is both raters of a review (`one_rater_role_per_user`): reported, not written."""
+        rows = self.plan.tables["appraisals"].rows if "appraisals" in self.plan.tables else []
+        first = {
+            r.values.get("review"): r.values.get("rater")
+            for r in rows
+            if r.values.get("role") == "first"
+        }
+        for row in rows:
+            rater, review = row.values.get("rater"), row.values.get("review")
+            if rater and row.values.get("role") == "second" and first.get(review) == rater:
+                reason = "one person cannot be both raters of a review: also the first rater"
+                self.add("appraisals", row.number, "rater", rater, reason)
+
 
 def _accounts(tables: dict[str, Table]) -> dict[Key, int]:
     """The user accounts the file names (as raters), by username."""
@@ -482,6 +497,7 @@ def validate(
         checker.check_references(sheet, table)
         checker.check_identifiers(sheet, table)
     checker.check_appraisals()
+    checker.check_raters()
     order = {s.name: i for i, s in enumerate(sheets())}
     plan.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0, p.column))
     return plan

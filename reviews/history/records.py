@@ -9,9 +9,21 @@ history (simple-history skips raw saves), and neither do the links such a load s
 """
 
 from contextlib import contextmanager
+from typing import Any
 
+from django.db.models import Model
 from django.db.models.signals import pre_save
 from simple_history.models import HistoricalRecords
+
+
+def attribute_change(instance: Model, *, user: Any, reason: str) -> None:
+    """Record who makes the next save or delete of `instance`, and why, in its history entry.
+
+    simple-history reads these two attributes off the instance; they are set through setattr
+    because they are not model fields (and so unknown to the type checker).
+    """
+    setattr(instance, "_history_user", user)  # noqa: B010
+    setattr(instance, "_change_reason", reason)  # noqa: B010
 
 
 def _mark_raw(sender, instance, raw, **kwargs):

@@ -2,8 +2,11 @@
 
 Every model that holds research data carries `history = HistoricalRecords(...)`; `tracking.TRACKED`
 says how each one reaches its umbrella review, so the history page can check access through the
-same helper as every other page, also for rows that have since been deleted. Restoring a version
-is a write: `services.restore`.
+same helper as every other page, also for rows that have since been deleted. Models whose rows
+are not all visible to every member register who may read a record's history
+(`tracking.history_visible`: the AMSTAR 2 appraisals, blinded until both raters submitted); a
+record hidden from the user has no history for them at all, here and among the links of
+another record's page. Restoring a version is a write: `services.restore`.
 
 Links are history too. Plain many-to-many fields (a review's populations, a factor's reviews …)
 are kept by simple-history's `m2m_fields`: each version holds the links as they were, and the
@@ -20,7 +23,7 @@ from django.db import models
 from django.http import Http404
 from simple_history.utils import get_history_manager_for_model
 
-from .tracking import TRACKED
+from .tracking import TRACKED, VISIBLE_IF, history_visible
 
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -60,14 +63,18 @@ def tracked_model(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
 
-def history_of(label: str, pk: int, umbrella) -> models.QuerySet:
-    """The object's historical rows, newest first, limited to this umbrella review."""
+def history_of(label: str, pk: int, umbrella, *, user) -> models.QuerySet:
+    """The object's historical rows, newest first, limited to this umbrella review; none if
+    `user` may not read this record (the same answer as for a record that never existed)."""
     model = tracked_model(label)
     path = TRACKED[label]
     scope = {path: umbrella} if path else {"id": umbrella.pk}
     records = get_history_manager_for_model(model).filter(id=pk).filter(**scope)
-    records = records.select_related("history_user")
-    return records.order_by("-history_date", "-history_id")
+    records = records.select_related("history_user").order_by("-history_date", "-history_id")
+    newest = records.first()
+    if newest is not None and not history_visible(label, user, umbrella, newest):
+        return records.none()
+    return records
 
 
 def versions(records) -> list[Version]:
@@ -128,8 +135,9 @@ def _listed(ids, names) -> str | None:
     return "; ".join(sorted(names.get(pk, f"(deleted, #{pk})") for pk in ids)) or None
 
 
-def link_events(label: str, pk: int) -> list[Version]:
-    """Links of the object (e.g. a review's included studies) added, removed or re-pointed."""
+def link_events(label: str, pk: int, *, umbrella, user) -> list[Version]:
+    """Links of the object (e.g. a review's included studies) added, removed or re-pointed;
+    only those of links `user` may read, where the link model has a visibility rule."""
     if label not in LINKS:
         return []
     link_label, own, other, title, plural = LINKS[label]
@@ -140,6 +148,14 @@ def link_events(label: str, pk: int) -> list[Version]:
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
+    if link_label in VISIBLE_IF:
+        newest = {record.id: record for record in records}  # ordered oldest first per link
+        hidden = {
+            link
+            for link, record in newest.items()
+            if not history_visible(link_label, user, umbrella, record)
+        }
+        records = [record for record in records if record.id not in hidden]
     other_model = apps.get_model(link_label)._meta.get_field(other).related_model
     names = _names(other_model, [{getattr(r, f"{other}_id") for r in records}])
     events: list[Version] = []
@@ -160,7 +176,7 @@ def link_events(label: str, pk: int) -> list[Version]:
     return events
 
 
-def timeline(label: str, pk: int, records) -> list[Version]:
-    """The object's versions and its link events, newest first."""
-    merged = versions(records) + link_events(label, pk)
+def timeline(label: str, pk: int, records, *, umbrella, user) -> list[Version]:
+    """The object's versions and its link events (those `user` may read), newest first."""
+    merged = versions(records) + link_events(label, pk, umbrella=umbrella, user=user)
     return sorted(merged, key=lambda v: v.record.history_date, reverse=True)

@@ -7,20 +7,33 @@ from django.db import transaction
 
 from ..project.revisions import changed
 from ..versioning import is_versioned, take_next_version
+from .records import attribute_change
 from .selectors import link_snapshots
-from .tracking import umbrella_id_of
+from .tracking import NOT_RESTORED, umbrella_id_of
+
+
+class RestoreRefused(Exception):
+    """Old versions of this kind of record are not restored (the message says why)."""
 
 
 def restore(record: Any, *, user: User | AnonymousUser) -> Any:
-    """Put the object back as it was in `record`; the restore is itself a recorded change."""
+    """Put the object back as it was in `record`; the restore is itself a recorded change.
+
+    Refused (RestoreRefused, nothing written) for models registered as not restored, whose
+    changes follow a workflow a restore would bypass — an AMSTAR 2 appraisal's status, rater
+    and role, and its answers, change only through the appraisal form.
+    """
+    label = record.instance_type._meta.label_lower
+    if label in NOT_RESTORED:
+        raise RestoreRefused(NOT_RESTORED[label])
     with transaction.atomic():
         instance: Any = record.instance  # a model row (simple-history's own attributes too)
         exists = type(instance)._base_manager.filter(pk=instance.pk).exists()
         if exists and is_versioned(type(instance)):
             # A restore is a new edit: forms opened before it must see it as newer.
             take_next_version(instance)
-        instance._change_reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
-        instance._history_user = user
+        reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
+        attribute_change(instance, user=user, reason=reason)
         if exists:
             _restore_links(record, instance)
         instance.save()

@@ -4,8 +4,13 @@ This app's models are listed here; the apps above register theirs from their
 `AppConfig.ready()` (upper apps plug in through ready(): see `reviews/__init__.py`), so the
 history page can check access for any of them while this app, the lowest layer, names no
 model of the apps above it.
+
+An app whose rows are not all visible to every member (the AMSTAR 2 appraisals, blinded until
+both raters have submitted) registers, with its models, the rule that decides who may read a
+record's history (`visible`), and whether an old version may be restored at all (`restore`).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model
@@ -34,9 +39,37 @@ TRACKED: dict[str, str] = {
 }
 
 
-def track(paths: dict[str, str]) -> None:
-    """Keep the history page open for these models ("app_label.model_name" → ORM path)."""
+# (user, umbrella review, the record's newest historical row) → may the user read its history?
+VisibilityRule = Callable[[Any, Any, Model], bool]
+VISIBLE_IF: dict[str, VisibilityRule] = {}
+# "app_label.model_name" → why its old versions are not restored (its changes go elsewhere).
+NOT_RESTORED: dict[str, str] = {}
+
+
+def track(
+    paths: dict[str, str],
+    *,
+    visible: VisibilityRule | None = None,
+    not_restored: str = "",
+) -> None:
+    """Keep the history page open for these models ("app_label.model_name" → ORM path).
+
+    `visible`: who may read a record's history, for models not open to every member (a
+    hidden record answers 404, like one that does not exist); `not_restored`: why restoring
+    their old versions is refused.
+    """
     TRACKED.update(paths)
+    for label in paths:
+        if visible is not None:
+            VISIBLE_IF[label] = visible
+        if not_restored:
+            NOT_RESTORED[label] = not_restored
+
+
+def history_visible(label: str, user: Any, umbrella: Any, newest: Model) -> bool:
+    """The registered rule for `label` (every member may read, where none is registered)."""
+    rule = VISIBLE_IF.get(label)
+    return rule is None or rule(user, umbrella, newest)
 
 
 def umbrella_id_of(instance: Model) -> int:

@@ -8,7 +8,8 @@ from django.views.generic import TemplateView
 
 from ..access import UmbrellaAccessMixin, can_write
 from .selectors import history_of, timeline, tracked_model
-from .services import restore
+from .services import RestoreRefused, restore
+from .tracking import NOT_RESTORED
 
 
 class HistoryView(UmbrellaAccessMixin, TemplateView):
@@ -16,7 +17,9 @@ class HistoryView(UmbrellaAccessMixin, TemplateView):
     member_access = True  # who changed what is for the team, not for every visitor
 
     def records(self):
-        records = history_of(self.kwargs["model"], self.kwargs["pk"], self.umbrella)
+        records = history_of(
+            self.kwargs["model"], self.kwargs["pk"], self.umbrella, user=self.request.user
+        )
         if not records.exists():
             raise Http404("No history for that record in this umbrella review.")
         return records
@@ -24,11 +27,15 @@ class HistoryView(UmbrellaAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         records = self.records()
         latest = records.first()
+        label = self.kwargs["model"]
         return super().get_context_data(
-            versions=timeline(self.kwargs["model"], self.kwargs["pk"], records),
+            versions=timeline(
+                label, self.kwargs["pk"], records, umbrella=self.umbrella, user=self.request.user
+            ),
             latest=latest,
             title=str(latest.instance),
-            model_name=tracked_model(self.kwargs["model"])._meta.verbose_name,
+            model_name=tracked_model(label)._meta.verbose_name,
+            not_restored=NOT_RESTORED.get(label, ""),
             **kwargs,
         )
 
@@ -38,7 +45,10 @@ class HistoryView(UmbrellaAccessMixin, TemplateView):
         record = self.records().filter(history_id=_history_id(request.POST)).first()
         if record is None:
             raise Http404("No such version.")
-        restore(record, user=request.user)
+        try:
+            restore(record, user=request.user)
+        except RestoreRefused as refused:
+            raise PermissionDenied(str(refused)) from None
         messages.success(request, f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}.")
         return redirect(request.path)
 

@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..models import Membership, UmbrellaReview
+from . import services
 from .models import Invitation, token_digest
 
 LinkFor = Callable[[str], str]  # token → the absolute address of its accept page
@@ -186,9 +187,7 @@ def accept_with_new_account(*, token: str, new_user: User) -> Membership:
 
 
 def _join(invitation: Invitation, user: User) -> Membership:
-    membership, _ = Membership.objects.get_or_create(
-        umbrella=invitation.umbrella, user=user, defaults={"role": invitation.role}
-    )
+    membership = services.join(umbrella=invitation.umbrella, user=user, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -24,31 +24,64 @@ def find_user(identifier: str) -> "User":
     return matches[0]
 
 
+def _lock_members(umbrella: UmbrellaReview) -> None:
+    """Serialise the membership changes of one umbrella review, until the transaction ends.
+
+    Locking only the row being changed is not enough: two owners demoting each other lock two
+    different rows, each still counts the other as an owner, and both commit — leaving none.
+    Every change first locks the umbrella review's row (SELECT … FOR UPDATE; SQLite serialises
+    writers anyway), so the owner count it reads cannot change until it commits.
+    """
+    list(UmbrellaReview.objects.select_for_update().filter(pk=umbrella.pk).values_list("pk"))
+
+
 def _check_keeps_an_owner(umbrella: UmbrellaReview, leaving: Membership) -> None:
+    """Refuse a change that takes the last owner's role away (call under `_lock_members`)."""
     owners = Membership.objects.filter(umbrella=umbrella, role=Membership.Role.OWNER)
     if leaving.role == Membership.Role.OWNER and not owners.exclude(pk=leaving.pk).exists():
         raise ValidationError("An umbrella review needs at least one owner.")
 
 
-def set_role(*, umbrella: UmbrellaReview, user: "User", role: str) -> Membership:
-    """Add `user` with `role`, or change their role."""
+def check_role_change(*, umbrella: UmbrellaReview, user: "User", role: str) -> Membership | None:
+    """Lock the project's members and refuse what `set_role` may not do; the user's current
+    membership, if any. Forms that save later in the same transaction (the admin's) call it
+    from `clean()`, so their error shows on the form and the lock holds until the save."""
     if role not in Membership.Role.values:
         raise ValidationError({"role": f"{role!r} is not a role."})
+    _lock_members(umbrella)
+    membership = Membership.objects.filter(umbrella=umbrella, user=user).first()
+    if membership is not None and role != Membership.Role.OWNER:
+        _check_keeps_an_owner(umbrella, membership)
+    return membership
+
+
+def set_role(*, umbrella: UmbrellaReview, user: "User", role: str) -> Membership:
+    """Add `user` with `role`, or change their role."""
     with transaction.atomic():
-        membership = (
-            Membership.objects.select_for_update().filter(umbrella=umbrella, user=user).first()
-        )
+        membership = check_role_change(umbrella=umbrella, user=user, role=role)
         if membership is None:
             return Membership.objects.create(umbrella=umbrella, user=user, role=role)
-        if role != Membership.Role.OWNER:
-            _check_keeps_an_owner(umbrella, membership)
         membership.role = role
         membership.save(update_fields=["role"])
         return membership
 
 
+def join(*, umbrella: UmbrellaReview, user: "User", role: str) -> Membership:
+    """Add `user` with `role` (an accepted invitation), under the lock every membership change
+    takes; someone who became a member meanwhile keeps the role they have."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": f"{role!r} is not a role."})
+    with transaction.atomic():
+        _lock_members(umbrella)
+        membership, _ = Membership.objects.get_or_create(
+            umbrella=umbrella, user=user, defaults={"role": role}
+        )
+        return membership
+
+
 def remove_member(*, umbrella: UmbrellaReview, membership_id: int) -> None:
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(umbrella=umbrella, pk=membership_id)
+        _lock_members(umbrella)
+        membership = Membership.objects.get(umbrella=umbrella, pk=membership_id)
         _check_keeps_an_owner(umbrella, membership)
         membership.delete()

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from ..members.services import set_role
 from ..models import Membership, UmbrellaReview
 from .revisions import changed
 
@@ -15,7 +16,7 @@ def create_umbrella(*, user: User, title: str, slug: str, question: str = "") ->
     try:
         with transaction.atomic():
             umbrella = UmbrellaReview.objects.create(title=title, slug=slug, question=question)
-            Membership.objects.create(umbrella=umbrella, user=user, role=Membership.Role.OWNER)
+            set_role(umbrella=umbrella, user=user, role=Membership.Role.OWNER)
             changed(umbrella)
     except IntegrityError:  # created by someone else between the check and the insert
         raise ValidationError({"slug": _taken(slug)}) from None

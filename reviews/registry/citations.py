@@ -47,6 +47,18 @@ def is_valid_pmid(pmid: str) -> bool:
     return bool(_PMID_SHAPE.match(pmid))
 
 
+def unique_label(base: str, taken: set[str], *, max_length: int = 120) -> str:
+    """`base`, or `base` with the next free letter ("Smith 2019b", "Smith 2019c", …, then
+    numbers), the way papers tell apart one author's works of one year; adds it to `taken`."""
+    label, n = base[:max_length], 1
+    while label in taken:
+        n += 1
+        suffix = chr(ord("a") + n - 1) if n <= 26 else f"-{n}"
+        label = base[: max_length - len(suffix)] + suffix
+    taken.add(label)
+    return label
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CitationRecord:
     """The fields every importer reads of one record, as plain values (DOI and PMID
@@ -59,13 +71,25 @@ class CitationRecord:
     pmid: str = ""
 
 
-_YEAR = re.compile(r"\b(19\d\d|20\d\d|2100)\b")
+# The years a record may carry; the models' check constraint and every importer use these.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+# Any four digits: a year outside the accepted range is refused by name, never dropped.
+_YEAR = re.compile(r"\b(\d{4})\b")
 
 
 def year_in(text: object) -> int | None:
-    """The first year from 1900 to 2100 in a date as files print it ("2016 Nov", "2011///")."""
+    """The first four-digit year in a date as files print it ("2016 Nov", "2011///"); the
+    caller refuses one outside MIN_YEAR–MAX_YEAR with `year_problem`."""
     match = _YEAR.search(str(text or ""))
     return int(match.group(1)) if match else None
+
+
+def year_problem(year: int | None) -> str | None:
+    """Why `year` cannot be stored ("is outside …", to follow the value), or None when it can
+    (blank is allowed)."""
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        return f"is outside the accepted {MIN_YEAR}–{MAX_YEAR}"
+    return None
 
 
 def read_ris(text: str) -> list[dict[str, Any]]:

@@ -18,9 +18,14 @@ from ..project.models import (
     ResearchQuestion,
     UmbrellaReview,
 )
-from .citations import is_valid_doi, is_valid_pmid, normalize_doi, normalize_pmid
-
-MIN_YEAR, MAX_YEAR = 1900, 2100
+from .citations import (
+    MAX_YEAR,
+    MIN_YEAR,
+    is_valid_doi,
+    is_valid_pmid,
+    normalize_doi,
+    normalize_pmid,
+)
 
 
 class Citation(Versioned):

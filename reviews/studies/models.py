@@ -54,7 +54,17 @@ class PrimaryStudy(Citation):
     class Meta:
         ordering = ["label"]
         verbose_name_plural = "primary studies"
-        constraints = [*Citation.Meta.constraints, *unique_identifier_constraints("umbrella")]
+        constraints = [
+            *Citation.Meta.constraints,
+            *unique_identifier_constraints("umbrella"),
+            # The label is the study's natural key in the workbook (docs/data-format.md); merged
+            # records keep theirs, so undoing a merge can never clash.
+            models.UniqueConstraint(
+                fields=["umbrella", "label"],
+                name="unique_study_label",
+                violation_error_message="Another primary study of this project has this label.",
+            ),
+        ]
         indexes = [
             # The registry list and a review's studies: a project's active studies in label
             # order, read a page at a time without sorting tens of thousands of rows.

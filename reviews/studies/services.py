@@ -29,6 +29,7 @@ from ..models import (
     UmbrellaReview,
 )
 from ..project.revisions import changed
+from ..registry.citations import unique_label
 from ..versioning import save_versioned
 from .dedup import Candidate, Record, candidate_duplicates, first_author_surname, normalise_title
 from .study_lists import IncomingStudy, RowProblem
@@ -147,6 +148,7 @@ def import_review_studies(
         _title_key(s.title, s.year, s.authors): s
         for s in PrimaryStudy.objects.active().filter(umbrella=umbrella, year__in=years)
     }
+    labels = set(PrimaryStudy.objects.filter(umbrella=umbrella).values_list("label", flat=True))
     matched: dict[int, PrimaryStudy] = {}  # row number -> study
     to_create: dict[tuple[Any, ...], tuple[int, PrimaryStudy]] = {}  # identity -> (row, study)
     for row in rows:
@@ -189,7 +191,9 @@ def import_review_studies(
             continue
         study = PrimaryStudy(
             umbrella=umbrella,
-            label=row.label or _default_label(row),
+            # A label of the file is the user's (a clash is a problem); a made-up one is
+            # made unique, as labels are per project.
+            label=row.label or unique_label(_default_label(row), labels),
             title=row.title,
             authors=row.authors,
             year=row.year,

@@ -24,6 +24,7 @@ from ..registry.citations import (
     normalize_doi,
     normalize_pmid,
     read_ris,
+    year_problem,
 )
 
 CSV_COLUMNS = (
@@ -188,6 +189,8 @@ def parse_ris(text: str) -> ParsedList:
         problems = _identifier_problems(number, doi, pmid)
         if not (doi or pmid or title):
             problems.append(RowProblem(number, "title", "a record needs a DO, AN or TI field"))
+        if problem := year_problem(record["year"]):
+            problems.append(RowProblem(number, "year", f"{record['year']} {problem}"))
         parsed.add(
             IncomingStudy(
                 number,

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0008_vocabulary_versions_history_and_question_order'),
+        ('reviews', '0009_vocabulary_versions_history_and_question_order'),
         ('synthesis', '0004_outcome_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -140,3 +140,21 @@ def test_the_command_imports_studies_and_refuses_a_broken_file(make_umbrella, tm
         call_command(
             "import_citations", tmp_path / "bad.bib", "--project", "peer", "--kind", "reviews"
         )
+
+
+@pytest.mark.django_db
+def test_a_year_outside_the_accepted_range_is_refused_by_record_and_value(make_umbrella):
+    umbrella = make_umbrella()
+    text = RIS.replace("PY  - 2019", "PY  - 3000")
+    records = parse_ris(text)
+    assert records[0].year == 3000  # read as given, never silently blanked
+    report = import_citations(umbrella, records, kind="studies")
+    assert report.skipped == [
+        (
+            1,
+            "the year 3000 of 'Peer support for people with schizophrenia or other serious "
+            "mental illness' is outside the accepted 1900–2100: correct it in the file",
+        )
+    ]
+    assert report.created == ["Fuhr 2014"]
+    assert list(PrimaryStudy.objects.values_list("label", "year")) == [("Fuhr 2014", 2014)]

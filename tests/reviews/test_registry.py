@@ -113,6 +113,14 @@ def test_ris_records_become_studies():
     assert first_author_surname(study.authors) == "sledge"
 
 
+def test_a_ris_year_outside_1900_to_2100_is_named_never_stored_blank():
+    parsed = parse_ris("TY  - JOUR\nTI  - Far future trial\nPY  - 3000\nER  - \n")
+    assert parsed.studies == []
+    assert [str(p) for p in parsed.problems] == [
+        "Row 1, year: 3000 is outside the accepted 1900–2100"
+    ]
+
+
 # --- matrix entry -------------------------------------------------------------------------
 
 

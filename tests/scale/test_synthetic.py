@@ -228,3 +228,16 @@ def test_the_outcome_tables_cca_summary_matches_the_full_overlap(small):
         assert (summary.n_studies, summary.n_inclusions) == (full.n_studies, full.n_inclusions)
         assert summary.cca == pytest.approx(full.cca)
         assert summary.cca_band == full.cca_band
+
+
+def test_study_labels_are_unique_so_the_export_imports_back(small, tmp_path):
+    from dataio.workbook.export import export_workbook
+    from dataio.workbook.service import import_workbook
+
+    labels = list(PrimaryStudy.objects.filter(umbrella=small).values_list("label", flat=True))
+    assert len(labels) == len(set(labels))
+    assert any(label[-1].isalpha() and label[-2].isdigit() for label in labels)  # "Smith 2019b"
+    export_workbook(small, tmp_path / "small.xlsx")
+    result = import_workbook(tmp_path / "small.xlsx", slug="copy-of-small", dry_run=True)
+    assert result.problems == []
+    assert result.counts["primary_studies"].created == len(labels)

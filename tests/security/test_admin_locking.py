@@ -66,7 +66,8 @@ def _study(umbrella):
 
 def _appraisal(umbrella):
     review = _some_review(umbrella)
-    return Appraisal.objects.create(review=review, role="first", variant="standard")
+    # A consensus: a rater's draft is blinded from everyone but its rater, in the admin too.
+    return Appraisal.objects.create(review=review, role="consensus", variant="standard")
 
 
 # One row of each locked model, from the model case or made here.

@@ -77,7 +77,13 @@ def test_a_merge_and_its_undo_show_as_the_study_replaced_and_back(client, team, 
     undo_merge(merge=merge, user=admin_user)
     events = [
         (v.kind, [(c.old, c.new) for c in v.changes])
-        for v in timeline("reviews.includedreview", review.pk, review.history.all())
+        for v in timeline(
+            "reviews.includedreview",
+            review.pk,
+            review.history.all(),
+            umbrella=review.umbrella,
+            user=users["rita"],
+        )
         if not v.restorable
     ]
     assert events[:2] == [
@@ -94,10 +100,12 @@ def test_many_to_many_fields_are_diffed_and_restored(client, team):
     review.populations.add(smi)
     review.populations.add(youth)
     review.populations.remove(smi)
-    records = history_of("reviews.includedreview", review.pk, umbrella)
+    records = history_of("reviews.includedreview", review.pk, umbrella, user=users["rita"])
     changes = [
         [(c.field, c.old, c.new) for c in v.changes]
-        for v in timeline("reviews.includedreview", review.pk, records)
+        for v in timeline(
+            "reviews.includedreview", review.pk, records, umbrella=umbrella, user=users["rita"]
+        )
     ]
     assert changes[:3] == [
         [("populations", "SMI; Youth", "Youth")],
@@ -155,9 +163,11 @@ def test_subtheme_form_records_its_links_with_the_user_and_refuses_a_stale_save(
         "position": "40", "note": "", "version": str(subtheme.version),
     }  # fmt: skip
     assert client.post(url, data).status_code == 302
-    records = history_of("reviews.experiencesubtheme", subtheme.pk, peer_support)
+    records = history_of("reviews.experiencesubtheme", subtheme.pk, peer_support, user=user)
     assert records.count() == 2  # one save, one version, links included
-    newest = timeline("reviews.experiencesubtheme", subtheme.pk, records)[0]
+    newest = timeline(
+        "reviews.experiencesubtheme", subtheme.pk, records, umbrella=peer_support, user=user
+    )[0]
     assert newest.record.history_user == user
     changed = {c.field: c.new for c in newest.changes}
     assert changed["perspectives"] == "Carers"

@@ -14,6 +14,8 @@ from django.urls.resolvers import URLResolver
 from django.utils import timezone
 
 from appraisal.services import ItemInput, save_appraisal
+from dataio.models import ImportJob
+from dataio.uploads import report_path
 from reviews.members.models import token_digest
 from reviews.models import (
     ExcludedReview,
@@ -33,7 +35,7 @@ from reviews.models import (
 from reviews.studies.services import merge_studies
 from synthesis.models import Outcome, OutcomeDomain, OutcomeResult, StudyEffect
 
-READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT, LOGIN = (
+READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT, LOGIN, UPLOADER = (
     "read",
     "member",
     "write",
@@ -41,6 +43,7 @@ READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT, LOGIN = (
     "manage",
     "account",
     "login",  # any logged-in user; anonymous visitors are sent to log in
+    "uploader",  # a writer of the project, and only the one who uploaded (an import job)
 )
 SITE_LEVELS = {ACCOUNT, LOGIN}  # pages not about one umbrella review (no slug)
 
@@ -115,6 +118,10 @@ RULES = {
     "appraisal:appraisal-compare": (APPRAISE, 200),
     "appraisal:appraisal-form": (APPRAISE, 200),
     "dataio:import": (WRITE, 200),
+    "dataio:import-status": (UPLOADER, 200),
+    "dataio:import-report": (UPLOADER, 200),
+    "dataio:import-confirm": (WRITE, 405),
+    "dataio:import-cancel": (WRITE, 405),
     "dataio:export": (READ, 200),
     "dataio:template": (ACCOUNT, 200),
 }
@@ -167,6 +174,8 @@ def expected_status(level: str, allowed_status: int, user: str, published: bool)
         return 302  # to the log-in page, before anything is looked up
     if user == "outsider":
         return 403 if published else 404
+    if level == UPLOADER:  # the owner uploaded; the researcher, a writer too, is not shown it
+        return {"owner": allowed_status, "researcher": 404}.get(user, 403)
     return allowed_status if user in ALLOWED[level] else 403
 
 
@@ -219,6 +228,11 @@ def project(db):
     excluded = ExcludedReview.objects.create(
         umbrella=umbrella, title=f"An excluded review {EVIL}", reason=reason
     )
+    job = ImportJob.objects.create(
+        umbrella=umbrella, user=users["owner"], name=f"{EVIL}.csv", status="refused"
+    )
+    report_path(job).parent.mkdir(parents=True, exist_ok=True)
+    report_path(job).write_text("sheet,row,column,value,reason\n", encoding="utf-8")
     answers = {n: ItemInput(answer="yes") for n in range(1, 17) if n not in (9, 11)}
     answers |= {9: ItemInput(rct="yes"), 11: ItemInput(rct="yes")}
     for role, rater in (("first", users["researcher"]), ("second", users["owner"])):
@@ -270,6 +284,10 @@ def project(db):
         # The consensus opens once both raters have submitted, as they have here.
         "appraisal:appraisal-form": {"pk": review.pk, "role": "consensus"},
         "dataio:export": {"fmt": "xlsx"},
+        **{
+            f"dataio:import-{page}": {"job": job.pk}
+            for page in ("status", "report", "confirm", "cancel")
+        },
     }
     return umbrella, users, kwargs
 

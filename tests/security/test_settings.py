@@ -54,6 +54,10 @@ def test_development_key_is_flagged_by_check_deploy():
         ),
         ({"DJANGO_DEBUG": "yes"}, "DJANGO_DEBUG must be 'true' or 'false', not 'yes'"),
         ({"DJANGO_ENV": "prod"}, "DJANGO_ENV must be 'development' or 'production'"),
+        (
+            {"DJANGO_TRUSTED_PROXY_COUNT": "one"},
+            "DJANGO_TRUSTED_PROXY_COUNT must be a whole number of 0 or more, not 'one'",
+        ),
     ],
 )
 def test_unsafe_or_malformed_settings_stop_start_up(env, message):

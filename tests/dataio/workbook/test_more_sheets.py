@@ -139,3 +139,25 @@ def test_an_appraisal_names_its_rater_by_username(tmp_path):
     result = import_workbook(write_xlsx(tmp_path / "p.xlsx", sheets), slug="p")
     assert result.problems == []
     assert Appraisal.objects.get().rater == rater
+
+
+def test_one_account_as_both_raters_is_reported_not_written(tmp_path):
+    get_user_model().objects.create_user("grace")
+    sheets = small_project()
+    sheets["appraisals"] = [
+        ["review", "role", "status", "rater"],
+        ["Chien 2019", "first", "draft", "grace"],
+        ["Chien 2019", "second", "draft", "grace"],
+    ]
+    sheets["appraisal_answers"] = [["review", "role", "item", "answer"]]
+    result = import_workbook(write_xlsx(tmp_path / "p.xlsx", sheets), slug="p")
+    assert [(p.sheet, p.row, p.column, p.value, p.reason) for p in result.problems] == [
+        (
+            "appraisals",
+            3,
+            "rater",
+            "grace",
+            "one person cannot be both raters of a review: also the first rater",
+        )
+    ]
+    assert not Appraisal.objects.exists()

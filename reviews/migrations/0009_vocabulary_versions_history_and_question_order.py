@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0007_invitations_and_publication_events'),
+        ('reviews', '0008_invitations_and_publication_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0006_data_revision_and_study_order'),
+        ('reviews', '0007_unique_study_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisal', '0002_audit_history'),
-        ('reviews', '0008_vocabulary_versions_history_and_question_order'),
+        ('appraisal', '0003_one_rater_role_per_user'),
+        ('reviews', '0009_vocabulary_versions_history_and_question_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

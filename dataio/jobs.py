@@ -1,0 +1,176 @@
+"""Import jobs from upload to import: each step a service the views and the tasks call.
+
+`start` keeps the upload and queues its dry run; `run` (called by the background tasks in
+`dataio.tasks`) reads, checks and — once confirmed — writes it, keeping the progress and the
+report; `confirm` queues the import; `cancel` deletes the upload. A job moves through its
+states with conditional updates (`status=expected`), so a cancel racing a task, or two
+confirms, leave one winner and never a half-done import.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+from django.conf import settings
+
+from appraisal.exports import neutralise_formulas
+from reviews.models import UmbrellaReview
+
+from . import uploads
+from .citations import PARSERS, CitationFileError, guess_format, import_citations
+from .models import ImportJob
+from .workbook.service import import_workbook
+
+logger = logging.getLogger(__name__)
+Status = ImportJob.Status
+
+
+def start(*, umbrella: UmbrellaReview, user, upload, kind: str, update: bool) -> ImportJob:
+    """Keep the upload and queue its dry run; raise `UploadRefused` if it cannot be kept."""
+    from .tasks import check_upload
+
+    uploads.sweep()  # every upload first clears what has expired, so the folder stays bounded
+    job = ImportJob.objects.create(
+        umbrella=umbrella, user=user, kind=kind, update=update, name=upload.name, size=upload.size
+    )
+    try:
+        uploads.store(upload, job)
+    except uploads.UploadRefused:
+        job.delete()
+        raise
+    check_upload.enqueue(str(job.pk))
+    return job
+
+
+def _move(job: ImportJob, expected: tuple[str, ...], status: str, **fields) -> bool:
+    """Move the job on if it is still in one of the `expected` states (else someone won)."""
+    moved = ImportJob.objects.filter(pk=job.pk, status__in=expected).update(status=status, **fields)
+    if moved:
+        job.status = status
+        for name, value in fields.items():
+            setattr(job, name, value)
+    return bool(moved)
+
+
+def confirm(job: ImportJob) -> bool:
+    """Queue the import of a checked upload; False if it is not waiting for confirmation."""
+    from .tasks import import_upload
+
+    if not uploads.upload_path(job).exists():
+        _move(job, (Status.CHECKED,), Status.EXPIRED)
+        return False
+    if not _move(job, (Status.CHECKED,), Status.IMPORT_QUEUED):
+        return False
+    import_upload.enqueue(str(job.pk))
+    return True
+
+
+CANCELLABLE = (Status.CHECK_QUEUED, Status.CHECKING, Status.CHECKED, Status.IMPORT_QUEUED)
+
+
+def cancel(job: ImportJob) -> bool:
+    """Cancel a job not yet importing and delete its files; False if too late."""
+    if not _move(job, CANCELLABLE, Status.CANCELLED):
+        return False
+    uploads.discard(job, keep_report=False)
+    return True
+
+
+class _Progress:
+    """Rows read, then checked, then written, of the total, kept in the job's progress file."""
+
+    def __init__(self, job: ImportJob, dry_run: bool):
+        self.job, self.dry_run = job, dry_run
+        self.phase, self.total = "reading", 0
+        self.done: dict[str, int] = {}  # rows read so far, by sheet
+
+    def on_phase(self, phase: str) -> None:
+        if self.phase == "reading":
+            self.total = sum(self.done.values())  # every row read is checked and written
+        self.phase, self.done = phase, {}
+        self.save()
+
+    def __call__(self, sheet: str, done: int, total: int) -> None:
+        self.done[sheet] = done
+        self.save()
+
+    def save(self) -> None:
+        data = {"phase": self.phase, "done": sum(self.done.values()), "total": self.total}
+        uploads.write_progress(self.job, data | {"dry_run": self.dry_run})
+
+
+def _problem_report(job: ImportJob, problems: list[dict]) -> None:
+    """The full list of problems as CSV, downloadable from the status page."""
+    columns = ["sheet", "row", "column", "value", "reason"]
+    frame = neutralise_formulas(pd.DataFrame(problems, columns=columns).astype({"row": "Int64"}))
+    frame.to_csv(uploads.report_path(job), index=False)
+
+
+def _workbook(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
+    progress = _Progress(job, dry_run)
+    result = import_workbook(
+        path,
+        slug=job.umbrella.slug,
+        dry_run=dry_run,
+        update=job.update,
+        user=job.user,
+        name=job.name,
+        progress=progress,
+        on_phase=progress.on_phase,
+    )
+    problems = [p.as_dict() for p in result.problems]
+    if problems:
+        _problem_report(job, problems)
+    counts = {
+        name: {k: v for k, v in c.as_dict().items() if k != "skipped_rows"}
+        for name, c in result.counts.items()
+    }
+    report = {
+        "rows": result.rows,
+        "problem_count": len(problems),
+        "problems": problems[: settings.IMPORT_REPORT_MAX_PROBLEMS],
+        "counts": counts,
+    }
+    return result.ok, report
+
+
+def _citations(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        records = PARSERS[guess_format(job.name)](text)
+    except (CitationFileError, UnicodeDecodeError) as error:
+        return False, {"citation_error": str(error)}
+    report = import_citations(job.umbrella, records, kind=job.kind, dry_run=dry_run)
+    return True, {"citations": vars(report)}
+
+
+def run(job_id: str, *, dry_run: bool) -> str:
+    """The dry run or the import of one job (a background task); returns its new status."""
+    job = ImportJob.objects.select_related("umbrella", "user").get(pk=job_id)
+    queued, running = (
+        (Status.CHECK_QUEUED, Status.CHECKING)
+        if dry_run
+        else (Status.IMPORT_QUEUED, Status.IMPORTING)
+    )
+    if not _move(job, (queued,), running):
+        return job.status  # cancelled or expired while it waited
+    path = uploads.upload_path(job)
+    try:
+        reader = _workbook if job.kind == "workbook" else _citations
+        ok, report = reader(job, path, dry_run)
+    except Exception:
+        logger.exception("Import job %s (%s) failed", job.pk, job.name)
+        error = "The import stopped on an unexpected error; nothing was written."
+        _move(job, (running,), Status.FAILED, report={"error": error})
+        uploads.discard(job)
+        raise  # the task's own record keeps the traceback for the administrator
+    uploads.progress_path(job).unlink(missing_ok=True)  # the next step starts from nothing
+    status = (Status.CHECKED if dry_run else Status.DONE) if ok else Status.REFUSED
+    if not _move(job, (running,), status, report=report):
+        uploads.discard(job, keep_report=False)  # cancelled while it ran
+        return Status.CANCELLED
+    if status != Status.CHECKED:
+        uploads.discard(job)  # the upload is needed only while it waits for confirmation
+    return status
