@@ -111,6 +111,18 @@ def test_an_existing_account_logs_in_then_accepts(client, team):
     assert Membership.objects.get(umbrella=umbrella, user__username="ed").role == "researcher"
 
 
+def test_someone_who_became_a_member_meanwhile_keeps_their_role_on_accepting(client, team):
+    umbrella, owner, _ = team
+    ed = get_user_model().objects.create_user("ed", "ed@example.org", PASSWORD)
+    client.force_login(owner)
+    link = sent_link(client, umbrella, email="ed@example.org", role="reader")
+    Membership.objects.create(umbrella=umbrella, user=ed, role="owner")  # added by name since
+    client.force_login(ed)
+    assert client.post(link).status_code == 302
+    assert Membership.objects.get(umbrella=umbrella, user=ed).role == "owner"
+    assert Invitation.objects.get().status == "accepted"
+
+
 def test_a_used_link_is_refused_and_creates_nothing(client, team):
     umbrella, owner, _ = team
     client.force_login(owner)
