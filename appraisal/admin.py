@@ -5,7 +5,7 @@ one rater never reads the other rater's appraisal before both have submitted."""
 
 from django.contrib import admin
 
-from reviews.admin import ProjectScopedAdmin, ResearchDataAdmin
+from reviews.admin import ResearchDataAdmin
 
 from .models import Appraisal, AppraisalSettings, ItemAnswer
 from .services import recompute_overall
@@ -44,7 +44,7 @@ class AppraisalAdmin(ResearchDataAdmin):
 
 
 @admin.register(AppraisalSettings)
-class AppraisalSettingsAdmin(ProjectScopedAdmin):
+class AppraisalSettingsAdmin(ResearchDataAdmin):
     list_display = ["umbrella", "use_adapted_variants"]
     list_filter = ["use_adapted_variants"]
     search_fields = ["umbrella__title"]

@@ -8,6 +8,7 @@ class AppraisalConfig(AppConfig):
     def ready(self):
         # Plugged into the reviews app, which sits below this one and never imports it.
         from reviews.history.tracking import track
+        from reviews.project.sections import Section, register_section
         from reviews.registry.ratings import register_consensus
 
         from .selectors import consensus_join
@@ -28,3 +29,6 @@ class AppraisalConfig(AppConfig):
                 "status, rater and role follow the two-rater workflow."
             ),
         )
+        # The AMSTAR 2 settings are a project setting: open to every member, like the vocabularies.
+        track({"appraisal.appraisalsettings": "umbrella"})
+        register_section(Section("amstar2", "AMSTAR 2", "appraisal:settings"))

@@ -22,7 +22,7 @@ Confidence = choices_of(amstar2.Confidence)
 VARIANT_CHOICES = [(variant.code, variant.name) for variant in amstar2.VARIANTS.values()]
 
 
-class AppraisalSettings(models.Model):
+class AppraisalSettings(Versioned):
     """Per-project choice of whether the adapted AMSTAR 2 variants apply."""
 
     umbrella = models.OneToOneField(

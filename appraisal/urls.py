@@ -2,11 +2,16 @@ from django.urls import path, re_path
 
 from reviews.routes import per_format
 
-from . import views
+from . import settings_views, views
 
 app_name = "appraisal"
 
 urlpatterns = [
+    path(
+        "u/<slug:slug>/settings/amstar2/",
+        settings_views.AppraisalSettingsView.as_view(),
+        name="settings",
+    ),
     path("u/<slug:slug>/appraisal/", views.AppraisalTableView.as_view(), name="appraisal-table"),
     *per_format(
         "u/<slug:slug>/appraisal/amstar2.{fmt}",

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView, View
 
 from appraisal.visibility import exported_appraisals
 from reviews.access import UmbrellaAccessMixin
+from reviews.models import IncludedReview
 
 from . import jobs, uploads
 from .forms import ImportForm
@@ -79,7 +80,22 @@ class ImportStatusView(JobMixin, TemplateView):
         context["cancellable"] = job.status in jobs.CANCELLABLE
         context["done"] = job.status == ImportJob.Status.DONE
         context["max_problems"] = settings.IMPORT_REPORT_MAX_PROBLEMS
+        citations = job.report.get("citations") or {}
+        context["matched"] = _matched_links(self.umbrella, job.kind, citations.get("matched", []))
         return context
+
+
+def _matched_links(umbrella, kind: str, matched: list) -> list[tuple[int, str, str]]:
+    """Each record matched (same DOI or PMID) to a row already in the project, with that
+    review's page when the file held reviews (a primary study has no page: its label only)."""
+    labels = [label for _, label in matched]
+    pages = {}
+    if kind == "reviews" and labels:
+        pages = {
+            review.label: review.get_absolute_url()
+            for review in IncludedReview.objects.filter(umbrella=umbrella, label__in=labels)
+        }
+    return [(number, label, pages.get(label, "")) for number, label in matched]
 
 
 class ImportConfirmView(JobMixin, View):

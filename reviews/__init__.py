@@ -7,5 +7,7 @@ knows, the upper app plugs it in from its `AppConfig.ready()`, so nothing here i
 - the consensus AMSTAR 2 rating of a review: `registry.ratings.register_consensus` (appraisal);
 - the models whose audit history the history page shows: `history.tracking.track` (this app
   lists its own in `history/tracking.py`), with who may read a record's history and whether
-  it is restored (the appraisal app's blinding rule, `appraisal.visibility`).
+  it is restored (the appraisal app's blinding rule, `appraisal.visibility`);
+- the lines of the publish checklist: `publishing.checks.register_check` (this app registers
+  its own in `publishing/checks.py`).
 """

@@ -76,9 +76,9 @@ admin.site.register(Membership, MembershipAdmin)
 
 
 @admin.register(Population, InterventionFormat, DeliveryMode, ExclusionReason, Perspective)
-class VocabularyTermAdmin(ProjectScopedAdmin):
+class VocabularyTermAdmin(ResearchDataAdmin):
+    # Terms are versioned (the settings pages lock their edits), so no list_editable here.
     list_display = ["name", "umbrella", "position"]
-    list_editable = ["position"]
     list_filter = ["umbrella"]
     search_fields = ["name", "description"]
 

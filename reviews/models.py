@@ -8,6 +8,7 @@ overlap, qualitative, prisma); this module imports them all, so Django finds the
 """
 
 from .assignments.models import ReviewAssignment
+from .members.models import Invitation
 from .overlap.models import ReportedInclusionFrequency
 from .prisma.models import COUNT_FIELDS, PrismaFlow
 from .project.models import (
@@ -24,6 +25,7 @@ from .project.models import (
     UmbrellaReview,
     VocabularyTerm,
 )
+from .publishing.models import PublicationEvent
 from .qualitative.models import (
     CfirDomain,
     ExperienceSubtheme,
@@ -65,6 +67,7 @@ __all__ = [
     "IncludedReview",
     "Inclusion",
     "InterventionFormat",
+    "Invitation",
     "KeyFindingNarrative",
     "Membership",
     "NotDuplicate",
@@ -73,6 +76,7 @@ __all__ = [
     "PrimaryStudy",
     "PrismaFlow",
     "ProjectScopedManager",
+    "PublicationEvent",
     "PublishedRating",
     "Report",
     "ReportedInclusionFrequency",

@@ -10,5 +10,5 @@ def count_of(rows: QuerySet) -> Coalesce:
     Unlike `Count("relation")` it adds no join and no GROUP BY to the outer query, so a
     paginated list counts for the rows of its page only and its COUNT(*) stays a plain count.
     """
-    counted = rows.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+    counted = rows.order_by().annotate(row_count=Func("pk", function="COUNT")).values("row_count")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

@@ -5,8 +5,11 @@ from .history import views as history_views
 from .members import views as member_views
 from .overlap import views as overlap_views
 from .prisma import views as prisma_views
+from .project import settings_views
 from .project import views as project_views
+from .publishing import views as publishing_views
 from .qualitative import views as qualitative_views
+from .registry import edit_views
 from .registry import views as review_views
 from .routes import add_and_edit, per_format
 from .studies import views as study_views
@@ -23,10 +26,52 @@ project_urls = [
         assignment_views.ReviewAssignmentView.as_view(),
         name="review-assignments",
     ),
+    path("members/invite/", member_views.InviteView.as_view(), name="invite"),
+    *(
+        path(
+            f"members/invitations/<int:pk>/{action}/",
+            member_views.InvitationActionView.as_view(action=action),
+            name=f"invitation-{action}",
+        )
+        for action in ("resend", "revoke")
+    ),
+    path("publish/", publishing_views.PublishView.as_view(), name="publish"),
+    path("settings/", settings_views.ProjectSettingsView.as_view(), name="project-settings"),
+    path("settings/terms/<slug:kind>/", settings_views.TermsView.as_view(), name="settings-terms"),
+    path(
+        "settings/terms/<slug:kind>/<int:pk>/edit/",
+        settings_views.TermEditView.as_view(),
+        name="settings-term-edit",
+    ),
+    path(
+        "settings/terms/<slug:kind>/<int:pk>/merge/",
+        settings_views.TermMergeView.as_view(),
+        name="settings-term-merge",
+    ),
+    path(
+        "settings/terms/<slug:kind>/<int:pk>/delete/",
+        settings_views.TermDeleteView.as_view(),
+        name="settings-term-delete",
+    ),
     path("history/<str:model>/<int:pk>/", history_views.HistoryView.as_view(), name="history"),
     path("reviews/", review_views.IncludedReviewListView.as_view(), name="review-list"),
     path(
         "reviews/<int:pk>/", review_views.IncludedReviewDetailView.as_view(), name="review-detail"
+    ),
+    *add_and_edit("reviews/", edit_views.ReviewFormView.as_view(), "review"),
+    path("reviews/<int:pk>/delete/", edit_views.ReviewDeleteView.as_view(), name="review-delete"),
+    *add_and_edit(
+        "reviews/<int:pk>/reports/", edit_views.ReportFormView.as_view(), "report", "report_pk"
+    ),
+    path(
+        "reviews/<int:pk>/reports/<int:report_pk>/delete/",
+        edit_views.ReportDeleteView.as_view(),
+        name="report-delete",
+    ),
+    path("excluded/", edit_views.ExcludedListView.as_view(), name="excluded-list"),
+    *add_and_edit("excluded/", edit_views.ExcludedFormView.as_view(), "excluded"),
+    path(
+        "excluded/<int:pk>/delete/", edit_views.ExcludedDeleteView.as_view(), name="excluded-delete"
     ),
     path("overlap/", overlap_views.OverlapView.as_view(), name="overlap"),
     path("overlap/matrix.csv", overlap_views.matrix_csv, name="overlap-matrix"),
@@ -57,5 +102,12 @@ project_urls = [
 
 urlpatterns = [
     path("", project_views.HomeView.as_view(), name="home"),
+    path("new/", project_views.UmbrellaCreateView.as_view(), name="umbrella-create"),
+    path(
+        "invitations/<str:token>/",
+        member_views.AcceptInvitationView.as_view(),
+        name="invitation-accept",
+    ),
+    path("accounts/signup/", member_views.SignUpView.as_view(), name="signup"),
     path("u/<slug:slug>/", include(project_urls)),
 ]

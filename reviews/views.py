@@ -1,16 +1,20 @@
-"""View helpers shared by the pages of every app: sortable table columns, and the form view
-that saves a row with optimistic locking."""
+"""View helpers shared by the pages of every app: sortable table columns, the form view that
+saves a row with optimistic locking, and the page that deletes a row after listing what goes
+with it."""
 
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.contrib import messages
+from django.db import router
+from django.db.models import Model
+from django.db.models.deletion import Collector
 from django.forms import BaseModelForm
 from django.http import HttpResponseRedirect
 from django.views.generic import TemplateView
 
 from .access import UmbrellaAccessMixin
-from .versioning import StaleEdit, conflicts, save_versioned
+from .versioning import StaleEdit, conflicts, delete_versioned, save_versioned
 
 
 @dataclass(frozen=True)
@@ -95,3 +99,60 @@ def stale_context(
         return {"stale": form.instance._meta.model(), "conflicts": []}
     stale.conflicts = conflicts(form, stale.saved, labels=labels)
     return {"stale": stale.saved, "conflicts": stale.conflicts}
+
+
+def dependents(row: Model) -> list[str]:
+    """What deleting `row` deletes with it, as "3 outcome results" (links between rows, which
+    go too, are not listed); the same cascade the delete then runs."""
+    collector = Collector(using=router.db_for_write(type(row)))
+    collector.collect([row])
+    counts: dict[type[Model], int] = {}
+    for model, rows in collector.data.items():
+        counts[model] = counts.get(model, 0) + len(rows)
+    for queryset in collector.fast_deletes:
+        counts[queryset.model] = counts.get(queryset.model, 0) + queryset.count()
+    counts.pop(type(row), None)
+    return [
+        f"{n} {model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural}"
+        for model, n in counts.items()
+        if n and not model._meta.auto_created
+    ]
+
+
+class DeleteRowView(UmbrellaAccessMixin, TemplateView):
+    """GET asks to confirm, listing what goes with the row; POST deletes it if it is still at
+    the version the page showed (a stale page is refused, nothing deleted)."""
+
+    write_access = True
+    template_name = "reviews/confirm_delete.html"
+
+    def get_object(self) -> Model:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        raise NotImplementedError
+
+    def cancel_url(self, row: Model) -> str:
+        return self.get_success_url()
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.confirm_context(self.get_object()))
+
+    def confirm_context(self, row: Model, **extra: Any) -> dict[str, Any]:
+        return self.get_context_data(
+            row=row,
+            what=row._meta.verbose_name,
+            dependents=dependents(row),
+            cancel_url=self.cancel_url(row),
+            **extra,
+        )
+
+    def post(self, request, *args, **kwargs):
+        row = self.get_object()
+        try:
+            delete_versioned(row, loaded_version=int(request.POST.get("version", "")))
+        except (StaleEdit, ValueError):
+            error = "It changed since you opened this page; nothing was deleted. Check it again."
+            return self.render_to_response(self.confirm_context(row, error=error), status=400)
+        messages.success(request, f"Deleted the {row._meta.verbose_name} “{row}”.")
+        return HttpResponseRedirect(self.get_success_url())

@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from reviews.admin import ProjectScopedAdmin, ResearchDataAdmin
+from reviews.admin import ResearchDataAdmin
 
 from .extraction.visibility import visible_extractions, visible_rows
 from .models import ExtractedResult, Extraction, Outcome, OutcomeDomain, OutcomeResult
 
 
 @admin.register(OutcomeDomain)
-class OutcomeDomainAdmin(ProjectScopedAdmin):
+class OutcomeDomainAdmin(ResearchDataAdmin):
     list_display = ["name", "umbrella", "position"]
     list_filter = ["umbrella"]
     search_fields = ["name"]

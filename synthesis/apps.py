@@ -8,11 +8,16 @@ class SynthesisConfig(AppConfig):
     def ready(self):
         # The history page lives in the reviews app, which sits below this one.
         from reviews.history.tracking import track
+        from reviews.publishing.checks import register_check
 
         from .extraction.visibility import history_visible
+        from .selectors.checks import results_not_checked
+        from .vocabularies import register_vocabularies
 
+        register_check("results-not-checked", results_not_checked)
         track(
             {
+                "synthesis.outcomedomain": "umbrella",
                 "synthesis.outcome": "umbrella",
                 "synthesis.outcomeresult": "review__umbrella",
                 "synthesis.studyeffect": "outcome_result__review__umbrella",
@@ -29,3 +34,4 @@ class SynthesisConfig(AppConfig):
             not_restored="Extractions are not restored from their history: a submitted "
             "extraction is final, and a draft's rows change only in the extraction form.",
         )
+        register_vocabularies()  # outcome domains and outcomes on the settings pages

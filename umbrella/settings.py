@@ -231,10 +231,29 @@ LOGGING = {
     "loggers": {"django": {"handlers": list(LOG_HANDLERS), "level": "INFO", "propagate": False}},
 }
 
+# Invitations and password resets: printed to the console in development, sent by SMTP in
+# production (docs/deploy.md).
 EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 20  # seconds: an invitation's page waits for the mail server at most this long
+
+# Accounts: by invitation (reviews/members/invitations.py) unless open sign-up is on.
+INVITATION_EXPIRY_DAYS = int(os.environ.get("DJANGO_INVITATION_EXPIRY_DAYS", "7"))
+if INVITATION_EXPIRY_DAYS < 1:
+    raise ImproperlyConfigured("DJANGO_INVITATION_EXPIRY_DAYS must be at least 1")
+SIGNUP_OPEN = env_bool("DJANGO_SIGNUP_OPEN", default=False)
+# Who may start a new umbrella review: any logged-in user, or (true) staff only.
+UMBRELLA_CREATE_STAFF_ONLY = env_bool("DJANGO_PROJECT_CREATION_STAFF_ONLY", default=False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reviews:home"

@@ -19,6 +19,11 @@ from django.db.models import Model
 TRACKED: dict[str, str] = {
     "reviews.umbrellareview": "",
     "reviews.researchquestion": "umbrella",
+    "reviews.population": "umbrella",
+    "reviews.interventionformat": "umbrella",
+    "reviews.deliverymode": "umbrella",
+    "reviews.exclusionreason": "umbrella",
+    "reviews.perspective": "umbrella",
     "reviews.includedreview": "umbrella",
     "reviews.report": "review__umbrella",
     "reviews.excludedreview": "umbrella",

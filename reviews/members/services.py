@@ -66,6 +66,19 @@ def set_role(*, umbrella: UmbrellaReview, user: "User", role: str) -> Membership
         return membership
 
 
+def join(*, umbrella: UmbrellaReview, user: "User", role: str) -> Membership:
+    """Add `user` with `role` (an accepted invitation), under the lock every membership change
+    takes; someone who became a member meanwhile keeps the role they have."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": f"{role!r} is not a role."})
+    with transaction.atomic():
+        _lock_members(umbrella)
+        membership, _ = Membership.objects.get_or_create(
+            umbrella=umbrella, user=user, defaults={"role": role}
+        )
+        return membership
+
+
 def remove_member(*, umbrella: UmbrellaReview, membership_id: int) -> None:
     with transaction.atomic():
         _lock_members(umbrella)

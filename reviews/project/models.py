@@ -142,8 +142,9 @@ class ProjectScopedManager(models.Manager):
         return self.get(umbrella__slug=umbrella_slug, **{self.key_field: key})
 
 
-class VocabularyTerm(models.Model):
-    """A term of a vocabulary that each umbrella review defines for itself."""
+class VocabularyTerm(Versioned):
+    """A term of a vocabulary that each umbrella review defines for itself; its renames, merges
+    and deletions from the settings pages are kept in its history (`Versioned`)."""
 
     umbrella = models.ForeignKey(UmbrellaReview, on_delete=models.CASCADE)
     name = models.CharField(max_length=120)
@@ -202,11 +203,12 @@ class ResearchQuestion(Versioned):
     code = models.CharField(max_length=20, help_text="A short code such as RQ1.")
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists and tables.")
 
     objects = ResearchQuestionManager()
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["umbrella", "code"], name="unique_question_code")
         ]

@@ -297,6 +297,23 @@ def test_a_citation_file_is_checked_then_imported_with_its_refused_years_named(
     assert list(PrimaryStudy.objects.values_list("label", flat=True)) == ["Fuhr 2014"]
 
 
+def test_a_review_already_in_the_project_is_refused_with_a_link_to_it(
+    researcher, client, run_tasks, make_review
+):
+    from tests.dataio.test_citations import RIS
+
+    chien = make_review(researcher, label="Chien 2019", doi="10.1002/14651858.cd010880.pub2")
+    _, status_url = upload(client, "reviews.ris", RIS.encode(), kind="reviews")
+    run_tasks()
+    page = client.get(status_url).content.decode()
+    assert "Dry run of reviews.ris: 1 new, 1 matched, 0 skipped" in page
+    assert (
+        "not imported: the project already has it as "
+        f'<a href="{chien.get_absolute_url()}">Chien 2019</a> (same DOI or PMID'
+    ) in page
+    assert list(IncludedReview.objects.values_list("label", flat=True)) == ["Chien 2019"]
+
+
 def test_an_unexpected_error_fails_the_job_with_a_plain_message(
     researcher, client, tmp_path, run_tasks, upload_folder
 ):

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from reviews.admin_locking import LOADED_VERSION
 from reviews.models import (
     DataRevision,
     ImplementationFactor,
@@ -171,7 +172,7 @@ def test_the_overlap_section_is_cached_too(client, peer_support):
     assert client.get(url).content == client.get(url).content
 
 
-def test_an_admin_save_of_a_row_without_a_version_retires_its_projects_pages(
+def test_an_admin_save_of_a_vocabulary_term_retires_its_projects_pages(
     client, peer_support, make_umbrella, django_capture_on_commit_callbacks
 ):
     other = make_umbrella()
@@ -184,6 +185,7 @@ def test_an_admin_save_of_a_row_without_a_version_retires_its_projects_pages(
         "name": "Renamed domain",
         "position": domain.position,
         "description": "",
+        LOADED_VERSION: domain.version,  # outcome domains are versioned (issue 16's settings)
     }
     start = revision()
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.urls import reverse
 
-from appraisal.models import Appraisal
+from appraisal.models import Appraisal, AppraisalSettings
 from reviews.admin_locking import LOADED_VERSION, VersionLockedAdmin
 from reviews.history.tracking import TRACKED
 from reviews.models import (
@@ -29,14 +29,7 @@ OUR_APPS = {"reviews", "appraisal", "synthesis"}
 # Admins of configuration, not research data: no audit history, no version.
 NOT_RESEARCH_DATA = {
     "reviews.membership": "who may do what (the members page), not research data",
-    "reviews.population": "a project's vocabulary",
-    "reviews.interventionformat": "a project's vocabulary",
-    "reviews.deliverymode": "a project's vocabulary",
-    "reviews.exclusionreason": "a project's vocabulary",
-    "reviews.perspective": "a project's vocabulary",
     "reviews.studymerge": "read-only in the admin: merges go through reviews.studies.services",
-    "appraisal.appraisalsettings": "a project setting",
-    "synthesis.outcomedomain": "a project's vocabulary",
 }
 
 REGISTRY = sorted(
@@ -115,7 +108,18 @@ MAKERS = {
     ),
     "reviews.reportedinclusionfrequency": lambda umbrella: umbrella.reported_frequencies.first(),
     "reviews.experiencetheme": lambda umbrella: umbrella.experience_themes.first(),
+    "reviews.population": lambda umbrella: umbrella.population_set.first(),
+    "reviews.interventionformat": lambda umbrella: umbrella.interventionformat_set.first(),
+    "reviews.deliverymode": lambda umbrella: umbrella.deliverymode_set.first(),
+    "reviews.exclusionreason": lambda umbrella: ExclusionReason.objects.get_or_create(
+        umbrella=umbrella, name="Wrong design"
+    )[0],
+    "reviews.perspective": lambda umbrella: umbrella.perspective_set.first(),
     "appraisal.appraisal": _appraisal,
+    "appraisal.appraisalsettings": lambda umbrella: AppraisalSettings.objects.get_or_create(
+        umbrella=umbrella
+    )[0],
+    "synthesis.outcomedomain": lambda umbrella: umbrella.outcomedomain_set.first(),
     "synthesis.outcome": lambda umbrella: umbrella.outcomes.first(),
     "synthesis.outcomeresult": lambda umbrella: OutcomeResult.objects.filter(
         review__umbrella=umbrella

@@ -5,21 +5,29 @@ The URL list comes from the URL configuration itself, so a new page without a ru
 `test_every_url_has_a_rule`.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
+from django.utils import timezone
 
 from appraisal.services import ItemInput, save_appraisal
 from dataio.models import ImportJob
 from dataio.uploads import report_path
+from reviews.members.models import token_digest
 from reviews.models import (
+    ExcludedReview,
+    ExclusionReason,
     ExperienceSubtheme,
     ExperienceTheme,
     ImplementationFactor,
     IncludedReview,
+    Invitation,
     Membership,
     PrimaryStudy,
+    Report,
     ResearchQuestion,
     ReviewType,
     UmbrellaReview,
@@ -28,21 +36,46 @@ from reviews.studies.services import merge_studies
 from synthesis.extraction import services as extraction_services
 from synthesis.models import ExtractedResult, Outcome, OutcomeDomain, OutcomeResult, StudyEffect
 
-READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT, UPLOADER = (
+READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT, LOGIN, UPLOADER = (
     "read",
     "member",
     "write",
     "appraise",
     "manage",
     "account",
+    "login",  # any logged-in user; anonymous visitors are sent to log in
     "uploader",  # a writer of the project, and only the one who uploaded (an import job)
 )
+SITE_LEVELS = {ACCOUNT, LOGIN}  # pages not about one umbrella review (no slug)
 
 # URL name → (access level, status for an allowed user's GET). POST-only actions answer 405.
 RULES = {
     "reviews:home": (ACCOUNT, 200),
     "reviews:umbrella-detail": (READ, 200),
     "reviews:members": (MANAGE, 200),
+    "reviews:invite": (MANAGE, 405),
+    "reviews:invitation-resend": (MANAGE, 405),
+    "reviews:invitation-revoke": (MANAGE, 405),
+    "reviews:invitation-accept": (ACCOUNT, 200),  # whoever holds the link
+    "reviews:signup": (ACCOUNT, 404),  # open sign-up is off by default
+    "reviews:umbrella-create": (LOGIN, 200),
+    "reviews:publish": (MANAGE, 200),
+    "reviews:project-settings": (MANAGE, 200),
+    "reviews:settings-terms": (MANAGE, 200),
+    "reviews:settings-term-edit": (MANAGE, 200),
+    "reviews:settings-term-merge": (MANAGE, 200),
+    "reviews:settings-term-delete": (MANAGE, 200),  # a confirmation (or refusal) page
+    "appraisal:settings": (MANAGE, 200),
+    "reviews:review-add": (WRITE, 200),
+    "reviews:review-edit": (WRITE, 200),
+    "reviews:review-delete": (WRITE, 200),  # a confirmation page
+    "reviews:report-add": (WRITE, 200),
+    "reviews:report-edit": (WRITE, 200),
+    "reviews:report-delete": (WRITE, 200),
+    "reviews:excluded-list": (READ, 200),
+    "reviews:excluded-add": (WRITE, 200),
+    "reviews:excluded-edit": (WRITE, 200),
+    "reviews:excluded-delete": (WRITE, 200),
     "reviews:history": (MEMBER, 200),
     "reviews:review-list": (READ, 200),
     "reviews:review-detail": (READ, 200),
@@ -148,6 +181,8 @@ def test_every_url_has_a_rule():
 def expected_status(level: str, allowed_status: int, user: str, published: bool) -> int:
     if level == ACCOUNT:
         return allowed_status
+    if level == LOGIN:
+        return 302 if user == "anonymous" else allowed_status
     if level == READ:
         return allowed_status if published or user not in {"anonymous", "outsider"} else 404
     if user == "anonymous":
@@ -222,6 +257,11 @@ def project(db):
     subtheme = ExperienceSubtheme.objects.create(
         theme=theme, code="E01", statement="Shared experience", valence="positive"
     )
+    report = Report.objects.create(review=review, title=f"A further report {EVIL}")
+    reason = ExclusionReason.objects.create(umbrella=umbrella, name=f"Wrong design {EVIL}")
+    excluded = ExcludedReview.objects.create(
+        umbrella=umbrella, title=f"An excluded review {EVIL}", reason=reason
+    )
     job = ImportJob.objects.create(
         umbrella=umbrella, user=users["owner"], name=f"{EVIL}.csv", status="refused"
     )
@@ -234,6 +274,14 @@ def project(db):
             review=review, role=role, rater=rater, items=answers, expected_version=0, submit=True
         )
     extracted = extract_twice(review, outcome, users["researcher"], users["owner"])
+    invitation = Invitation.objects.create(
+        umbrella=umbrella,
+        email="invitee@example.org",
+        role="researcher",
+        token_hash=token_digest("matrix-token"),
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     kwargs = {
         "reviews:review-assignments": {"pk": review.pk},
         "synthesis:extraction": {"pk": review.pk, "slot": "first"},
@@ -242,7 +290,21 @@ def project(db):
         "synthesis:extraction-row-delete": {"pk": review.pk, "slot": "first", "row_pk": extracted},
         "synthesis:extraction-compare": {"pk": review.pk},
         "synthesis:extraction-reconcile": {"pk": review.pk},
+        "reviews:invitation-accept": {"token": "matrix-token"},
+        "reviews:invitation-resend": {"pk": invitation.pk},
+        "reviews:invitation-revoke": {"pk": invitation.pk},
         "reviews:review-detail": {"pk": review.pk},
+        "reviews:settings-terms": {"kind": "outcomes"},
+        "reviews:settings-term-edit": {"kind": "outcomes", "pk": outcome.pk},
+        "reviews:settings-term-merge": {"kind": "outcomes", "pk": outcome.pk},
+        "reviews:settings-term-delete": {"kind": "exclusion-reasons", "pk": reason.pk},
+        "reviews:review-edit": {"pk": review.pk},
+        "reviews:review-delete": {"pk": review.pk},
+        "reviews:report-add": {"pk": review.pk},
+        "reviews:report-edit": {"pk": review.pk, "report_pk": report.pk},
+        "reviews:report-delete": {"pk": review.pk, "report_pk": report.pk},
+        "reviews:excluded-edit": {"pk": excluded.pk},
+        "reviews:excluded-delete": {"pk": excluded.pk},
         "reviews:history": {"model": "reviews.includedreview", "pk": review.pk},
         "synthesis:outcome-overlap": {"pk": outcome.pk},
         "reviews:study-merge-undo": {"pk": merge.pk},
@@ -276,7 +338,9 @@ def project(db):
 def test_access_matrix(client, project, name):
     umbrella, users, kwargs = project
     level, allowed_status = RULES[name]
-    url_kwargs = {} if level == ACCOUNT else {"slug": umbrella.slug, **kwargs.get(name, {})}
+    url_kwargs = kwargs.get(name, {})
+    if level not in SITE_LEVELS:
+        url_kwargs = {"slug": umbrella.slug, **url_kwargs}
     url = reverse(name, kwargs=url_kwargs)
     seen = {}
     for published in (True, False):
@@ -295,7 +359,7 @@ def test_access_matrix(client, project, name):
 
 
 @pytest.mark.parametrize(
-    "name", sorted(name for name, (level, _) in RULES.items() if level != ACCOUNT)
+    "name", sorted(name for name, (level, _) in RULES.items() if level not in SITE_LEVELS)
 )
 def test_user_data_is_escaped_on_every_page_and_in_plots(client, project, name):
     umbrella, users, kwargs = project

@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0008_extraction_mode_and_assignments'),
-        ('synthesis', '0004_outcome_version'),
+        ('reviews', '0010_extraction_mode_and_assignments'),
+        ('synthesis', '0005_outcome_domain_version_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

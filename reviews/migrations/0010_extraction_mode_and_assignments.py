@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0007_unique_study_labels'),
+        ('reviews', '0009_vocabulary_versions_history_and_question_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
