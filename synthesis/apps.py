@@ -14,5 +14,7 @@ class SynthesisConfig(AppConfig):
                 "synthesis.outcome": "umbrella",
                 "synthesis.outcomeresult": "review__umbrella",
                 "synthesis.studyeffect": "outcome_result__review__umbrella",
+                "synthesis.selectionrule": "umbrella",
+                "synthesis.selectionoverride": "outcome__umbrella",
             }
         )

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from reviews.routes import add_and_edit, per_format
 
-from . import key_findings_views, study_views, views
+from . import key_findings_views, study_views, summary_views, views
 
 app_name = "synthesis"
 
@@ -32,6 +32,25 @@ project_urls = [
         f"{STUDIES}<int:study_pk>/delete/",
         study_views.StudyEffectDeleteView.as_view(),
         name="study-delete",
+    ),
+    path(
+        "evidence/summary/",
+        summary_views.SummaryOfFindingsView.as_view(),
+        name="summary-of-findings",
+    ),
+    *per_format(
+        "evidence/summary.{fmt}",
+        summary_views.SummaryExportView.as_view(),
+        "summary-export-{fmt}",
+        ["csv", "xlsx"],
+    ),
+    path(
+        "evidence/summary/rule/", summary_views.SelectionRuleView.as_view(), name="selection-rule"
+    ),
+    path(
+        "evidence/summary/outcomes/<int:pk>/override/",
+        summary_views.SelectionOverrideView.as_view(),
+        name="selection-override",
     ),
     path("key-findings/", key_findings_views.KeyFindingsView.as_view(), name="key-findings"),
     path(

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import TemplateView
@@ -187,14 +187,7 @@ class ExportView(FilteredResultsMixin, View):
         rows = evidence.ordered_results(filterset.qs)
         rows = rows.order_by("outcome__domain__position", "outcome__name", "review__label", "pk")
         frame = exports.results_frame(rows)
-        name = f"{self.umbrella.slug}-evidence"
-        if kwargs["format"] == "xlsx":
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            response = HttpResponse(exports.to_xlsx(frame), content_type=content_type)
-        else:
-            response = HttpResponse(exports.to_csv(frame), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.{kwargs["format"]}"'
-        return response
+        return exports.download(frame, f"{self.umbrella.slug}-evidence", kwargs["format"])
 
 
 class ResultFormView(UmbrellaAccessMixin, TemplateView):
