@@ -8,6 +8,12 @@ class SynthesisConfig(AppConfig):
     def ready(self):
         # The history page lives in the reviews app, which sits below this one.
         from reviews.history.tracking import track
+        from reviews.project.headlines import register_headlines
+
+        from .selectors.headlines import compose
+
+        # The overview and the home page lead with the findings (reviews sits below this app).
+        register_headlines(compose)
 
         track(
             {

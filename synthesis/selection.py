@@ -13,7 +13,8 @@ with it, so a reader can see and change it.
 - A candidate with a pooled estimate and its 95% CI is always preferred to one without (a
   row without figures cannot be reported as an effect); this comes before the rule.
 - Each criterion keeps the candidates with the best value; a missing value (no k, no rating,
-  no GRADE) is worse than any value. The criterion that leaves one candidate decides.
+  no GRADE) is worse than any value. The criterion that leaves one review decides (a review
+  may have several rows of an outcome, e.g. per timepoint: its first is taken).
 - Candidates still tied after every criterion are taken in their given order (the caller
   passes them sorted by review label, so the choice is reproducible); the reason says so.
 
@@ -48,8 +49,8 @@ DEFAULT_RULE: tuple[Criterion, ...] = (Criterion.RATING, Criterion.K, Criterion.
 class Reason(LabelledEnum):
     """Why a row was selected when no single criterion of the rule decided it."""
 
-    ONLY = "only", "The only meta-analysis"
-    POOLED = "pooled", "The only one with a pooled estimate"
+    ONLY = "only", "The only review with a meta-analysis"
+    POOLED = "pooled", "The only review with a pooled estimate"
     TIE = "tie", "Tied on every criterion: first by review label"
     OVERRIDE = "override", "Chosen by the project (override)"
 
@@ -102,22 +103,31 @@ def value_of(candidate: Candidate, criterion: Criterion) -> float:
     return float("-inf") if number is None else number
 
 
+def _one_review(pool: Sequence[Candidate]) -> bool:
+    return len({c.review for c in pool}) == 1
+
+
 def select(candidates: Sequence[Candidate], rule: Sequence[Criterion]) -> Selection | None:
-    """The candidate the rule picks and why; None when there is no candidate."""
+    """The candidate the rule picks and why; None when there is no candidate.
+
+    The rule chooses between reviews: once the candidates left are one review's rows (say,
+    post-intervention and follow-up), the criterion that got there decides, and the review's
+    first row in the given order is taken.
+    """
     pool = list(candidates)
     if not pool:
         return None
-    if len(pool) == 1:
+    if _one_review(pool):
         return Selection(pool[0], Reason.ONLY)
     pooled = [c for c in pool if c.has_estimate]
     if pooled and len(pooled) < len(pool):
         pool = pooled
-        if len(pool) == 1:
+        if _one_review(pool):
             return Selection(pool[0], Reason.POOLED)
     for criterion in rule:
         best = max(value_of(c, criterion) for c in pool)
         pool = [c for c in pool if value_of(c, criterion) == best]
-        if len(pool) == 1:
+        if _one_review(pool):
             return Selection(pool[0], criterion)
     return Selection(pool[0], Reason.TIE)
 

@@ -25,6 +25,7 @@ from .models import Outcome, OutcomeResult
 from .selectors import evidence
 from .selectors.ratings import REVIEW_PATH, rating_for
 from .selectors.reanalysis import credibility_cell
+from .selectors.summary_of_findings import summary_of_findings
 from .services import mark_checked, save_result
 from .summary import summary_sentence
 
@@ -117,6 +118,8 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
             forest_omitted=len(rows) - len(points),
             export_query=export_query(self.request.GET, outcome),
             overlap=cca_summary(self.umbrella, {fact.review for fact in facts}),
+            # The page leads with the outcome's summary-of-findings row (same rule, filters).
+            sof_rows=summary_of_findings(self.umbrella, self.request.GET, outcome).rows,
         )
         return context
 

@@ -3,6 +3,7 @@
 from django.views.generic import DetailView, ListView
 
 from ..access import UmbrellaAccessMixin, can_manage, visible_umbrellas
+from .headlines import headlines
 from .revisions import cached_for_project
 from .selectors import umbrella_summary
 
@@ -13,6 +14,12 @@ class HomeView(ListView):
 
     def get_queryset(self):
         return visible_umbrellas(self.request.user).order_by("title")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Each card leads with its project's findings (cached per project and data revision).
+        context["cards"] = [(umbrella, headlines(umbrella)) for umbrella in context["umbrellas"]]
+        return context
 
 
 class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
@@ -29,4 +36,5 @@ class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
             self.umbrella, "summary", "", lambda: umbrella_summary(self.umbrella)
         )
         context["can_manage"] = can_manage(self.request.user, self.umbrella)
+        context["headlines"] = headlines(self.umbrella)
         return context

@@ -95,10 +95,13 @@ def project_rule(umbrella: UmbrellaReview) -> SelectionRule | None:
     return SelectionRule.objects.filter(umbrella=umbrella).first()
 
 
-def _rows(umbrella: UmbrellaReview, params: QueryDict) -> tuple[OutcomeResultFilter, list[dict]]:
-    results = with_ratings(
-        OutcomeResult.objects.filter(review__umbrella=umbrella), review_path=REVIEW_PATH
-    )
+def _rows(
+    umbrella: UmbrellaReview, params: QueryDict, outcome: Outcome | None
+) -> tuple[OutcomeResultFilter, list[dict]]:
+    results = OutcomeResult.objects.filter(review__umbrella=umbrella)
+    if outcome is not None:
+        results = results.filter(outcome=outcome)
+    results = with_ratings(results, review_path=REVIEW_PATH)
     filterset = OutcomeResultFilter(params or None, queryset=results, umbrella=umbrella)
     rows = list(filterset.qs.order_by("review__label", "pk").values(*FIELDS))
     return filterset, rows
@@ -150,7 +153,10 @@ def _overlap(umbrella: UmbrellaReview, pooling: Mapping[int, set[int]]) -> dict[
     return overlap
 
 
-def summary_of_findings(umbrella: UmbrellaReview, params: QueryDict) -> SummaryOfFindings:
+def summary_of_findings(
+    umbrella: UmbrellaReview, params: QueryDict, outcome: Outcome | None = None
+) -> SummaryOfFindings:
+    """Every outcome's row, or only `outcome`'s (the outcome page's first row)."""
     saved = project_rule(umbrella)
     base_rule = saved.rule if saved else DEFAULT_RULE
     intervention = (saved.intervention if saved else "") or DEFAULT_INTERVENTION
@@ -161,7 +167,7 @@ def summary_of_findings(umbrella: UmbrellaReview, params: QueryDict) -> SummaryO
             rule = parse_rule(asked)
         except ValueError as error:
             rule_error = str(error)
-    filterset, rows = _rows(umbrella, params)
+    filterset, rows = _rows(umbrella, params, outcome)
     overrides = {
         o.outcome_id: o for o in SelectionOverride.objects.filter(outcome__umbrella=umbrella)
     }
@@ -171,7 +177,7 @@ def summary_of_findings(umbrella: UmbrellaReview, params: QueryDict) -> SummaryO
     if rule != base_rule or params.get("sensitivity"):
         project_params = params.copy()
         project_params.pop("sensitivity", None)
-        baseline = _choices(_rows(umbrella, project_params)[1], base_rule, overrides)
+        baseline = _choices(_rows(umbrella, project_params, outcome)[1], base_rule, overrides)
 
     by_outcome: dict[int, list[Mapping]] = defaultdict(list)
     for row in rows:

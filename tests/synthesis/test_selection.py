@@ -124,3 +124,13 @@ def test_ratio_estimates_are_compared_with_one_and_never_with_a_difference():
                          null=1.0)  # fmt: skip
     assert discordance([rr_better, rr_worse]) == [Discord.OPPOSITE_SIDES, Discord.NO_CI_OVERLAP]
     assert discordance([rr_worse, BAKER]) == []  # different measures are not compared
+
+
+def test_the_rule_chooses_between_reviews_not_between_one_reviews_rows():
+    post = Candidate("P", "Chien 2019", rating="high")
+    follow_up = Candidate("F", "Chien 2019", rating="high")
+    other = Candidate("O", "Lyons 2021", rating="low", k=9)
+    assert select([post, follow_up], DEFAULT_RULE) == select([post], DEFAULT_RULE)
+    assert select([post, follow_up], DEFAULT_RULE).reason == Reason.ONLY
+    selection = select([post, follow_up, other], DEFAULT_RULE)
+    assert (selection.chosen.key, selection.reason) == ("P", Criterion.RATING)

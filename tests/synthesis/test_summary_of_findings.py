@@ -46,7 +46,7 @@ def test_peer_support_reproduces_the_papers_reading(client, peer_support):
     assert rows["Self-efficacy"].summary.startswith("3 of 3 meta-analyses found an improvement")
     # White 2020 is the only review of self-reported recovery with a pooled estimate.
     assert recovery.selected.review.label == "White 2020"
-    assert recovery.reason == "The only one with a pooled estimate"
+    assert recovery.reason == "The only review with a pooled estimate"
     assert recovery.selected.estimate == 0.22
     assert recovery.statement.text == (
         "The selected meta-analysis found a small improvement in recovery (self-reported) with "
