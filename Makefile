@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run test setup lint checks test-sqlite test-postgres test-browser screenshots clean bench
+.PHONY: run test setup lint checks test-sqlite test-postgres test-browser test-sqlite-then-browser screenshots clean bench
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,11 +28,14 @@ run: setup
 	  echo "== Import worker started (process $$worker); the server follows"; \
 	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The two database suites run side by side (one per core); the browser tests after them.
+# The two database suites run side by side (one per core); the browser tests follow the shorter
+# SQLite suite on its core while the PostgreSQL suite is still running.
 test: lint checks
-	$(MAKE) --no-print-directory -j2 test-sqlite test-postgres
-	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory -j2 test-sqlite-then-browser test-postgres
 	@echo "== make test: all checks passed"
+
+test-sqlite-then-browser: test-sqlite
+	@$(MAKE) --no-print-directory test-browser
 
 lint: setup
 	$(BIN)/ruff check .

@@ -47,6 +47,16 @@ def one_of(field: str, choices: type[models.TextChoices], name: str) -> models.C
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
 
 
+def in_order(low: str, high: str, *, name: str, message: str) -> models.CheckConstraint:
+    """A check constraint: `low` does not exceed `high` where both are given."""
+    condition = (
+        models.Q(**{f"{low}__isnull": True})
+        | models.Q(**{f"{high}__isnull": True})
+        | models.Q(**{f"{low}__lte": models.F(high)})
+    )
+    return models.CheckConstraint(condition=condition, name=name, violation_error_message=message)
+
+
 def choices_of(values: type[LabelledEnum], name: str = "") -> Any:
     """The TextChoices of a pure module's labelled values: same names, values, labels, order.
     Assign it to `name` (by default the pure class's name) in the calling module.

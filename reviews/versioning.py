@@ -74,6 +74,7 @@ def version_of(row: models.Model) -> int:
 
 
 def _set_version(row: models.Model, version: int) -> None:
+    # As above: the field is declared by the versioned models, which `Model` does not know.
     row.version = version  # type: ignore[attr-defined]
 
 

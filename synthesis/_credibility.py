@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TypeGuard
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -94,7 +95,7 @@ def excess_significance(
     )
 
 
-def _is_number(x: object) -> bool:
+def _is_number(x: object) -> TypeGuard[float]:
     """A usable criterion value: a real, finite number (None, NaN and bools are not)."""
     return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
 
@@ -142,27 +143,27 @@ def credibility_class(
     What counts as a *case* is described in ``docs/methods.md`` (events for binary outcomes,
     participants of the intervention/exposed arm for continuous outcomes).
     """
-    cases_ok = _is_number(n_cases) and n_cases > 1000  # type: ignore[operator]
-    p_ok = _is_number(p_value)
-    p = float(p_value) if p_ok else math.nan  # type: ignore[arg-type]
+    cases_ok = _is_number(n_cases) and n_cases > 1000
+    p = float(p_value) if _is_number(p_value) else math.nan
+    p_ok = math.isfinite(p)
 
     if cases_ok and p_ok and p < 1e-6:
         class_one = (
             _is_number(i2)
-            and i2 < 50.0  # type: ignore[operator]
+            and i2 < 50.0
             and _excludes(prediction_interval, null)
             and _is_number(egger_p)
-            and egger_p > alpha  # type: ignore[operator]
+            and egger_p > alpha
             and _is_number(esb_p)
-            and esb_p > alpha  # type: ignore[operator]
+            and esb_p > alpha
         )
         if class_one:
             return "I"
-        if _excludes(largest_ci, null) and pooled_ci is not None:
+        if largest_ci is not None and _excludes(largest_ci, null) and pooled_ci is not None:
             lo, hi = pooled_ci
             if _is_number(lo) and _is_number(hi):
                 direction = (lo + hi) / 2.0 - null
-                largest_lo, largest_hi = largest_ci  # type: ignore[misc]
+                largest_lo, largest_hi = largest_ci
                 if (direction > 0 and largest_lo > null) or (direction < 0 and largest_hi < null):
                     return "II"
     if cases_ok and p_ok and p < 1e-3:

@@ -99,6 +99,7 @@ def yi_vi(yi: ArrayLike, vi: ArrayLike) -> tuple[FloatArray, FloatArray]:
 
 def labels(groups: Sequence[object] | ArrayLike, k: int) -> list[object]:
     """Subgroup labels, one per study."""
+    # ArrayLike includes scalars; list() refuses those with a TypeError, as it should here.
     out = groups.tolist() if isinstance(groups, np.ndarray) else list(groups)  # type: ignore[arg-type]
     if len(out) != k:
         raise ValueError(f"mismatched lengths: groups has {len(out)} values but yi has {k}")

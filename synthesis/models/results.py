@@ -18,6 +18,7 @@ from reviews.fields import (
     Versioned,
     account_link,
     choices_of,
+    in_order,
     interval,
     optional_count,
     optional_number,
@@ -193,12 +194,11 @@ class OutcomeResult(Versioned):
                 name="result_n_at_least_k",
                 violation_error_message="There cannot be fewer participants than studies.",
             ),
-            models.CheckConstraint(
-                condition=Q(ci_low__isnull=True)
-                | Q(ci_high__isnull=True)
-                | Q(ci_low__lte=F("ci_high")),
+            in_order(
+                "ci_low",
+                "ci_high",
                 name="result_ci_ordered",
-                violation_error_message="The lower CI limit must not exceed the upper.",
+                message="The lower CI limit must not exceed the upper.",
             ),
             models.CheckConstraint(
                 condition=Q(estimate__isnull=True)
@@ -223,12 +223,11 @@ class OutcomeResult(Versioned):
                 name="result_tau2_not_negative",
                 violation_error_message="τ² cannot be negative.",
             ),
-            models.CheckConstraint(
-                condition=Q(months_from__isnull=True)
-                | Q(months_to__isnull=True)
-                | Q(months_from__lte=F("months_to")),
+            in_order(
+                "months_from",
+                "months_to",
                 name="result_months_ordered",
-                violation_error_message="The timepoint cannot start after it ends.",
+                message="The timepoint cannot start after it ends.",
             ),
             models.CheckConstraint(
                 condition=Q(version__gte=1),

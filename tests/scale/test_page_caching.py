@@ -147,8 +147,12 @@ def test_load_demo_retires_every_project_and_an_admin_delete_its_own(
     client, peer_support, make_umbrella, django_capture_on_commit_callbacks
 ):
     other = make_umbrella()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("load_demo", verbosity=0)  # nothing differs: nothing written or retired
+    assert callbacks == []
+    UmbrellaReview.objects.filter(pk=peer_support.pk).update(title="Edited since the load")
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", update=True, verbosity=0)  # resets the title
     numbers = dict(DataRevision.objects.values_list("umbrella_id", "number"))
     assert set(numbers) == set(UmbrellaReview.objects.values_list("pk", flat=True))
     admin = get_user_model().objects.create_superuser("admin", password="pw")
