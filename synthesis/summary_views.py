@@ -54,8 +54,7 @@ def summary_url(umbrella_slug: str) -> str:
 class SelectionRuleView(VersionedFormView):
     manage_access = True
     form_class = SelectionRuleForm
-    heading = "Selection rule"
-    template_name = "synthesis/selection_rule_form.html"
+    heading = "Selection rule of the summary of findings"
 
     def get_instance(self) -> SelectionRule:
         return SelectionRule.objects.filter(umbrella=self.umbrella).first() or SelectionRule(
@@ -64,6 +63,20 @@ class SelectionRuleView(VersionedFormView):
 
     def get_success_url(self, instance: object) -> str:
         return summary_url(self.umbrella.slug)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["intro"] = RULE_INTRO
+        return context
+
+
+RULE_INTRO = (
+    "When several reviews meta-analysed the same outcome, the summary of findings shows one. "
+    "The criteria apply in order: each keeps the meta-analyses with the best value (a missing "
+    "value is worst), and the criterion that leaves one review decides; reviews still tied "
+    "after the last are taken by label. A meta-analysis with a pooled estimate always comes "
+    "first, and per-outcome overrides (with their reasons) take precedence."
+)
 
 
 class SelectionOverrideView(UmbrellaAccessMixin, TemplateView):
@@ -112,5 +125,12 @@ class SelectionOverrideView(UmbrellaAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["cancel_url"] = summary_url(self.umbrella.slug)
+        outcome = kwargs["outcome"]
+        context |= {
+            "cancel_url": summary_url(self.umbrella.slug),
+            "heading": f"selected meta-analysis for {outcome.name}",
+            "intro": "Choose the meta-analysis the summary of findings shows for this outcome, "
+            "whatever the rule picks, and say why: the reason is shown on the row, and every "
+            "change is kept in the history.",
+        }
         return context
