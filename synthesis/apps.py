@@ -8,19 +8,25 @@ class SynthesisConfig(AppConfig):
     def ready(self):
         # The history page lives in the reviews app, which sits below this one.
         from reviews.history.tracking import track
+        from reviews.project.headlines import register_headlines
         from reviews.publishing.checks import register_check
 
         from .extraction.visibility import history_visible
         from .selectors.checks import results_not_checked
+        from .selectors.headlines import compose
         from .vocabularies import register_vocabularies
 
         register_check("results-not-checked", results_not_checked)
+        # The overview and the home page lead with the findings (reviews sits below this app).
+        register_headlines(compose)
         track(
             {
                 "synthesis.outcomedomain": "umbrella",
                 "synthesis.outcome": "umbrella",
                 "synthesis.outcomeresult": "review__umbrella",
                 "synthesis.studyeffect": "outcome_result__review__umbrella",
+                "synthesis.selectionrule": "umbrella",
+                "synthesis.selectionoverride": "outcome__umbrella",
             }
         )
         # Extractions are blinded like AMSTAR 2 rater appraisals, their history too; they are

@@ -11,11 +11,13 @@ from io import BytesIO
 from typing import Any
 
 import pandas as pd
+from django.http import HttpResponse
 
 from reviews.formulas import escape_formula
 
 from .models import NUMBER_FIELDS, RESULT_FIELDS, OutcomeResult, ResultField
 from .selectors.ratings import rating_for
+from .selectors.summary_of_findings import SummaryOfFindings
 
 # The result's own values are those `RESULT_FIELDS` declares, in its order; around them, the
 # review and the outcome it is about, by name.
@@ -66,3 +68,61 @@ def to_xlsx(frame: pd.DataFrame) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name="Evidence")
     return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(frame: pd.DataFrame, name: str, fmt: str) -> HttpResponse:
+    """The frame as a CSV or XLSX attachment named `name.fmt`."""
+    if fmt == "xlsx":
+        response = HttpResponse(to_xlsx(frame), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(to_csv(frame), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# The summary of findings' columns: published like the evidence export's (add at the end).
+SUMMARY_COLUMNS = [
+    "outcome", "outcome_domain", "reviews", "meta_analyses", "summary", "selected_review",
+    "selected_by", "override_reason", "timepoint", "measure", "estimate", "ci_low", "ci_high",
+    "k", "n", "grade_certainty", "credibility", "cca_percent", "cca_band", "amstar2_rating",
+    "discordance", "statement", "differs_from_project_rule",
+]  # fmt: skip
+SUMMARY_NUMERIC = ["reviews", "meta_analyses", "estimate", "ci_low", "ci_high", "k", "n",
+                   "cca_percent"]  # fmt: skip
+
+
+def summary_frame(sof: SummaryOfFindings) -> pd.DataFrame:
+    records = []
+    for row in sof.rows:
+        result = row.selected
+        records.append({
+            "outcome": row.outcome.name,
+            "outcome_domain": row.outcome.domain.name,
+            "reviews": row.n_reviews,
+            "meta_analyses": row.n_meta_analyses,
+            "summary": row.summary,
+            "selected_review": result.review.label if result else "",
+            "selected_by": row.reason,
+            "override_reason": row.override_reason,
+            "timepoint": result.get_timepoint_display() if result else "",
+            "measure": result.measure if result else "",
+            **{name: getattr(result, name) if result else None
+               for name in ("estimate", "ci_low", "ci_high", "k", "n")},
+            "grade_certainty": result.grade_certainty if result else "",
+            "credibility": row.credibility.label if row.credibility else "",
+            "cca_percent": row.cca_percent,
+            "cca_band": row.cca_band,
+            "amstar2_rating": row.rating,
+            "discordance": "; ".join(d.label for d in row.discord),
+            "statement": row.statement.text if row.statement else "",
+            "differs_from_project_rule": row.changed,
+        })  # fmt: skip
+    frame = pd.DataFrame(records, columns=SUMMARY_COLUMNS)
+    frame[SUMMARY_NUMERIC] = frame[SUMMARY_NUMERIC].apply(pd.to_numeric)
+    text = [c for c in SUMMARY_COLUMNS if c not in SUMMARY_NUMERIC]
+    text.remove("differs_from_project_rule")
+    frame[text] = frame[text].map(escape_formula)
+    return frame

@@ -2,7 +2,7 @@ from django.urls import include, path, register_converter
 
 from reviews.routes import add_and_edit, per_format
 
-from . import key_findings_views, study_views, views
+from . import key_findings_views, study_views, summary_views, views
 from .extraction import views as extraction_views
 from .progress import views as progress_views
 
@@ -77,6 +77,25 @@ project_urls = [
     path("progress/", progress_views.ProgressView.as_view(), name="progress"),
     path("progress.csv", progress_views.ProgressExportView.as_view(), name="progress-csv"),
     path("my-tasks/", progress_views.MyTasksView.as_view(), name="my-tasks"),
+    path(
+        "evidence/summary/",
+        summary_views.SummaryOfFindingsView.as_view(),
+        name="summary-of-findings",
+    ),
+    *per_format(
+        "evidence/summary.{fmt}",
+        summary_views.SummaryExportView.as_view(),
+        "summary-export-{fmt}",
+        ["csv", "xlsx"],
+    ),
+    path(
+        "evidence/summary/rule/", summary_views.SelectionRuleView.as_view(), name="selection-rule"
+    ),
+    path(
+        "evidence/summary/outcomes/<int:pk>/override/",
+        summary_views.SelectionOverrideView.as_view(),
+        name="selection-override",
+    ),
     path("key-findings/", key_findings_views.KeyFindingsView.as_view(), name="key-findings"),
     path(
         "key-findings/<str:code>/edit/",

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import TemplateView
@@ -25,6 +25,7 @@ from .models import Outcome, OutcomeResult
 from .selectors import evidence
 from .selectors.ratings import REVIEW_PATH, rating_for
 from .selectors.reanalysis import credibility_cell
+from .selectors.summary_of_findings import summary_of_findings
 from .services import mark_checked, save_result
 from .summary import summary_sentence
 
@@ -117,6 +118,8 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
             forest_omitted=len(rows) - len(points),
             export_query=export_query(self.request.GET, outcome),
             overlap=cca_summary(self.umbrella, {fact.review for fact in facts}),
+            # The page leads with the outcome's summary-of-findings row (same rule, filters).
+            sof_rows=summary_of_findings(self.umbrella, self.request.GET, outcome).rows,
         )
         return context
 
@@ -187,14 +190,7 @@ class ExportView(FilteredResultsMixin, View):
         rows = evidence.ordered_results(filterset.qs)
         rows = rows.order_by("outcome__domain__position", "outcome__name", "review__label", "pk")
         frame = exports.results_frame(rows)
-        name = f"{self.umbrella.slug}-evidence"
-        if kwargs["format"] == "xlsx":
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            response = HttpResponse(exports.to_xlsx(frame), content_type=content_type)
-        else:
-            response = HttpResponse(exports.to_csv(frame), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.{kwargs["format"]}"'
-        return response
+        return exports.download(frame, f"{self.umbrella.slug}-evidence", kwargs["format"])
 
 
 class ResultFormView(UmbrellaAccessMixin, TemplateView):

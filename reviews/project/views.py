@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView
 from ..access import UmbrellaAccessMixin, can_manage, visible_umbrellas
 from ..publishing.models import PublicationEvent
 from .forms import UmbrellaCreateForm
+from .headlines import headlines
 from .revisions import cached_for_project
 from .selectors import umbrella_summary
 from .services import create_umbrella
@@ -24,11 +25,14 @@ class HomeView(ListView):
         return visible_umbrellas(self.request.user).order_by("title")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             may_create=may_create_projects(self.request.user),
             signup_open=settings.SIGNUP_OPEN,
             **kwargs,
         )
+        # Each card leads with its project's findings (cached per project and data revision).
+        context["cards"] = [(umbrella, headlines(umbrella)) for umbrella in context["umbrellas"]]
+        return context
 
 
 class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
@@ -61,6 +65,7 @@ class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
                     n_members > 1 or not context["can_manage"],
                 )
             )
+        context["headlines"] = headlines(self.umbrella)
         return context
 
 

@@ -18,6 +18,7 @@ from .results import (
     ResultField,
     Timepoint,
 )
+from .selection import SelectionOverride, SelectionRule
 from .study_effects import KIND_FIELDS, STUDY_DATA_FIELDS, StudyDataKind, StudyEffect
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
     "PoolingModel",
     "ReanalysisMethod",
     "ResultField",
+    "SelectionOverride",
+    "SelectionRule",
     "StudyDataKind",
     "StudyEffect",
     "Timepoint",

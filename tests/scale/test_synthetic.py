@@ -241,3 +241,30 @@ def test_study_labels_are_unique_so_the_export_imports_back(small, tmp_path):
     result = import_workbook(tmp_path / "small.xlsx", slug="copy-of-small", dry_run=True)
     assert result.problems == []
     assert result.counts["primary_studies"].created == len(labels)
+
+
+def test_the_summary_of_findings_runs_fixed_queries_and_its_cca_matches_the_overlap(
+    small, client, django_assert_max_num_queries
+):
+    from reviews.overlap.selectors import cca_summary
+
+    small.is_published = True
+    small.save()
+    with django_assert_max_num_queries(16):
+        response = client.get(f"/u/{small.slug}/evidence/summary/", {"rule": "k,n"})
+    rows = response.context["sof"].rows
+    assert (
+        len(rows)
+        == OutcomeResult.objects.filter(review__umbrella=small).values("outcome").distinct().count()
+    )
+    checked = 0
+    for row in rows:
+        pooling = set(
+            OutcomeResult.objects.filter(
+                outcome=row.outcome, evidence_type="meta_analysis"
+            ).values_list("review_id", flat=True)
+        )
+        if len(pooling) > 1:
+            assert row.cca_percent == pytest.approx(cca_summary(small, pooling).cca)
+            checked += 1
+    assert checked > 0

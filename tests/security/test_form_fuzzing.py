@@ -27,6 +27,8 @@ FORMS = [
     "synthesis:result-edit",
     "synthesis:study-add",
     "synthesis:study-edit",
+    "synthesis:selection-rule",
+    "synthesis:selection-override",
     "appraisal:appraisal-form",
     "dataio:import",  # the file itself is fuzzed by nothing here: a text value is refused
     "reviews:assignments",  # the extraction mode and the bulk spread
