@@ -121,6 +121,7 @@ def test_two_extractors_extract_blind_and_the_owner_reconciles(site, page: Page)
     assert count(page, "Extraction 1", "done") == "1"
     page.goto(f"{site}/u/{SLUG}/evidence/")
     page.get_by_role("link", name="Depression", exact=True).first.click()
-    row = page.locator("tr", has=page.get_by_text("Zed 2024"))
+    # The results table (the summary-of-findings row above it names the selected review too).
+    row = page.locator("table.results-table tr", has=page.get_by_text("Zed 2024"))
     expect(row).to_have_count(1)
     expect(row).to_contain_text("−0.30")  # printed with a true minus sign
