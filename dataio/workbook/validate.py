@@ -465,13 +465,8 @@ def validate(
     plan = Plan(slug=slug, umbrella=umbrella, tables=tables, problems=list(read_problems))
     checker = _Checker(plan, progress)
     if umbrella is None and not (tables.get("project") and tables["project"].rows):
-        checker.add(
-            "project",
-            None,
-            "",
-            slug,
-            f"there is no project '{slug}' yet: give a 'project' sheet with its title to create it",
-        )
+        missing = f"there is no project '{slug}' yet: give a 'project' sheet with its title"
+        checker.add("project", None, "", slug, f"{missing} to create it")
     for sheet in sheets():
         plan.existing[sheet.name], checker.ambiguous[sheet.name] = _existing_keys(sheet, umbrella)
     plan.existing[USERS] = _accounts(tables)
@@ -479,13 +474,10 @@ def validate(
     ordered = [(s, tables[s.name]) for s in sheets() if s.name in tables]
     for sheet, table in ordered:
         checker.check_sheet(sheet, table)
-        if sheet.name == "outcomes":
+        if sheet.name == "outcomes":  # a workbook without the column gets the model's default
+            default = Outcome._meta.get_field("direction").get_default()
             for row in table.rows:
-                direction = (
-                    row.values.get("direction")
-                    or Outcome._meta.get_field("direction").get_default()
-                )  # a workbook without the column gets the model's default
-                checker.directions[row.values.get("name")] = direction
+                checker.directions[row.values.get("name")] = row.values.get("direction") or default
         if sheet.name == "outcome_results" and "measure" in table.columns:
             for row in table.rows:
                 key = (row.values.get("review"), row.values.get("extraction_id"))

@@ -28,6 +28,7 @@ class ReviewAssignmentForm(VersionedForm):
                 del self.fields[task.field]
                 continue
             ids = [u.pk for u in eligible_members(umbrella, task.field)]
+            # A ModelChoiceField; the stubs type self.fields as plain Field, without queryset.
             field.queryset = users.filter(pk__in=ids).order_by("username")  # type: ignore[attr-defined]
             field.label = task.label
 
@@ -58,6 +59,7 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, *args: Any, umbrella: UmbrellaReview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A ChoiceField and a ModelMultipleChoiceField, typed as plain Field by the stubs.
         self.fields["task"].choices = bulk_choices(umbrella.dual_extraction)  # type: ignore[attr-defined]
         ids = {u.pk for u in eligible_members(umbrella, "rater1")}
         self.fields["people"].queryset = (  # type: ignore[attr-defined]

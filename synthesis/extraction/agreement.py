@@ -40,7 +40,7 @@ def values_agree(a: Value, b: Value, *, numeric: bool) -> bool:
     """One value as the two extractors entered it: blank agrees only with blank."""
     if _blank(a) or _blank(b):
         return _blank(a) and _blank(b)
-    if numeric:
+    if numeric:  # a numeric field's values are numbers (Value also covers the text fields')
         return numbers_agree(float(a), float(b))  # type: ignore[arg-type]
     return a == b
 

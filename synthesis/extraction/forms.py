@@ -51,6 +51,7 @@ class ReconcileForm(OutcomeResultForm):
                 self.initial[cell.name] = None
                 choices = getattr(field, "choices", None)
                 if choices is not None and not any(value == "" for value, _ in choices):
+                    # A ChoiceField (it has choices), typed as plain Field by the stubs.
                     field.choices = [("", "— decide —"), *choices]  # type: ignore[attr-defined]
             if pair.matched:
                 field.help_text = (
