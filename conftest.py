@@ -4,10 +4,10 @@ import itertools
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from dataio.demo import PEER_SUPPORT_FIXTURE
 from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
+from tests import fixture_cache
 
 _sequence = itertools.count(1)
 
@@ -19,6 +19,13 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher takes ~0.5 s a password by design; the tests of passwords check
+    # what is stored and accepted, not the cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -109,8 +116,12 @@ def make_study(db):
     return make
 
 
+_load_peer_support = fixture_cache.loader(PEER_SUPPORT_FIXTURE)
+
+
 @pytest.fixture
 def peer_support(db) -> UmbrellaReview:
-    """The model case. `loaddata` is quicker than `load_demo`, whose checks are tested apart."""
-    call_command("loaddata", PEER_SUPPORT_FIXTURE, verbosity=0)
+    """The model case: `loaddata` once, then its rows copied (`load_demo`'s checks are tested apart;
+    tests that are about loading itself call the commands)."""
+    _load_peer_support()
     return UmbrellaReview.objects.get(slug="peer-support-mental-health")
