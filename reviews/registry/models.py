@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from ..fields import Versioned, reported_count
+from ..fields import Versioned, choices_of, reported_count
 from ..natural_keys import depends_on
 from ..project.models import (
     DeliveryMode,
@@ -26,6 +26,7 @@ from .citations import (
     normalize_doi,
     normalize_pmid,
 )
+from .confidence import LOW_OR_CRITICALLY_LOW, Confidence
 
 
 class Citation(Versioned):
@@ -123,15 +124,9 @@ class ReviewType(models.TextChoices):
     OTHER = "other", "Other review"
 
 
-class PublishedRating(models.TextChoices):
-    """AMSTAR 2 overall confidence as the umbrella review published it."""
-
-    HIGH = "high", "High"
-    MODERATE = "moderate", "Moderate"
-    LOW = "low", "Low"
-    CRITICALLY_LOW = "critically_low", "Critically low"
-    # Some umbrella reviews report only "low or critically low" for a group of reviews.
-    LOW_OR_CRITICALLY_LOW = "low_or_critically_low", "Low or critically low (not separated)"
+# AMSTAR 2 overall confidence as the umbrella review published it: the scale's levels, or
+# "low or critically low" where the paper did not separate them.
+PublishedRating = choices_of(Confidence, "PublishedRating", (LOW_OR_CRITICALLY_LOW,))
 
 
 class IncludedReviewQuerySet(models.QuerySet):
