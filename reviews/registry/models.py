@@ -1,6 +1,8 @@
 """Included reviews, their further reports, and the reviews excluded at full text; the
 bibliographic fields they share with primary studies (`Citation`), with their checks."""
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -100,6 +102,29 @@ class Citation(Versioned):
         if self.pages:
             text += f":{self.pages}"
         return text
+
+
+class FurtherPaper(Citation):
+    """A further paper of an included review or of a primary study, whose own citation is its
+    main report: listed by year and title, and named by its parent's label and its title.
+    `PARENT` names the subclass's link to the review or study."""
+
+    PARENT: ClassVar[str]
+
+    class Meta:
+        abstract = True
+        ordering = ["year", "title"]
+
+    def __str__(self):
+        return f"{getattr(self, self.PARENT).label}: {self.title}"
+
+    @staticmethod
+    def paper_constraints(parent: str, unique_title: str) -> list[models.BaseConstraint]:
+        """The citation's checks, and a title once per parent (constraint `unique_title`)."""
+        return [
+            *Citation.Meta.constraints,
+            models.UniqueConstraint(fields=[parent, "title"], name=unique_title),
+        ]
 
 
 def unique_identifier_constraints(scope: str) -> list[models.UniqueConstraint]:
@@ -247,27 +272,21 @@ class ReportManager(models.Manager):
         )
 
 
-class Report(Citation):
+class Report(FurtherPaper):
     """A further paper reporting an included review (e.g. a journal version of a Cochrane review).
 
     The review's own citation is its main report, so a review has 1 + (its reports) papers.
     """
 
+    PARENT = "review"
     review = models.ForeignKey(IncludedReview, on_delete=models.CASCADE, related_name="reports")
     reference_number = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
 
     objects = ReportManager()
 
-    class Meta:
-        ordering = ["year", "title"]
-        constraints = [
-            *Citation.Meta.constraints,
-            models.UniqueConstraint(fields=["review", "title"], name="unique_report_title"),
-        ]
-
-    def __str__(self):
-        return f"{self.review.label}: {self.title}"
+    class Meta(FurtherPaper.Meta):
+        constraints = FurtherPaper.paper_constraints("review", "unique_report_title")
 
     @depends_on("reviews.includedreview")
     def natural_key(self):
