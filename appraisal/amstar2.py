@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
 
-from reviews.labels import LabelledEnum
+from reviews.registry.confidence import Confidence  # the scale published ratings use too
 
 from .amstar2_items import (
     COOPER_2024,
@@ -67,15 +67,6 @@ __all__ = [
     "variant_for",
     "weaknesses",
 ]
-
-
-class Confidence(LabelledEnum):
-    """Overall confidence in the results of a review (Shea et al. 2017, Box 2)."""
-
-    HIGH = "high", "High"
-    MODERATE = "moderate", "Moderate"
-    LOW = "low", "Low"
-    CRITICALLY_LOW = "critically_low", "Critically low"
 
 
 #: Review-type values of the reviews app, in the order the app lists them.

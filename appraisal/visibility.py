@@ -110,10 +110,13 @@ def visible_appraisals(user: Any, umbrella: UmbrellaReview | None = None) -> Que
     return appraisals.filter(published | team)
 
 
-def can_see_appraisal(user: Any, appraisal: Appraisal) -> bool:
-    """May `user` read this appraisal (and its answers)?"""
+def can_see_appraisal(
+    user: Any, appraisal: Appraisal, umbrella: UmbrellaReview | None = None
+) -> bool:
+    """May `user` read this appraisal (and its answers)? `appraisal` may also be the last
+    recorded state of a deleted one (a history record), judged in its project `umbrella`."""
     return sees(
-        viewer(user, appraisal.review.umbrella),
+        viewer(user, umbrella or appraisal.review.umbrella),
         role=appraisal.role,
         status=appraisal.status,
         rater_id=appraisal.rater_id,
@@ -148,12 +151,4 @@ def history_visible(user: Any, umbrella: UmbrellaReview, record: Any) -> bool:
         record.appraisal_id if isinstance(record, ItemAnswer.history.model) else record.id
     )
     state = as_now_or_last(Appraisal, appraisal_id)
-    if state is None:
-        return False
-    return sees(
-        viewer(user, umbrella),
-        role=state.role,
-        status=state.status,
-        rater_id=state.rater_id,
-        both_submitted=state.role in RATER_ROLES and both_submitted(state.review_id),
-    )
+    return state is not None and can_see_appraisal(user, state, umbrella)

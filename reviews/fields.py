@@ -57,13 +57,16 @@ def in_order(low: str, high: str, *, name: str, message: str) -> models.CheckCon
     return models.CheckConstraint(condition=condition, name=name, violation_error_message=message)
 
 
-def choices_of(values: type[LabelledEnum], name: str = "") -> Any:
-    """The TextChoices of a pure module's labelled values: same names, values, labels, order.
-    Assign it to `name` (by default the pure class's name) in the calling module.
+def choices_of(
+    values: type[LabelledEnum], name: str = "", more: tuple[tuple[str, tuple[str, str]], ...] = ()
+) -> Any:
+    """The TextChoices of a pure module's labelled values: same names, values, labels, order,
+    then the members `more` adds (`(name, (value, label))` each). Assign it to `name` (by
+    default the pure class's name) in the calling module.
 
     Typed `Any` because mypy cannot see the members of an enum made by a call; its members
     equal the pure enum's, which is the type to annotate with where one is wanted."""
-    members = [(member.name, (member.value, member.label)) for member in values]
+    members = [*((member.name, (member.value, member.label)) for member in values), *more]
     # Made in the caller's module (as a class statement there would be), so members pickle.
     module = sys._getframe(1).f_globals["__name__"]
     # django-stubs type only the class-statement form of TextChoices, not Enum's functional API.

@@ -11,7 +11,7 @@ from .publishing import views as publishing_views
 from .qualitative import views as qualitative_views
 from .registry import edit_views
 from .registry import views as review_views
-from .routes import add_and_edit, per_format
+from .routes import add_and_edit, per_action, per_format
 from .studies import views as study_views
 
 app_name = "reviews"
@@ -38,40 +38,37 @@ project_urls = [
     path("publish/", publishing_views.PublishView.as_view(), name="publish"),
     path("settings/", settings_views.ProjectSettingsView.as_view(), name="project-settings"),
     path("settings/terms/<slug:kind>/", settings_views.TermsView.as_view(), name="settings-terms"),
-    path(
-        "settings/terms/<slug:kind>/<int:pk>/edit/",
-        settings_views.TermEditView.as_view(),
-        name="settings-term-edit",
-    ),
-    path(
-        "settings/terms/<slug:kind>/<int:pk>/merge/",
-        settings_views.TermMergeView.as_view(),
-        name="settings-term-merge",
-    ),
-    path(
-        "settings/terms/<slug:kind>/<int:pk>/delete/",
-        settings_views.TermDeleteView.as_view(),
-        name="settings-term-delete",
+    *per_action(
+        "settings/terms/<slug:kind>/<int:pk>/",
+        "settings-term",
+        edit=settings_views.TermEditView.as_view(),
+        merge=settings_views.TermMergeView.as_view(),
+        delete=settings_views.TermDeleteView.as_view(),
     ),
     path("history/<str:model>/<int:pk>/", history_views.HistoryView.as_view(), name="history"),
     path("reviews/", review_views.IncludedReviewListView.as_view(), name="review-list"),
     path(
         "reviews/<int:pk>/", review_views.IncludedReviewDetailView.as_view(), name="review-detail"
     ),
-    *add_and_edit("reviews/", edit_views.ReviewFormView.as_view(), "review"),
-    path("reviews/<int:pk>/delete/", edit_views.ReviewDeleteView.as_view(), name="review-delete"),
     *add_and_edit(
-        "reviews/<int:pk>/reports/", edit_views.ReportFormView.as_view(), "report", "report_pk"
+        "reviews/",
+        edit_views.ReviewFormView.as_view(),
+        "review",
+        delete=edit_views.ReviewDeleteView.as_view(),
     ),
-    path(
-        "reviews/<int:pk>/reports/<int:report_pk>/delete/",
-        edit_views.ReportDeleteView.as_view(),
-        name="report-delete",
+    *add_and_edit(
+        "reviews/<int:pk>/reports/",
+        edit_views.ReportFormView.as_view(),
+        "report",
+        "report_pk",
+        delete=edit_views.ReportDeleteView.as_view(),
     ),
     path("excluded/", edit_views.ExcludedListView.as_view(), name="excluded-list"),
-    *add_and_edit("excluded/", edit_views.ExcludedFormView.as_view(), "excluded"),
-    path(
-        "excluded/<int:pk>/delete/", edit_views.ExcludedDeleteView.as_view(), name="excluded-delete"
+    *add_and_edit(
+        "excluded/",
+        edit_views.ExcludedFormView.as_view(),
+        "excluded",
+        delete=edit_views.ExcludedDeleteView.as_view(),
     ),
     path("overlap/", overlap_views.OverlapView.as_view(), name="overlap"),
     path("overlap/matrix.csv", overlap_views.matrix_csv, name="overlap-matrix"),

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from reviews.labels import LabelledEnum
+from reviews.registry.confidence import RATING_ORDER
 
-# Best first; the same order as reviews.registry.ratings.RATING_ORDER (a test checks).
-RATING_ORDER = ("high", "moderate", "low", "low_or_critically_low", "critically_low")
+# Best first.
 GRADE_ORDER = ("high", "moderate", "low", "very_low")
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from reviews.routes import add_and_edit, per_format
+from reviews.routes import add_and_edit, per_action, per_format
 
 from . import key_findings_views, study_views, summary_views, views
 from .extraction import views as extraction_views
@@ -36,38 +36,35 @@ project_urls = [
         "evidence/results.{fmt}", views.ExportView.as_view(), "export-{fmt}", ["csv", "xlsx"]
     ),
     *add_and_edit(
-        "reviews/<int:pk>/results/", views.ResultFormView.as_view(), "result", "result_pk"
-    ),
-    path(
-        "reviews/<int:pk>/results/<int:result_pk>/check/",
-        views.MarkCheckedView.as_view(),
-        name="result-check",
+        "reviews/<int:pk>/results/",
+        views.ResultFormView.as_view(),
+        "result",
+        "result_pk",
+        check=views.MarkCheckedView.as_view(),
     ),
     path(STUDIES, study_views.ReanalysisView.as_view(), name="reanalysis"),
-    *add_and_edit(STUDIES, study_views.StudyEffectFormView.as_view(), "study", "study_pk"),
+    *add_and_edit(
+        STUDIES,
+        study_views.StudyEffectFormView.as_view(),
+        "study",
+        "study_pk",
+        delete=study_views.StudyEffectDeleteView.as_view(),
+    ),
     path(f"{STUDIES}paste/", study_views.PasteStudiesView.as_view(), name="study-paste"),
     path(f"{STUDIES}method/", study_views.MethodView.as_view(), name="reanalysis-method"),
-    path(
-        f"{STUDIES}<int:study_pk>/delete/",
-        study_views.StudyEffectDeleteView.as_view(),
-        name="study-delete",
-    ),
-    path(
-        EXTRACTION + "compare/", extraction_views.CompareView.as_view(), name="extraction-compare"
-    ),
-    path(
-        EXTRACTION + "reconcile/",
-        extraction_views.ReconcileView.as_view(),
-        name="extraction-reconcile",
+    *per_action(
+        EXTRACTION,
+        "extraction",
+        compare=extraction_views.CompareView.as_view(),
+        reconcile=extraction_views.ReconcileView.as_view(),
     ),
     path(SLOT, extraction_views.ExtractionView.as_view(), name="extraction"),
     *add_and_edit(
-        SLOT + "rows/", extraction_views.RowFormView.as_view(), "extraction-row", "row_pk"
-    ),
-    path(
-        SLOT + "rows/<int:row_pk>/delete/",
-        extraction_views.RowDeleteView.as_view(),
-        name="extraction-row-delete",
+        SLOT + "rows/",
+        extraction_views.RowFormView.as_view(),
+        "extraction-row",
+        "row_pk",
+        delete=extraction_views.RowDeleteView.as_view(),
     ),
     path(
         "extraction/extractions.csv",

@@ -67,22 +67,18 @@ STATEMENTS: dict[tuple[Certainty, Size], str] = {
         for size in Size
     },
     # Not GRADE wording: the review reported a finding without grading its certainty.
-    (Certainty.NOT_ASSESSED, Size.LARGE): (
-        "The selected meta-analysis found a large {better} in {o} with {i}; "
-        "the certainty of the evidence was not assessed."
-    ),
-    (Certainty.NOT_ASSESSED, Size.MODERATE): (
-        "The selected meta-analysis found {a_better} in {o} with {i}; "
-        "the certainty of the evidence was not assessed."
-    ),
-    (Certainty.NOT_ASSESSED, Size.SMALL): (
-        "The selected meta-analysis found a small {better} in {o} with {i}; "
-        "the certainty of the evidence was not assessed."
-    ),
-    (Certainty.NOT_ASSESSED, Size.LITTLE_OR_NONE): (
-        "The selected meta-analysis found little to no difference in {o} with {i}; "
-        "the certainty of the evidence was not assessed."
-    ),
+    **{
+        (Certainty.NOT_ASSESSED, size): (
+            f"The selected meta-analysis found {found} in {{o}} with {{i}}; "
+            "the certainty of the evidence was not assessed."
+        )
+        for size, found in (
+            (Size.LARGE, "a large {better}"),
+            (Size.MODERATE, "{a_better}"),
+            (Size.SMALL, "a small {better}"),
+            (Size.LITTLE_OR_NONE, "little to no difference"),
+        )
+    },
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from django.db import models
 
@@ -158,6 +159,27 @@ VOCABULARY = ("name", "description", "position")
 
 def vocabulary(name: str, model, description: str) -> Sheet:
     return Sheet(name, model, tuple(cols(model, *VOCABULARY)), ("name",), description)
+
+
+def of_review(
+    name: str,
+    model: type[models.Model],
+    columns: Iterable[Column],
+    key: tuple[str, ...],
+    description: str,
+    **options: Any,
+) -> Sheet:
+    """A sheet whose rows belong to an included review: the first column names the review (its
+    label, part of the key before `key`), and the review's project is the sheet's scope."""
+    return Sheet(
+        name,
+        model,
+        (ref("review", "included_reviews"), *columns),
+        ("review", *key),
+        description,
+        scope="review__umbrella",
+        **options,
+    )
 
 
 def review_child(

@@ -34,6 +34,7 @@ from .columns import (
     Link,
     Sheet,
     cols,
+    of_review,
     ref,
     review_child,
     vocabulary,
@@ -41,7 +42,9 @@ from .columns import (
 
 
 def _sheets() -> list[Sheet]:
+    # Records merged into another study are not exported, nor the rows that hang on them.
     active = {"merged_into__isnull": True}
+    of_active_study = {"study__merged_into__isnull": True}
     return [
         Sheet(
             "project",
@@ -91,17 +94,15 @@ def _sheets() -> list[Sheet]:
             ("label",),
             "The included reviews; each one's citation is its main report.",
         ),
-        Sheet(
+        of_review(
             "reports",
             rm.Report,
             (
-                ref("review", "included_reviews"),
                 *cols(rm.Report, "title", "reference_number", *CITATION[:2], *CITATION[3:]),
                 *cols(rm.Report, "note"),
             ),
-            ("review", "title"),
+            ("title",),
             "Further papers reporting an included review.",
-            scope="review__umbrella",
         ),
         Sheet(
             "excluded_reviews",
@@ -142,16 +143,15 @@ def _sheets() -> list[Sheet]:
             ("study", "title"),
             "Further papers of a primary study (its publication thread).",
             scope="study__umbrella",
-            export_filter={"study__merged_into__isnull": True},
+            export_filter=of_active_study,
         ),
-        Sheet(
+        of_review(
             "inclusions",
             rm.Inclusion,
-            (ref("review", "included_reviews"), ref("study", "primary_studies")),
-            ("review", "study"),
+            (ref("study", "primary_studies"),),
+            ("study",),
             "The citation matrix: one row per review including a study.",
-            scope="review__umbrella",
-            export_filter={"study__merged_into__isnull": True},
+            export_filter=of_active_study,
         ),
         Sheet(
             "reported_frequencies",
@@ -169,11 +169,10 @@ def _sheets() -> list[Sheet]:
             (),
             "The project's AMSTAR 2 settings: one row (blank: the default, true).",
         ),
-        Sheet(
+        of_review(
             "appraisals",
             Appraisal,
             (
-                ref("review", "included_reviews"),
                 *cols(Appraisal, "role", "status"),
                 Column(
                     "rater",
@@ -184,9 +183,8 @@ def _sheets() -> list[Sheet]:
                     description="The rater's username (an existing account; blank: none).",
                 ),
             ),
-            ("review", "role"),
+            ("role",),
             "AMSTAR 2 appraisals (the overall rating and variant are computed from the answers).",
-            scope="review__umbrella",
             computed=("overall", "variant"),
         ),
         review_child(
@@ -213,20 +211,18 @@ def _sheets() -> list[Sheet]:
             ("name",),
             "The outcomes of the umbrella review.",
         ),
-        Sheet(
+        of_review(
             "outcome_results",
             OutcomeResult,
             (
-                ref("review", "included_reviews"),
                 *cols(OutcomeResult, "extraction_id", required=("extraction_id",)),
                 # The values a researcher enters, in `RESULT_FIELDS`'s order; the outcome,
                 # the first of them, is named by its natural key.
                 ref("outcome", "outcomes"),
                 *cols(OutcomeResult, *(name for name in ENTERED_FIELDS if name != "outcome")),
             ),
-            ("review", "extraction_id"),
+            ("extraction_id",),
             "What each included review reports for each outcome (one evidence-table row).",
-            scope="review__umbrella",
             computed=("derived_finding", "finding"),
         ),
         review_child(

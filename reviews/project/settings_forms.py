@@ -5,21 +5,14 @@ from typing import Any
 from django import forms
 from django.db import models
 
+from .. import models as rm
 from ..forms import VersionedForm
-from ..models import (
-    DeliveryMode,
-    ExclusionReason,
-    InterventionFormat,
-    Population,
-    ResearchQuestion,
-    UmbrellaReview,
-)
 from .vocabularies import TermKind, key_field, register_kinds
 
 
 class ProjectDetailsForm(VersionedForm):
     class Meta:
-        model = UmbrellaReview
+        model = rm.UmbrellaReview
         fields = [
             "title",
             "question",
@@ -74,11 +67,11 @@ def term_form(model: type[models.Model], fields: list[str], **options: Any) -> t
 
 
 VOCABULARY_FIELDS = ["name", "description", "position"]
-PopulationForm = term_form(Population, VOCABULARY_FIELDS)
-InterventionFormatForm = term_form(InterventionFormat, VOCABULARY_FIELDS)
-DeliveryModeForm = term_form(DeliveryMode, VOCABULARY_FIELDS)
-ExclusionReasonForm = term_form(ExclusionReason, VOCABULARY_FIELDS)
-ResearchQuestionForm = term_form(ResearchQuestion, ["code", "text", "kind", "position"])
+PopulationForm = term_form(rm.Population, VOCABULARY_FIELDS)
+InterventionFormatForm = term_form(rm.InterventionFormat, VOCABULARY_FIELDS)
+DeliveryModeForm = term_form(rm.DeliveryMode, VOCABULARY_FIELDS)
+ExclusionReasonForm = term_form(rm.ExclusionReason, VOCABULARY_FIELDS)
+ResearchQuestionForm = term_form(rm.ResearchQuestion, ["code", "text", "kind", "position"])
 
 
 class MergeForm(forms.Form):
@@ -99,19 +92,19 @@ def _kinds() -> list[TermKind]:
             "questions",
             "Research questions",
             "research question",
-            ResearchQuestion,
+            rm.ResearchQuestion,
             ResearchQuestionForm,
             mergeable=False,
             intro="A question in use (by a review, a result or a key-findings narrative) "
             "cannot be deleted.",
             columns=("text", "kind"),
         ),
-        TermKind("populations", "Populations", "population", Population, PopulationForm),
-        TermKind("formats", "Intervention formats", "intervention format", InterventionFormat,
+        TermKind("populations", "Populations", "population", rm.Population, PopulationForm),
+        TermKind("formats", "Intervention formats", "intervention format", rm.InterventionFormat,
                  InterventionFormatForm),
-        TermKind("delivery-modes", "Delivery modes", "delivery mode", DeliveryMode,
+        TermKind("delivery-modes", "Delivery modes", "delivery mode", rm.DeliveryMode,
                  DeliveryModeForm),
-        TermKind("exclusion-reasons", "Exclusion reasons", "exclusion reason", ExclusionReason,
+        TermKind("exclusion-reasons", "Exclusion reasons", "exclusion reason", rm.ExclusionReason,
                  ExclusionReasonForm),
     ]  # fmt: skip
 

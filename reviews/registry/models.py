@@ -1,6 +1,8 @@
 """Included reviews, their further reports, and the reviews excluded at full text; the
 bibliographic fields they share with primary studies (`Citation`), with their checks."""
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,7 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from ..fields import Versioned, reported_count
+from ..fields import Versioned, choices_of, reported_count
 from ..natural_keys import depends_on
 from ..project.models import (
     DeliveryMode,
@@ -26,6 +28,7 @@ from .citations import (
     normalize_doi,
     normalize_pmid,
 )
+from .confidence import LOW_OR_CRITICALLY_LOW, Confidence
 
 
 class Citation(Versioned):
@@ -101,6 +104,29 @@ class Citation(Versioned):
         return text
 
 
+class FurtherPaper(Citation):
+    """A further paper of an included review or of a primary study, whose own citation is its
+    main report: listed by year and title, and named by its parent's label and its title.
+    `PARENT` names the subclass's link to the review or study."""
+
+    PARENT: ClassVar[str]
+
+    class Meta:
+        abstract = True
+        ordering = ["year", "title"]
+
+    def __str__(self):
+        return f"{getattr(self, self.PARENT).label}: {self.title}"
+
+    @staticmethod
+    def paper_constraints(parent: str, unique_title: str) -> list[models.BaseConstraint]:
+        """The citation's checks, and a title once per parent (constraint `unique_title`)."""
+        return [
+            *Citation.Meta.constraints,
+            models.UniqueConstraint(fields=[parent, "title"], name=unique_title),
+        ]
+
+
 def unique_identifier_constraints(scope: str) -> list[models.UniqueConstraint]:
     """One DOI and one PMID per `scope` (the project), ignoring blanks."""
     return [
@@ -123,15 +149,9 @@ class ReviewType(models.TextChoices):
     OTHER = "other", "Other review"
 
 
-class PublishedRating(models.TextChoices):
-    """AMSTAR 2 overall confidence as the umbrella review published it."""
-
-    HIGH = "high", "High"
-    MODERATE = "moderate", "Moderate"
-    LOW = "low", "Low"
-    CRITICALLY_LOW = "critically_low", "Critically low"
-    # Some umbrella reviews report only "low or critically low" for a group of reviews.
-    LOW_OR_CRITICALLY_LOW = "low_or_critically_low", "Low or critically low (not separated)"
+# AMSTAR 2 overall confidence as the umbrella review published it: the scale's levels, or
+# "low or critically low" where the paper did not separate them.
+PublishedRating = choices_of(Confidence, "PublishedRating", (LOW_OR_CRITICALLY_LOW,))
 
 
 class IncludedReviewQuerySet(models.QuerySet):
@@ -252,27 +272,21 @@ class ReportManager(models.Manager):
         )
 
 
-class Report(Citation):
+class Report(FurtherPaper):
     """A further paper reporting an included review (e.g. a journal version of a Cochrane review).
 
     The review's own citation is its main report, so a review has 1 + (its reports) papers.
     """
 
+    PARENT = "review"
     review = models.ForeignKey(IncludedReview, on_delete=models.CASCADE, related_name="reports")
     reference_number = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
 
     objects = ReportManager()
 
-    class Meta:
-        ordering = ["year", "title"]
-        constraints = [
-            *Citation.Meta.constraints,
-            models.UniqueConstraint(fields=["review", "title"], name="unique_report_title"),
-        ]
-
-    def __str__(self):
-        return f"{self.review.label}: {self.title}"
+    class Meta(FurtherPaper.Meta):
+        constraints = FurtherPaper.paper_constraints("review", "unique_report_title")
 
     @depends_on("reviews.includedreview")
     def natural_key(self):

@@ -17,17 +17,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, F, FilteredRelation, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
+from . import confidence
 from .models import PublishedRating
 
-# Best first. "Low or critically low" (published only: the paper did not separate them) ranks
-# between the two.
-RATING_ORDER: list[str] = [
-    PublishedRating.HIGH,
-    PublishedRating.MODERATE,
-    PublishedRating.LOW,
-    PublishedRating.LOW_OR_CRITICALLY_LOW,
-    PublishedRating.CRITICALLY_LOW,
-]
+# Best first, as the scale orders them ("low or critically low" between the two).
+RATING_ORDER: list[str] = [PublishedRating(value) for value in confidence.RATING_ORDER]
 RATING_LABELS = dict(PublishedRating.choices)
 # Left out by the evidence tables' sensitivity switch: critically low, and possibly so.
 POSSIBLY_CRITICALLY_LOW = frozenset(

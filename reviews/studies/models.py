@@ -6,7 +6,12 @@ from django.db.models import Q
 
 from ..fields import Versioned, account_link, optional_link
 from ..project.models import UmbrellaReview
-from ..registry.models import Citation, IncludedReview, unique_identifier_constraints
+from ..registry.models import (
+    Citation,
+    FurtherPaper,
+    IncludedReview,
+    unique_identifier_constraints,
+)
 
 
 class PrimaryStudyQuerySet(models.QuerySet):
@@ -97,24 +102,18 @@ class Inclusion(Versioned):
             raise ValidationError("The review and the study belong to different umbrella reviews.")
 
 
-class StudyReport(Citation):
+class StudyReport(FurtherPaper):
     """A further paper of a primary study (a publication thread), as `Report` is for reviews.
 
     The study's own citation is its main report; overlap counts the study, never its papers.
     """
 
+    PARENT = "study"
     study = models.ForeignKey(PrimaryStudy, on_delete=models.CASCADE, related_name="reports")
     note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["year", "title"]
-        constraints = [
-            *Citation.Meta.constraints,
-            models.UniqueConstraint(fields=["study", "title"], name="unique_study_report_title"),
-        ]
-
-    def __str__(self):
-        return f"{self.study.label}: {self.title}"
+    class Meta(FurtherPaper.Meta):
+        constraints = FurtherPaper.paper_constraints("study", "unique_study_report_title")
 
 
 class StudyMerge(models.Model):

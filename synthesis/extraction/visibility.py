@@ -76,11 +76,18 @@ def visible_rows(user: Any, umbrella: UmbrellaReview | None = None) -> QuerySet[
     return ExtractedResult.objects.filter(extraction__in=visible_extractions(user, umbrella))
 
 
-def can_see_extraction(user: Any, extraction: Extraction, *, both: bool | None = None) -> bool:
+def can_see_extraction(
+    user: Any,
+    extraction: Extraction,
+    *,
+    both: bool | None = None,
+    umbrella: UmbrellaReview | None = None,
+) -> bool:
     """May `user` read this extraction (and its rows)? `both`: whether both extractions are
-    submitted, where the caller knows it already."""
+    submitted, where the caller knows it already. `extraction` may also be the last recorded
+    state of a deleted one (a history record), judged in its project `umbrella`."""
     return extraction_sees(
-        viewer(user, extraction.review.umbrella),
+        viewer(user, umbrella or extraction.review.umbrella),
         extractor_id=extraction.extractor_id,
         both_submitted=both_submitted(extraction.review_id) if both is None else both,
     )
@@ -92,10 +99,4 @@ def history_visible(user: Any, umbrella: UmbrellaReview, record: Any) -> bool:
     is_row = isinstance(record, ExtractedResult.history.model)
     extraction_id = record.extraction_id if is_row else record.id
     state = as_now_or_last(Extraction, extraction_id)
-    if state is None:
-        return False
-    return extraction_sees(
-        viewer(user, umbrella),
-        extractor_id=state.extractor_id,
-        both_submitted=both_submitted(state.review_id),
-    )
+    return state is not None and can_see_extraction(user, state, umbrella=umbrella)

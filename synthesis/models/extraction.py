@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from appraisal.models import Appraisal
 from reviews.fields import Versioned, account_link
 from reviews.models import IncludedReview
 
@@ -26,9 +27,9 @@ class Extraction(Versioned):
         FIRST = "first", "Extraction 1"
         SECOND = "second", "Extraction 2"
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+    # Drafted and submitted as a rater's appraisal is, and blinded by the same rule
+    # (`appraisal.visibility.sees`), which compares the status with the appraisal's values.
+    Status = Appraisal.Status
 
     review = models.ForeignKey(IncludedReview, on_delete=models.CASCADE, related_name="extractions")
     slot = models.CharField(max_length=10, choices=Slot)
