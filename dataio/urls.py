@@ -25,5 +25,10 @@ urlpatterns = [
         name="import-report",
     ),
     path("u/<slug:slug>/export/workbook.<str:fmt>", views.ExportView.as_view(), name="export"),
+    path(
+        "u/<slug:slug>/export/metaumbrella.csv",
+        views.MetaumbrellaExportView.as_view(),
+        name="export-metaumbrella",
+    ),
     path("workbook-template.xlsx", views.template_download, name="template"),
 ]

@@ -129,6 +129,7 @@ RULES = {
     "dataio:import-confirm": (WRITE, 405),
     "dataio:import-cancel": (WRITE, 405),
     "dataio:export": (READ, 200),
+    "dataio:export-metaumbrella": (READ, 200),
     "dataio:template": (ACCOUNT, 200),
     # Dual extraction (issue 17): both extractions are submitted in the fixture, so a row
     # form is final for everyone (403) and the reconcile page wants its rows chosen (404).
