@@ -121,6 +121,7 @@ RULES = {
     "appraisal:appraisal-table": (READ, 200),
     "appraisal:appraisal-export-csv": (READ, 200),
     "appraisal:appraisal-export-xlsx": (READ, 200),
+    "appraisal:appraisal-export-robvis": (READ, 200),
     "appraisal:appraisal-compare": (APPRAISE, 200),
     "appraisal:appraisal-form": (APPRAISE, 200),
     "dataio:import": (WRITE, 200),
