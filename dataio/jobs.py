@@ -19,6 +19,7 @@ from appraisal.exports import neutralise_formulas
 from reviews.models import UmbrellaReview
 
 from . import uploads
+from .ccar import import_matrix
 from .citations import PARSERS, CitationFileError, guess_format, import_citations
 from .metaumbrella.service import import_metaumbrella
 from .models import ImportJob
@@ -150,6 +151,14 @@ def _metaumbrella(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict
     return result.ok, report | {"ignored": result.ignored}
 
 
+def _matrix(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
+    result = import_matrix(
+        path, umbrella=job.umbrella, dry_run=dry_run, user=job.user, name=job.name
+    )
+    problems = [p.as_dict() for p in result.problems]
+    return result.ok, _report(job, result.rows, problems, result.counts)
+
+
 def _citations(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -172,7 +181,8 @@ def run(job_id: str, *, dry_run: bool) -> str:
         return job.status  # cancelled or expired while it waited
     path = uploads.upload_path(job)
     try:
-        reader = {"workbook": _workbook, "metaumbrella": _metaumbrella}.get(job.kind, _citations)
+        readers = {"workbook": _workbook, "metaumbrella": _metaumbrella, "ccar_matrix": _matrix}
+        reader = readers.get(job.kind, _citations)
         ok, report = reader(job, path, dry_run)
     except Exception:
         logger.exception("Import job %s (%s) failed", job.pk, job.name)
