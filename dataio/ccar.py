@@ -61,7 +61,7 @@ class _Matrix:
             Inclusion.objects.filter(review__umbrella=umbrella).values_list("review_id", "study_id")
         )
 
-    def problem(self, row: int, column: str, value: str, reason: str) -> None:
+    def problem(self, row: int | None, column: str, value: str, reason: str) -> None:
         self.result.problems.append(Problem(self.name, row, column, value, reason))
 
     def columns(self, header: list[str]) -> list[int | None]:
@@ -104,13 +104,16 @@ class _Matrix:
         return None, label
 
 
-def _read(matrix: _Matrix, text: str) -> tuple[list[str], list[tuple[int | None, list[int]]]]:
+def _read(matrix: _Matrix, text: str) -> tuple[list[str], list[tuple[int, list[int]]]]:
+    """The new study labels, and per row (its study's id, or -n for the n-th new study; the
+    reviews of its 1 cells)."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     review_ids = matrix.columns(rows[0] if rows else [])
     if not review_ids or matrix.result.problems:
         return [], []
     seen: dict[str, int] = {}
-    new_labels, planned = [], []
+    new_labels: list[str] = []
+    planned: list[tuple[int, list[int]]] = []
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -150,22 +153,23 @@ def import_matrix(
     if matrix.result.problems:
         return matrix.result
     user = user if user is not None and user.is_authenticated else None
-    stamp = {
-        "when": timezone.now(),
-        "user_id": getattr(user, "pk", None),
-        "reason": f"citation matrix import {matrix.name}".strip(),
-    }
+    when, reason = timezone.now(), f"citation matrix import {matrix.name}"
+    user_id = getattr(user, "pk", None)
     with transaction.atomic():
         new = bulk.insert(
             PrimaryStudy, [{"umbrella_id": umbrella.pk, "label": s, "title": s} for s in new_labels]
         )
-        bulk.record_history(PrimaryStudy, new, history_type="+", **stamp)
+        bulk.record_history(
+            PrimaryStudy, new, history_type="+", when=when, user_id=user_id, reason=reason
+        )
         links = []
         for study, includes in planned:
             study_id = new[-study - 1] if study < 0 else study
             links += [(r, study_id) for r in includes if (r, study_id) not in matrix.links]
         pks = bulk.insert(Inclusion, [{"review_id": r, "study_id": s} for r, s in links])
-        bulk.record_history(Inclusion, pks, history_type="+", **stamp)
+        bulk.record_history(
+            Inclusion, pks, history_type="+", when=when, user_id=user_id, reason=reason
+        )
         matrix.result.counts = {
             "primary_studies": Counts(created=len(new), unchanged=len(planned) - len(new)),
             "inclusions": Counts(

@@ -110,7 +110,7 @@ def export_rows(umbrella: UmbrellaReview) -> list[dict[str, str]]:
     rows = []
     for effect in effects:
         result = effect.outcome_result
-        author, year = split_label(effect.label, effect.study.year if effect.study else None)
+        author, year = split_label(effect.label, getattr(effect.study, "year", None))
         rating = getattr(effect, RATING)
         row = {
             "meta_review": result.review.label,

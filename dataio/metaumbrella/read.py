@@ -133,24 +133,24 @@ def _binary(row: _Row, v: dict[str, float | None]) -> dict[str, float | None] | 
     cases_exp, cases_nexp = v["n_cases_exp"], v["n_cases_nexp"]
     if cases_exp is None or cases_nexp is None:
         return None
-    arms = {}
+    arms: dict[str, float | None] = {}
     for arm, cases, total, controls in (
         ("1", cases_exp, v["n_exp"], v["n_controls_exp"]),
         ("2", cases_nexp, v["n_nexp"], v["n_controls_nexp"]),
     ):
         n_col = "n_exp" if arm == "1" else "n_nexp"
-        if total is None and controls is None:
-            row.problem(n_col, f"Counts need {n_col} or n_controls_{n_col[2:]} beside the cases.")
-            continue
-        if total is not None and controls is not None and total != cases + controls:
+        if controls is None:
+            if total is None:
+                row.problem(n_col, f"Counts need {n_col} or n_controls_{n_col[2:]} beside cases.")
+                continue
+        elif total is None:
+            total = cases + controls
+        elif total != cases + controls:
             row.problem(
                 n_col, f"{n_col} ({total:g}) is not cases + controls ({cases:g} + {controls:g})."
             )
             continue
-        arms[f"events{arm}"], arms[f"n{arm}"] = (
-            cases,
-            total if total is not None else cases + controls,
-        )
+        arms[f"events{arm}"], arms[f"n{arm}"] = cases, total
     return arms
 
 
