@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,20 +30,13 @@ from reviews.project.revisions import changed
 
 from .workbook import bulk
 from .workbook.read import Problem
-from .workbook.write import Counts
+from .workbook.write import Checked, Counts
 
 _ID = re.compile(r"^(?P<label>.*?)\s*\[(?P<id>\d+)\]$")
 
 
-@dataclass
-class MatrixImport:
-    rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    counts: dict[str, Counts] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+class MatrixImport(Checked):
+    """What checking (and importing) a matrix found."""
 
 
 class _Matrix:

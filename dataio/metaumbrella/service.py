@@ -26,7 +26,7 @@ from synthesis.models.study_effects import STUDY_DATA_FIELDS
 
 from ..workbook import bulk
 from ..workbook.read import Problem
-from ..workbook.write import Counts
+from ..workbook.write import Checked, Counts
 from .columns import AMSTAR_CODES, MEASURES, parse_factor
 from .read import StudyLine, read_metaumbrella
 
@@ -39,18 +39,11 @@ NEW_DOMAIN = "Other"  # where outcomes first named by an import go (moved on the
 
 
 @dataclass
-class MetaumbrellaImport:
+class MetaumbrellaImport(Checked):
     name: str
     project: str
     dry_run: bool
-    rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    counts: dict[str, Counts] = field(default_factory=dict)
-    ignored: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+    ignored: dict[str, int] = field(default_factory=dict)  # column → values not stored
 
 
 @dataclass
