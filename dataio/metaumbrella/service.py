@@ -10,6 +10,7 @@ exist yet are created; study rows already entered are refused, never overwritten
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,11 +68,20 @@ class _Plan:
         reviews = with_ratings(IncludedReview.objects.filter(umbrella=umbrella))
         self.reviews = {review.label: review for review in reviews}
         self.outcomes = {o.name: o for o in Outcome.objects.filter(umbrella=umbrella)}
-        self.results = list(
-            OutcomeResult.objects.filter(review__umbrella=umbrella).select_related(
-                "review", "outcome"
-            )
-        )
+        # The project's results by (review, outcome name) and (review, extraction id), and
+        # the study labels entered for each: two queries, whatever the size of the file.
+        self.by_outcome: dict[tuple[int, str], list[OutcomeResult]] = defaultdict(list)
+        self.by_id: dict[tuple[int, str], list[OutcomeResult]] = defaultdict(list)
+        for result in OutcomeResult.objects.filter(review__umbrella=umbrella).select_related(
+            "outcome"
+        ):
+            self.by_outcome[(result.review_id, result.outcome.name)].append(result)
+            self.by_id[(result.review_id, result.extraction_id)].append(result)
+        self.entered: dict[int, set[str]] = defaultdict(set)
+        for result_id, label in StudyEffect.objects.filter(
+            outcome_result__review__umbrella=umbrella
+        ).values_list("outcome_result_id", "label"):
+            self.entered[result_id].add(label)
         self.targets: dict[tuple[str, str], _Target] = {}
         for line in lines:
             key = (line.meta_review, line.factor)
@@ -87,11 +97,14 @@ class _Plan:
         self.problems.append(Problem(self.name, line.number, column, value, reason))
 
     def _ratings(self, lines: Iterable[StudyLine]) -> None:
-        """A review already in the project keeps its rating: the file must agree with it."""
+        """A review already in the project keeps its rating: the file must agree with it (one
+        problem per review, on its first row: the reader has checked the rows agree)."""
+        checked: set[str] = set()
         for line in lines:
             review = self.reviews.get(line.meta_review)
-            if review is None or not line.amstar:
+            if review is None or not line.amstar or line.meta_review in checked:
                 continue
+            checked.add(line.meta_review)
             rating = getattr(review, "rating", None) or ""  # consensus, else published
             if line.amstar != rating:
                 shown = AMSTAR_CODES.get(line.amstar)
@@ -107,17 +120,14 @@ class _Plan:
     def _match(self, target: _Target) -> None:
         first = target.lines[0]
         review = self.reviews.get(target.review)
-        candidates = [
-            r
-            for r in self.results
-            if review is not None
-            and r.review_id == review.pk
-            and (
-                r.extraction_id == target.extraction_id
-                if target.extraction_id
-                else r.outcome.name == target.outcome
-            )
-        ]
+        if review is None:
+            return  # a new review: its results are new too
+        index, key = (
+            (self.by_id, target.extraction_id)
+            if target.extraction_id
+            else (self.by_outcome, target.outcome)
+        )
+        candidates = index.get((review.pk, key), [])
         if len(candidates) > 1:
             self.problem(
                 first,
@@ -139,7 +149,7 @@ class _Plan:
                 f"The outcome result "
                 f"{result.extraction_id} uses {result.get_measure_display() or 'no measure'}.",
             )
-        entered = set(result.study_effects.values_list("label", flat=True))
+        entered = self.entered[result.pk]
         for line in target.lines:
             if line.label in entered:
                 self.problem(
