@@ -107,7 +107,7 @@ def export_rows(umbrella: UmbrellaReview) -> list[dict[str, str]]:
     """The rows as text, sorted by review, factor and study."""
     effects = study_effects(umbrella)
     factors = _factors(effects)
-    rows = []
+    keyed = []
     for effect in effects:
         result = effect.outcome_result
         author, year = split_label(effect.label, getattr(effect.study, "year", None))
@@ -121,9 +121,10 @@ def export_rows(umbrella: UmbrellaReview) -> list[dict[str, str]]:
             "amstar": number_text(AMSTAR_CODES.get(rating)) if rating else "",
         }
         row.update({k: number_text(v) for k, v in _data(effect, result.measure).items()})
-        rows.append(row)
-    rows.sort(key=lambda r: (r["meta_review"], r["factor"], r["author"], r["year"]))
-    return rows
+        # The label last: "Smith 2010" and "Smith (2010)" split alike, yet keep one order.
+        keyed.append(((row["meta_review"], row["factor"], author, year, effect.label), row))
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _, row in keyed]
 
 
 def csv_text(rows: Iterable[dict[str, str]]) -> str:
