@@ -20,6 +20,7 @@ from synthesis.study_data import StudyRow, row_problems
 
 from ..workbook.read import Problem
 from .columns import (
+    AMSTAR_CODES,
     AMSTAR_RATINGS,
     COLUMNS,
     COUNT_COLUMNS,
@@ -32,6 +33,7 @@ from .columns import (
     ROB_VALUES,
     TEXT_COLUMNS,
     join_label,
+    number_text,
 )
 
 # metaumbrella columns that change what a row means; the app cannot honour them, so a value
@@ -262,7 +264,7 @@ def _consistency(result: ReadResult, name: str) -> None:
             refuse(line, "measure", MEASURES[line.measure], reason)
         if line.amstar != ratings.setdefault(line.meta_review, line.amstar):
             reason = f"meta_review '{line.meta_review}' has another amstar value on an earlier row."
-            refuse(line, "amstar", line.amstar, reason)
+            refuse(line, "amstar", number_text(AMSTAR_CODES.get(line.amstar)), reason)
         if (*key, line.label) in seen:
             reason = (
                 f"'{line.label}' is already in factor '{line.factor}' (metaumbrella would need "

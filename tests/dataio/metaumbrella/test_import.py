@@ -270,3 +270,14 @@ def test_the_commands_export_and_import_with_a_dry_run(make_umbrella, tmp_path):
         call_command(
             "import_metaumbrella", str(tmp_path / "bad.csv"), project="target", stdout=StringIO()
         )
+
+
+def test_two_amstar_values_for_one_review_are_refused(make_umbrella, tmp_path):
+    text = GOOD.replace(
+        "Readmission,Fuhr,2014,RR,,,,30,170,12,18,100,100,,,,,,3",
+        "Readmission,Fuhr,2014,RR,,,,30,170,12,18,100,100,,,,,,2",
+    )
+    report = import_metaumbrella(_file(tmp_path, text), umbrella=make_umbrella())
+    assert [(p.row, p.column, p.value, p.reason) for p in report.problems] == [
+        (4, "amstar", "2", "meta_review 'Chien 2019' has another amstar value on an earlier row.")
+    ]
