@@ -30,6 +30,44 @@ def appraisal_frame(rows: list[AppraisalRow]) -> pd.DataFrame:
     return frame.astype({"year": "Int64"})
 
 
+# robvis (McGuinness & Higgins 2021) plots a "generic" table (its ROB1 template): Study, one
+# column per domain, Overall, Weight. Its colours follow its judgement words, so AMSTAR 2's
+# answers and ratings are written as the words whose colours mean the same (docs/exchange.md).
+ROBVIS_ANSWERS = {
+    amstar2.Answer.YES: "Low",
+    amstar2.Answer.PARTIAL_YES: "Some concerns",
+    amstar2.Answer.NO: "High",
+    amstar2.Answer.NO_META_ANALYSIS: "No information",
+}
+ROBVIS_OVERALL = {
+    "high": "Low",
+    "moderate": "Some concerns",
+    "low": "High",
+    "low_or_critically_low": "Critical",
+    "critically_low": "Critical",
+}
+ROBVIS_ITEMS = [f"Item {n}" for n in amstar2.ITEM_NUMBERS]
+
+
+def robvis_frame(rows: list[AppraisalRow]) -> pd.DataFrame:
+    """One row per rated review: its consensus answers (empty when only a published rating
+    is known), its overall confidence and a weight of 1 (robvis needs the column)."""
+    records = [
+        {
+            "Study": row.review.label,
+            **{
+                f"Item {item}": ROBVIS_ANSWERS.get(answer, "")  # type: ignore[call-overload]
+                for item, answer, _ in row.cells()
+            },
+            "Overall": ROBVIS_OVERALL[row.rating],
+            "Weight": 1,
+        }
+        for row in rows
+        if row.rating
+    ]
+    return pd.DataFrame.from_records(records, columns=["Study", *ROBVIS_ITEMS, "Overall", "Weight"])
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Text that a spreadsheet would run as a formula escaped (`reviews.formulas`); numbers stay."""
     text = [str(name) for name, col in frame.items() if not pd.api.types.is_numeric_dtype(col)]

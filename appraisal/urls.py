@@ -21,6 +21,11 @@ urlpatterns = [
         kwarg="fmt",
     ),
     path(
+        "u/<slug:slug>/appraisal/robvis.csv",
+        views.AppraisalRobvisView.as_view(),
+        name="appraisal-export-robvis",
+    ),
+    path(
         "u/<slug:slug>/reviews/<int:pk>/appraisal/compare/",
         views.CompareView.as_view(),
         name="appraisal-compare",

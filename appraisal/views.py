@@ -109,6 +109,19 @@ class AppraisalExportView(AppraisalTableMixin, FilterView):
         return response
 
 
+class AppraisalRobvisView(AppraisalTableMixin, FilterView):
+    """The filtered AMSTAR 2 table in robvis's generic layout (docs/exchange.md): the same
+    rows as the page, so only submitted consensus or published ratings."""
+
+    def render_to_response(self, context, **response_kwargs):
+        frame = exports.robvis_frame(appraisal_rows(self.object_list))
+        content, content_type = exports.render(frame, "csv")
+        response = HttpResponse(content, content_type=content_type)
+        filename = f"{self.umbrella.slug}-amstar2-robvis.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
 class ReviewAppraisalMixin(UmbrellaAccessMixin):
     appraise_access = True
 

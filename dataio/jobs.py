@@ -19,7 +19,9 @@ from appraisal.exports import neutralise_formulas
 from reviews.models import UmbrellaReview
 
 from . import uploads
+from .ccar import import_matrix
 from .citations import PARSERS, CitationFileError, guess_format, import_citations
+from .metaumbrella.service import import_metaumbrella
 from .models import ImportJob
 from .workbook.service import import_workbook
 
@@ -108,6 +110,22 @@ def _problem_report(job: ImportJob, problems: list[dict]) -> None:
     frame.to_csv(uploads.report_path(job), index=False)
 
 
+def _report(job: ImportJob, rows: int, problems: list[dict], counts: dict) -> dict:
+    """What the status page shows of a checked file: counts by sheet, the first problems (all
+    of them in the downloadable CSV)."""
+    if problems:
+        _problem_report(job, problems)
+    return {
+        "rows": rows,
+        "problem_count": len(problems),
+        "problems": problems[: settings.IMPORT_REPORT_MAX_PROBLEMS],
+        "counts": {
+            name: {k: v for k, v in c.as_dict().items() if k != "skipped_rows"}
+            for name, c in counts.items()
+        },
+    }
+
+
 def _workbook(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
     progress = _Progress(job, dry_run)
     result = import_workbook(
@@ -121,19 +139,24 @@ def _workbook(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
         on_phase=progress.on_phase,
     )
     problems = [p.as_dict() for p in result.problems]
-    if problems:
-        _problem_report(job, problems)
-    counts = {
-        name: {k: v for k, v in c.as_dict().items() if k != "skipped_rows"}
-        for name, c in result.counts.items()
-    }
-    report = {
-        "rows": result.rows,
-        "problem_count": len(problems),
-        "problems": problems[: settings.IMPORT_REPORT_MAX_PROBLEMS],
-        "counts": counts,
-    }
-    return result.ok, report
+    return result.ok, _report(job, result.rows, problems, result.counts)
+
+
+def _metaumbrella(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
+    result = import_metaumbrella(
+        path, umbrella=job.umbrella, dry_run=dry_run, user=job.user, name=job.name
+    )
+    problems = [p.as_dict() for p in result.problems]
+    report = _report(job, result.rows, problems, result.counts)
+    return result.ok, report | {"ignored": result.ignored}
+
+
+def _matrix(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
+    result = import_matrix(
+        path, umbrella=job.umbrella, dry_run=dry_run, user=job.user, name=job.name
+    )
+    problems = [p.as_dict() for p in result.problems]
+    return result.ok, _report(job, result.rows, problems, result.counts)
 
 
 def _citations(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
@@ -158,7 +181,8 @@ def run(job_id: str, *, dry_run: bool) -> str:
         return job.status  # cancelled or expired while it waited
     path = uploads.upload_path(job)
     try:
-        reader = _workbook if job.kind == "workbook" else _citations
+        readers = {"workbook": _workbook, "metaumbrella": _metaumbrella, "ccar_matrix": _matrix}
+        reader = readers.get(job.kind, _citations)
         ok, report = reader(job, path, dry_run)
     except Exception:
         logger.exception("Import job %s (%s) failed", job.pk, job.name)

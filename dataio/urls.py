@@ -20,6 +20,11 @@ project_urls = [
     ),
     path(f"{JOB}problems.csv", views.ImportReportView.as_view(), name="import-report"),
     path("export/workbook.<str:fmt>", views.ExportView.as_view(), name="export"),
+    path(
+        "export/metaumbrella.csv",
+        views.MetaumbrellaExportView.as_view(),
+        name="export-metaumbrella",
+    ),
 ]
 
 urlpatterns = [

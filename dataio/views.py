@@ -19,6 +19,7 @@ from reviews.models import IncludedReview
 
 from . import jobs, uploads
 from .forms import ImportForm
+from .metaumbrella.export import export_metaumbrella
 from .models import ImportJob
 from .workbook.export import csv_zip_bytes, project_tables, xlsx_bytes
 from .workbook.template import template_bytes
@@ -151,6 +152,19 @@ class ExportView(UmbrellaAccessMixin, TemplateView):
             content, kind = csv_zip_bytes(tables), "application/zip"
         response = HttpResponse(content, content_type=kind)
         name = f"{self.umbrella.slug}-workbook.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class MetaumbrellaExportView(UmbrellaAccessMixin, View):
+    """The study-level rows in metaumbrella's input format (docs/exchange.md); whoever may
+    read the project may download it (it holds no rater's or draft appraisal)."""
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            export_metaumbrella(self.umbrella), content_type="text/csv; charset=utf-8"
+        )
+        name = f"{self.umbrella.slug}-metaumbrella.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

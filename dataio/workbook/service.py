@@ -4,33 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from .read import Problem, read_workbook
+from .read import read_workbook
 from .validate import validate
-from .write import Counts, write
+from .write import Checked, Counts, write
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 @dataclass
-class ImportResult:
+class ImportResult(Checked):
     path: str
     project: str
     dry_run: bool
     update: bool
-    rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    counts: dict[str, Counts] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     @property
     def written(self) -> bool:

@@ -24,7 +24,7 @@ from reviews.versioning import save_versioned, update_values
 from ..relations import concrete_field, many_to_many
 from .bulk import insert, record_history
 from .columns import REF, REFS, Column, Sheet
-from .read import Table
+from .read import Problem, Table
 from .spec import sheets
 from .validate import Plan, _existing_keys, row_key
 
@@ -49,6 +49,20 @@ class Counts:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(kw_only=True)
+class Checked:
+    """What checking (and maybe writing) one file found: shared by every importer of the
+    Import data page (workbook, metaumbrella, citation matrix)."""
+
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 class _Writer:

@@ -259,6 +259,9 @@ def test_appraisal_pages_run_a_bounded_number_of_queries(
         client.get(form_url(reviews[0], "consensus"))
     with django_assert_max_num_queries(14):
         client.get(reviews[0].get_absolute_url())
+    with django_assert_max_num_queries(8):  # the robvis table: every review, not one page
+        robvis = client.get(reverse("appraisal:appraisal-export-robvis", args=[umbrella.slug]))
+    assert robvis.content.decode().count("\n") == count + 1
 
 
 def test_reviews_list_shows_and_filters_the_consensus_rating(

@@ -121,6 +121,7 @@ RULES = {
     "appraisal:appraisal-table": (READ, 200),
     "appraisal:appraisal-export-csv": (READ, 200),
     "appraisal:appraisal-export-xlsx": (READ, 200),
+    "appraisal:appraisal-export-robvis": (READ, 200),
     "appraisal:appraisal-compare": (APPRAISE, 200),
     "appraisal:appraisal-form": (APPRAISE, 200),
     "dataio:import": (WRITE, 200),
@@ -129,6 +130,7 @@ RULES = {
     "dataio:import-confirm": (WRITE, 405),
     "dataio:import-cancel": (WRITE, 405),
     "dataio:export": (READ, 200),
+    "dataio:export-metaumbrella": (READ, 200),
     "dataio:template": (ACCOUNT, 200),
     # Dual extraction (issue 17): both extractions are submitted in the fixture, so a row
     # form is final for everyone (403) and the reconcile page wants its rows chosen (404).

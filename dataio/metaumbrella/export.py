@@ -1,0 +1,146 @@
+"""A project's study-level data as metaumbrella's input (one row per primary-study estimate).
+
+Every outcome result whose measure metaumbrella knows (SMD, G, MD, OR, RR, HR) and that has
+study-level rows becomes one `factor`; its rows carry the study's data as entered (counts,
+means or an estimate with its CI). The mapping is documented column by column in
+docs/exchange.md. The rows come from one query, and hold what anyone who may read the
+project may read: the study-level data and the review's AMSTAR 2 rating (submitted
+consensus, else published: never a rater's or a draft appraisal).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from reviews.formulas import escape_formula
+from reviews.models import UmbrellaReview
+from reviews.registry.ratings import rating_field, with_ratings
+from synthesis import stats
+from synthesis.findings import Z_95
+from synthesis.models import StudyDataKind, StudyEffect
+
+from .columns import (
+    AMSTAR_CODES,
+    COLUMNS,
+    MEASURES,
+    TEXT_COLUMNS,
+    factor_name,
+    number_text,
+    split_label,
+)
+
+REVIEW = "outcome_result__review__"
+RATING = rating_field(REVIEW)
+# Raw rows of these measures also carry their effect and CI: metaumbrella computes G and MD
+# from a value with its CI and n, not from means (its manual's tables 2 and 3).
+VALUE_FROM_MEANS = {"hedges_g", "md"}
+
+
+def study_effects(umbrella: UmbrellaReview) -> list[StudyEffect]:
+    """The exported rows with what they need, in one query."""
+    queryset = StudyEffect.objects.filter(
+        outcome_result__review__umbrella=umbrella, outcome_result__measure__in=MEASURES
+    ).select_related("outcome_result__review", "outcome_result__outcome", "study")
+    return list(with_ratings(queryset, REVIEW).order_by())
+
+
+def _factors(effects: Iterable[StudyEffect]) -> dict[int, str]:
+    """Each exported outcome result's factor (`columns.factor_name`)."""
+    results = {e.outcome_result_id: e.outcome_result for e in effects}
+    per_outcome = Counter(r.outcome_id for r in results.values())
+    per_review = Counter((r.outcome_id, r.review_id) for r in results.values())
+    return {
+        pk: factor_name(
+            r.outcome.name,
+            r.review.label,
+            r.extraction_id,
+            shared=per_outcome[r.outcome_id] > 1,
+            twice=per_review[(r.outcome_id, r.review_id)] > 1,
+        )
+        for pk, r in results.items()
+    }
+
+
+def _effect_with_ci(effect: StudyEffect, measure: str) -> tuple[float, float, float]:
+    args = (effect.mean1, effect.sd1, effect.n1, effect.mean2, effect.sd2, effect.n2)
+    yi, vi = (stats.mean_difference if measure == "md" else stats.hedges_g)(*args)
+    value, half = float(yi[0]), Z_95 * math.sqrt(float(vi[0]))
+    # Six decimals: the precision of a printed effect; the same figures give the same text.
+    return round(value, 6), round(value - half, 6), round(value + half, 6)
+
+
+def _data(effect: StudyEffect, measure: str) -> dict[str, float | int | None]:
+    """The row's numbers under metaumbrella's names (arm 1 = cases/exposed, arm 2 = controls)."""
+    if effect.kind == StudyDataKind.BINARY:
+        e1, n1, e2, n2 = effect.events1, effect.n1, effect.events2, effect.n2
+        return {
+            "n_cases": e1 + e2,
+            "n_controls": (n1 - e1) + (n2 - e2),
+            "n_cases_exp": e1,
+            "n_cases_nexp": e2,
+            "n_controls_exp": n1 - e1,
+            "n_controls_nexp": n2 - e2,
+            "n_exp": n1,
+            "n_nexp": n2,
+        }
+    if effect.kind == StudyDataKind.CONTINUOUS:
+        data: dict[str, float | int | None] = {
+            "n_cases": effect.n1,
+            "n_controls": effect.n2,
+            "mean_cases": effect.mean1,
+            "sd_cases": effect.sd1,
+            "mean_controls": effect.mean2,
+            "sd_controls": effect.sd2,
+        }
+        if measure in VALUE_FROM_MEANS:
+            data["value"], data["ci_lo"], data["ci_up"] = _effect_with_ci(effect, measure)
+        return data
+    return {"value": effect.estimate, "ci_lo": effect.ci_low, "ci_up": effect.ci_high}
+
+
+def export_rows(umbrella: UmbrellaReview) -> list[dict[str, str]]:
+    """The rows as text, sorted by review, factor and study."""
+    effects = study_effects(umbrella)
+    factors = _factors(effects)
+    keyed = []
+    for effect in effects:
+        result = effect.outcome_result
+        author, year = split_label(effect.label, getattr(effect.study, "year", None))
+        rating = getattr(effect, RATING)
+        row = {
+            "meta_review": result.review.label,
+            "factor": factors[result.pk],
+            "author": author,
+            "year": year,
+            "measure": MEASURES[result.measure],
+            "amstar": number_text(AMSTAR_CODES.get(rating)) if rating else "",
+        }
+        row.update({k: number_text(v) for k, v in _data(effect, result.measure).items()})
+        # The label last: "Smith 2010" and "Smith (2010)" split alike, yet keep one order.
+        keyed.append(((row["meta_review"], row["factor"], author, year, effect.label), row))
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _, row in keyed]
+
+
+def csv_text(rows: Iterable[dict[str, str]]) -> str:
+    """The CSV metaumbrella reads (`read.csv`): a header, then the rows; text a spreadsheet
+    would run as a formula is escaped (`reviews.formulas`)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:  # numbers are never escaped: a negative effect is not a formula
+        writer.writerow({k: escape_formula(v) if k in TEXT_COLUMNS else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def export_metaumbrella(umbrella: UmbrellaReview, path: Path | None = None) -> str:
+    """The project's metaumbrella CSV (also written to `path` when given)."""
+    text = csv_text(export_rows(umbrella))
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
