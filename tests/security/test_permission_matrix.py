@@ -51,6 +51,7 @@ SITE_LEVELS = {ACCOUNT, LOGIN}  # pages not about one umbrella review (no slug)
 # URL name → (access level, status for an allowed user's GET). POST-only actions answer 405.
 RULES = {
     "reviews:home": (ACCOUNT, 200),
+    "reviews:glossary": (ACCOUNT, 200),
     "reviews:umbrella-detail": (READ, 200),
     "reviews:members": (MANAGE, 200),
     "reviews:invite": (MANAGE, 405),
