@@ -7,6 +7,7 @@ the fixture and a migrated database agree (`load_demo` reports nothing changed).
 """
 
 import re
+from typing import Any
 
 # A mention of the curators' working files: the seed extract, a text file, a line number.
 INTERNAL = re.compile(r"\bseed\b|\.txt\b|\bline \d", re.IGNORECASE)
@@ -21,13 +22,13 @@ def split_note(text: str) -> tuple[str, str]:
     the internal part; the rest stays public, word for word."""
     internal: list[str] = []
 
-    def take(match: re.Match) -> str:
+    def take(match: re.Match[str]) -> str:
         if INTERNAL.search(match.group(1)):
             internal.append(match.group(1).strip())
             return ""
         return match.group(0)
 
-    public = []
+    public: list[str] = []
     for sentence in _SENTENCE_END.split(_PARENTHESIS.sub(take, text).strip()):
         (internal if INTERNAL.search(sentence) else public).append(sentence)
     kept = " ".join(public)
@@ -40,7 +41,7 @@ def join_notes(*parts: str) -> str:
     return " ".join(part for part in parts if part)
 
 
-def split_internal_notes(apps, app_label: str, moved: dict[str, list[str]]) -> None:
+def split_internal_notes(apps: Any, app_label: str, moved: dict[str, list[str]]) -> None:
     """For a data migration: in each model of `moved` (name → fields), the internal parts of
     those fields move to the model's `internal_note` (`apps` is the migration's app registry)."""
     for model_name, fields in moved.items():

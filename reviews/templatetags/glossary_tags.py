@@ -19,7 +19,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def term(key: str, text: str = ""):
+def term(key: str, text: str = "") -> str:
     entry = BY_KEY[key]  # an unknown key is a template bug: fail loudly in tests
     # Unique per rendering: a term may appear many times on a page (and in cached fragments).
     tip_id = f"term-{key}-{secrets.token_hex(4)}"
@@ -39,7 +39,7 @@ def term(key: str, text: str = ""):
 
 
 @register.simple_tag
-def glossary_notes(*keys: str):
+def glossary_notes(*keys: str) -> str:
     return render_to_string(
         "reviews/_glossary_notes.html", {"terms": [BY_KEY[key] for key in keys]}
     )
