@@ -89,3 +89,18 @@ def test_split_note_moves_working_file_references_only(text, public, internal):
 )
 def test_full_stop_never_doubles(text, expected):
     assert full_stop(text) == expected
+
+
+def test_every_page_names_the_favicon(client, db):
+    from django.contrib.staticfiles import finders
+
+    home = client.get(reverse("reviews:home")).content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in home
+    assert finders.find("favicon.svg")
+
+
+def test_a_citation_ending_in_et_al_gets_one_full_stop(client, make_review):
+    review = make_review(authors="Moran G, et al.", title="Peer support?")
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Moran G, et al. <cite>Peer support?</cite>" in page
+    assert "et al.." not in page
