@@ -27,6 +27,14 @@ def interval(name: str, unit: str = "") -> tuple[models.FloatField, models.Float
     return optional_number(f"{name} lower{unit}"), optional_number(f"{name} upper{unit}")
 
 
+def internal_note() -> models.TextField:
+    """A note for the project's members only (e.g. where a value was found in the working
+    files); pages show it to members, never to readers or in public exports (reviews/notes.py)."""
+    return models.TextField(
+        blank=True, help_text="Seen by the project's members only, never by readers."
+    )
+
+
 def optional_count(verbose_name: str | None = None, **options: Any) -> models.PositiveIntegerField:
     """A count that may be missing: NULL in the database, left blank in forms."""
     return models.PositiveIntegerField(verbose_name, null=True, blank=True, **options)

@@ -100,6 +100,7 @@ project_urls = [
 urlpatterns = [
     path("", project_views.HomeView.as_view(), name="home"),
     path("new/", project_views.UmbrellaCreateView.as_view(), name="umbrella-create"),
+    path("glossary/", project_views.GlossaryView.as_view(), name="glossary"),
     path(
         "invitations/<str:token>/",
         member_views.AcceptInvitationView.as_view(),

@@ -18,8 +18,20 @@ from pathlib import Path
 from peer_support_context import context_objects  # RQ2 factors, RQ3 themes, PRISMA flow
 from peer_support_outcomes import outcome_objects  # synthesis: outcomes and results
 
+from reviews.notes import split_note  # the rule the internal-notes migrations apply
+
 SLUG = "peer-support-mental-health"
 OUTPUT = Path(__file__).resolve().parent.parent / "fixtures" / "peer_support.json"
+# Fields whose references to the seed files ("seed.txt line 149") are for members only: they
+# move to the row's internal note (reviews/notes.py), as migrations reviews 0011 and synthesis
+# 0008 moved them in existing databases.
+INTERNAL_NOTE_SOURCES = {
+    "reviews.implementationfactor": ["note"],
+    "reviews.experiencesubtheme": ["note"],
+    "reviews.prismaflow": ["note"],
+    "reviews.reportedinclusionfrequency": ["source"],
+    "synthesis.outcomeresult": ["note", "source_location"],
+}
 
 # Population categories as the paper names them (seed line 123), in the paper's order.
 POPULATIONS = {
@@ -217,13 +229,25 @@ def build(seed: Path) -> list[dict]:
                     },
                 }
             )
-    return (
+    return separate_internal_notes(
         objects
         + reports
         + reported_overlap_objects(seed)
         + outcome_objects(seed)
         + context_objects(seed, label_of_ref)
     )
+
+
+def separate_internal_notes(objects: list[dict]) -> list[dict]:
+    for obj in objects:
+        fields = obj["fields"]
+        internal = []
+        for name in INTERNAL_NOTE_SOURCES.get(obj["model"], []):
+            fields[name], moved = split_note(fields[name])
+            internal.append(moved)
+        if any(internal):
+            fields["internal_note"] = " ".join(part for part in internal if part)
+    return objects
 
 
 def reported_overlap_objects(seed: Path) -> list[dict]:

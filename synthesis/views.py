@@ -30,7 +30,9 @@ from .services import mark_checked, save_result
 from .summary import summary_sentence
 
 RESULT_COLUMNS = [
+    # The finding follows the review so both stay in view while the table scrolls sideways.
     Column("Review", "review"),
+    Column("Finding", "finding"),
     Column("AMSTAR 2", "rating"),
     Column("Evidence"),
     Column("Population"),
@@ -43,7 +45,6 @@ RESULT_COLUMNS = [
     Column("Estimate [95% CI]", "estimate", numeric=True),
     Column("I²", numeric=True),
     Column("GRADE"),
-    Column("Finding", "finding"),
     Column("Credibility"),
     Column("Notes"),
 ]

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from ..fields import Versioned
+from ..fields import Versioned, internal_note
 from ..natural_keys import depends_on
 from ..project.models import UmbrellaReview
 
@@ -31,6 +31,7 @@ class ReportedInclusionFrequency(Versioned):
     )
     n_primary_studies = models.PositiveIntegerField()
     source = models.CharField(max_length=200, blank=True, help_text="Where the figure is stated.")
+    internal_note = internal_note()
 
     objects = ReportedFrequencyManager()
 

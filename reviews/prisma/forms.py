@@ -9,8 +9,11 @@ from ..models import COUNT_FIELDS, PrismaFlow
 class PrismaFlowForm(FieldsetsMixin, VersionedForm):
     class Meta:
         model = PrismaFlow
-        fields = [*(name for name, _ in COUNT_FIELDS), "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        fields = [*(name for name, _ in COUNT_FIELDS), "note", "internal_note"]
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "internal_note": forms.Textarea(attrs={"rows": 2}),
+        }
 
     FIELDSETS = [
         ("Identification (databases and registers)",
@@ -21,7 +24,7 @@ class PrismaFlowForm(FieldsetsMixin, VersionedForm):
                                               "other_not_retrieved", "other_assessed",
                                               "other_excluded"]),
         ("Included", ["studies_included", "reports_included"]),
-        ("Source", ["note"]),
+        ("Source", ["note", "internal_note"]),
     ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

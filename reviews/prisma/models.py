@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from ..fields import Versioned, reported_count
+from ..fields import Versioned, internal_note, reported_count
 from ..natural_keys import depends_on
 from ..project.models import UmbrellaReview
 from . import flow
@@ -71,6 +71,7 @@ class PrismaFlow(Versioned):
     note = models.TextField(
         blank=True, help_text="Where the counts come from, and what the source leaves open."
     )
+    internal_note = internal_note()
 
     objects = PrismaFlowManager()
 

@@ -6,8 +6,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from .. import glossary
 from ..access import UmbrellaAccessMixin, can_manage, visible_umbrellas
 from ..publishing.models import PublicationEvent
 from .forms import UmbrellaCreateForm
@@ -33,6 +34,13 @@ class HomeView(ListView):
         # Each card leads with its project's findings (cached per project and data revision).
         context["cards"] = [(umbrella, headlines(umbrella)) for umbrella in context["umbrellas"]]
         return context
+
+
+class GlossaryView(TemplateView):
+    """Public: the abbreviations and ratings of every page, with their sources."""
+
+    template_name = "reviews/glossary.html"
+    extra_context = {"terms": glossary.TERMS}
 
 
 class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):

@@ -22,10 +22,11 @@ class ImplementationFactorForm(VersionedForm):
     class Meta:
         model = ImplementationFactor
         fields = ["code", "domain", "construct", "statement", "valence", "reviews", "position",
-                  "note"]  # fmt: skip
+                  "note", "internal_note"]  # fmt: skip
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),
+            "internal_note": forms.Textarea(attrs={"rows": 2}),
             "reviews": forms.CheckboxSelectMultiple,
         }
 
@@ -47,10 +48,11 @@ class ExperienceSubthemeForm(VersionedForm):
     class Meta:
         model = ExperienceSubtheme
         fields = ["theme", "code", "statement", "perspectives", "valence", "contrasting",
-                  "reviews", "position", "note"]  # fmt: skip
+                  "reviews", "position", "note", "internal_note"]  # fmt: skip
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),
+            "internal_note": forms.Textarea(attrs={"rows": 2}),
             "perspectives": forms.CheckboxSelectMultiple,
             "reviews": forms.CheckboxSelectMultiple,
         }

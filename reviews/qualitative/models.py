@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from ..fields import Versioned, one_of
+from ..fields import Versioned, internal_note, one_of
 from ..natural_keys import depends_on
 from ..project.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
 from ..registry.models import IncludedReview
@@ -56,6 +56,7 @@ class ImplementationFactor(Versioned):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the domain.")
     note = models.TextField(blank=True)
+    internal_note = internal_note()
 
     objects = FactorManager()
 
@@ -157,6 +158,7 @@ class ExperienceSubtheme(Versioned):
     )
     position = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(blank=True)
+    internal_note = internal_note()
 
     objects = SubthemeManager()
 

@@ -18,14 +18,17 @@ register = template.Library()
 
 @register.simple_tag
 def plotly_figure(figure: go.Figure | None, label: str = ""):
-    """A container and the figure's JSON; `label` names the chart for screen readers."""
+    """A container and the figure's JSON; `label` names the chart for screen readers.
+
+    The container is a labelled figure, not an image: plotly draws its toolbar buttons inside
+    it, and an image may not hold controls."""
     if figure is None:
         return ""
     # Unique across processes too: a cached fragment rendered elsewhere may share the page.
     element_id = f"plot-{secrets.token_hex(6)}"
     spec = json.loads(figure.to_json())
     return format_html(
-        '<div class="plot-target plotly-graph-div" id="{}" data-figure="{}-data" role="img" '
+        '<div class="plot-target plotly-graph-div" id="{}" data-figure="{}-data" role="figure" '
         'aria-label="{}">'
         "</div>{}",
         element_id,

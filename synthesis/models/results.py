@@ -19,6 +19,7 @@ from reviews.fields import (
     account_link,
     choices_of,
     in_order,
+    internal_note,
     interval,
     optional_count,
     optional_number,
@@ -145,6 +146,8 @@ class OutcomeResult(Versioned):
     source_location = models.CharField(
         max_length=200, blank=True, help_text="Table, figure or page in the review."
     )
+    # Not one of RESULT_FIELDS: never in the public exports, the workbook or dual extraction.
+    internal_note = internal_note()
     entered_by = account_link(related_name="entered_results", editable=False)
     checked_by = account_link(related_name="checked_results", editable=False)
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -51,6 +51,7 @@ SITE_LEVELS = {ACCOUNT, LOGIN}  # pages not about one umbrella review (no slug)
 # URL name → (access level, status for an allowed user's GET). POST-only actions answer 405.
 RULES = {
     "reviews:home": (ACCOUNT, 200),
+    "reviews:glossary": (ACCOUNT, 200),
     "reviews:umbrella-detail": (READ, 200),
     "reviews:members": (MANAGE, 200),
     "reviews:invite": (MANAGE, 405),
@@ -228,14 +229,23 @@ def project(db):
     for name in ("reader", "researcher", "owner"):
         Membership.objects.create(umbrella=umbrella, user=users[name], role=name)
     Membership.objects.create(umbrella=other, user=users["outsider"], role="owner")
+    return umbrella, users, add_page_rows(umbrella, users)
+
+
+def add_page_rows(umbrella, users) -> dict[str, dict]:
+    """One row of every kind a page shows, in `umbrella` (dual extraction), written by
+    `users["researcher"]` and `users["owner"]`; the URL kwargs of the pages about them.
+    tests/browser/test_every_page.py adds them to the peer-support example too."""
     review = IncludedReview.objects.create(
         umbrella=umbrella,
         label=f"Ann 2020 {EVIL}",
         title=f"A review {EVIL}",
         review_type=ReviewType.SR_META_ANALYSIS,
     )
-    question = ResearchQuestion.objects.create(umbrella=umbrella, code="RQ1", text="Does it work?")
-    domain = OutcomeDomain.objects.create(umbrella=umbrella, name="Clinical")
+    question, _ = ResearchQuestion.objects.get_or_create(
+        umbrella=umbrella, code="RQ1", defaults={"text": "Does it work?"}
+    )
+    domain, _ = OutcomeDomain.objects.get_or_create(umbrella=umbrella, name="Clinical")
     outcome = Outcome.objects.create(umbrella=umbrella, name=f"Depression {EVIL}", domain=domain)
     result = OutcomeResult.objects.create(
         review=review, outcome=outcome, evidence_type="narrative", finding="improvement"
@@ -255,14 +265,14 @@ def project(db):
     merge = merge_studies(kept=kept, merged=merged, user=users["owner"])
     factor = ImplementationFactor.objects.create(
         umbrella=umbrella,
-        code="C01",
+        code="C99",
         domain="inner_setting",
         statement=f"Supervision {EVIL}",
         valence="facilitator",
     )
     theme = ExperienceTheme.objects.create(umbrella=umbrella, name="Connection")
     subtheme = ExperienceSubtheme.objects.create(
-        theme=theme, code="E01", statement="Shared experience", valence="positive"
+        theme=theme, code="E99", statement="Shared experience", valence="positive"
     )
     report = Report.objects.create(review=review, title=f"A further report {EVIL}")
     reason = ExclusionReason.objects.create(umbrella=umbrella, name=f"Wrong design {EVIL}")
@@ -289,7 +299,7 @@ def project(db):
         sent_at=timezone.now(),
         expires_at=timezone.now() + timedelta(days=7),
     )
-    kwargs = {
+    return {
         "reviews:review-assignments": {"pk": review.pk},
         "synthesis:extraction": {"pk": review.pk, "slot": "first"},
         "synthesis:extraction-row-add": {"pk": review.pk, "slot": "first"},
@@ -339,7 +349,6 @@ def project(db):
             for page in ("status", "report", "confirm", "cancel")
         },
     }
-    return umbrella, users, kwargs
 
 
 @pytest.mark.parametrize("name", sorted(RULES))

@@ -221,3 +221,17 @@ def test_unpublished_project_evidence_is_hidden(client, make_umbrella):
     umbrella = make_umbrella(is_published=False)
     response = client.get(reverse("synthesis:overview", kwargs={"slug": umbrella.slug}))
     assert response.status_code == 404
+
+
+def test_no_empty_evidence_map_box_without_populations(client, make_umbrella, make_review):
+    from synthesis.models import OutcomeDomain
+
+    umbrella = make_umbrella()
+    domain = OutcomeDomain.objects.create(umbrella=umbrella, name="Recovery")
+    outcome = Outcome.objects.create(umbrella=umbrella, name="Recovery", domain=domain)
+    add_results(umbrella, make_review, outcome, 2)  # reviews without a population category
+    page = client.get(reverse("synthesis:overview", kwargs={"slug": umbrella.slug}))
+    html = page.content.decode()
+    assert page.context["overview"].map_cells == []
+    assert '<div class="plot" id="evidence-map">' not in html
+    assert "No evidence map: none of these reviews records a population category." in html
