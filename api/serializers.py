@@ -17,7 +17,7 @@ from reviews.models import (
     Report,
     UmbrellaReview,
 )
-from synthesis.models import Outcome, OutcomeResult, StudyEffect
+from synthesis.models import RESULT_FIELDS, Outcome, OutcomeResult, StudyEffect
 from synthesis.selectors.ratings import rating_for
 
 CITATION = ["authors", "year", "title", "journal", "volume", "pages", "doi", "pmid"]
@@ -147,54 +147,26 @@ class OutcomeSerializer(serializers.ModelSerializer[Outcome]):
         fields = ["id", "name", "domain", "direction", "description", "position"]
 
 
+# Every value `synthesis.models.RESULT_FIELDS` declares (the form's, the export's and the
+# workbook's), less the outcome (given as id and name) and the notes (see above).
+RESULT_VALUES = [f.name for f in RESULT_FIELDS if f.name not in {"outcome", "note"}]
+
+
 class ResultSerializer(serializers.ModelSerializer[OutcomeResult]):
     review = serializers.IntegerField(source="review_id")
     review_label = serializers.CharField(source="review.label")
     outcome = serializers.IntegerField(source="outcome_id")
     outcome_name = serializers.CharField(source="outcome.name")
+    consistency_warning = serializers.CharField(read_only=True)
     rating = serializers.SerializerMethodField(help_text="The review's AMSTAR 2 rating.")
     checked = serializers.SerializerMethodField(help_text="Checked by a second person.")
 
     class Meta:
         model = OutcomeResult
         fields = [
-            "id",
-            "review",
-            "review_label",
-            "outcome",
-            "outcome_name",
-            "evidence_type",
-            "population_note",
-            "format_note",
-            "comparator",
-            "timepoint",
-            "months_from",
-            "months_to",
-            "timepoint_note",
-            "k",
-            "n",
-            "measure",
-            "estimate",
-            "ci_low",
-            "ci_high",
-            "p_value",
-            "pooling_model",
-            "tau2",
-            "i2_percent",
-            "i2_ci_low",
-            "i2_ci_high",
-            "q",
-            "df",
-            "p_q",
-            "pi_low",
-            "pi_high",
-            "grade_certainty",
-            "finding",
-            "derived_finding",
-            "narrative_summary",
-            "source_location",
-            "rating",
-            "checked",
+            *("id", "review", "review_label", "outcome", "outcome_name"),
+            *RESULT_VALUES,
+            *("rating", "checked"),
         ]
 
     def get_rating(self, result: OutcomeResult) -> str:

@@ -35,7 +35,7 @@ def test_a_member_makes_a_token_reads_with_it_and_browses_the_docs(site, page: P
     page.get_by_role("link", name="API tokens").click()
     page.get_by_label("What is the token for?").fill("R dashboard")
     page.get_by_role("button", name="Create token").click()
-    token = page.get_by_label("Token").input_value()
+    token = page.get_by_label("Token", exact=True).input_value()
     assert re.fullmatch(r"ued_[\w-]{40,}", token)
     expect(page.get_by_role("row", name=re.compile("R dashboard"))).to_contain_text("Active")
     for width in (1366, 390):
