@@ -337,7 +337,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Umbrella-review evidence database: read API",
     "DESCRIPTION": "Published projects are open to everyone; members read their unpublished "
-    "projects with a personal token (Authorization: Token <token>). See docs/api.md.",
+    "projects with a personal token, sent as `Authorization: Token YOUR_TOKEN`. See docs/api.md.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
