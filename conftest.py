@@ -37,6 +37,14 @@ def no_login_throttling(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def no_api_throttling(request, settings):
+    # A throttle counting across a test's requests would make tests depend on their order;
+    # tests of the throttling itself are marked `throttle` and keep it on.
+    if "throttle" not in request.keywords:
+        settings.API_ANON_THROTTLE_RATE = None
+
+
+@pytest.fixture(autouse=True)
 def upload_folder(settings, tmp_path):
     # Each test keeps its uploads in a folder of its own, never the project's var/imports.
     settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"

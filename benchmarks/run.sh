@@ -2,8 +2,9 @@
 # `make bench`: start a throw-away PostgreSQL cluster with the DEFAULT durability settings
 # (fsync, synchronous_commit and full_page_writes stay on: figures quoted from a database must
 # come from a database configured as in production), load the model case and the large
-# synthetic project, then run the page benchmarks, the overlap and AMSTAR 2 timings and the
-# HTTP load test, and the workbook import against loaddata. The figures are printed as a
+# synthetic project, then run the page benchmarks, the overlap and AMSTAR 2 timings, the read
+# API's paginated results (bench_api.py) and the HTTP load test, and the workbook import
+# against loaddata. The figures are printed as a
 # table and written to benchmarks/results.json.
 # The cluster is stopped and deleted on exit, also when a step fails.
 #
@@ -29,6 +30,7 @@ SEED=${BENCH_SEED:-1}
 "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d umbrella_bench -qc "VACUUM ANALYZE;" >/dev/null
 
 $PY benchmarks/bench_pages.py --seed "$SEED" --generate-log "$CLUSTER/generate.log"
+$PY benchmarks/bench_api.py --seed "$SEED"  # the read API's paginated results (issue 19)
 if [[ -z "${BENCH_SKIP_LOAD:-}" ]]; then
   $PY benchmarks/bench_load.py --seed "$SEED"
 fi

@@ -94,7 +94,8 @@ SUMMARY_NUMERIC = ["reviews", "meta_analyses", "estimate", "ci_low", "ci_high", 
                    "cca_percent"]  # fmt: skip
 
 
-def summary_frame(sof: SummaryOfFindings) -> pd.DataFrame:
+def summary_records(sof: SummaryOfFindings) -> list[dict[str, Any]]:
+    """The summary-of-findings rows as plain values (the export's columns; the API's rows)."""
     records = []
     for row in sof.rows:
         result = row.selected
@@ -120,7 +121,11 @@ def summary_frame(sof: SummaryOfFindings) -> pd.DataFrame:
             "statement": row.statement.text if row.statement else "",
             "differs_from_project_rule": row.changed,
         })  # fmt: skip
-    frame = pd.DataFrame(records, columns=SUMMARY_COLUMNS)
+    return records
+
+
+def summary_frame(sof: SummaryOfFindings) -> pd.DataFrame:
+    frame = pd.DataFrame(summary_records(sof), columns=SUMMARY_COLUMNS)
     frame[SUMMARY_NUMERIC] = frame[SUMMARY_NUMERIC].apply(pd.to_numeric)
     text = [c for c in SUMMARY_COLUMNS if c not in SUMMARY_NUMERIC]
     text.remove("differs_from_project_rule")

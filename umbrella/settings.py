@@ -74,10 +74,14 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our static files (no CDN)
     "reviews",
     "appraisal",
     "synthesis",
     "dataio",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -311,3 +315,38 @@ IMPORT_REPORT_MAX_PROBLEMS = 200
 # Dry runs and imports run as background tasks (django-tasks, database backend); the worker
 # is `manage.py db_worker` (`make run` starts it beside the server; docs/deploy.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The read API (api/, docs/api.md): JSON only, read-only. Personal tokens for scripts, the
+# session for a logged-in browser (DRF checks CSRF for it on anything but reads).
+API_ANON_THROTTLE_RATE = os.environ.get("DJANGO_API_ANON_THROTTLE_RATE", "120/minute") or None
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],  # reviews.access
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Anonymous clients, per address (api.throttling.AnonymousThrottle reads the rate above).
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.base.json_errors",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the throttle's client address, as django-axes's
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Umbrella-review evidence database: read API",
+    "DESCRIPTION": "Published projects are open to everyone; members read their unpublished "
+    "projects with a personal token, sent as `Authorization: Token YOUR_TOKEN`. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "AmstarAnswerEnum": "appraisal.models.AnswerChoice",
+        "FindingEnum": "synthesis.models.Finding",
+    },
+}

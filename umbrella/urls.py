@@ -6,7 +6,9 @@ admin.site.site_title = "Evidence database admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/tokens/", include("api.token_urls")),  # personal API tokens (issue 19)
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("api.urls")),  # the read API (docs/api.md)
     path("", include("reviews.urls")),
     path("", include("synthesis.urls")),
     path("", include("appraisal.urls")),

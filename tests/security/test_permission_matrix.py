@@ -48,6 +48,11 @@ READ, MEMBER, WRITE, APPRAISE, MANAGE, ACCOUNT, LOGIN, UPLOADER = (
 )
 SITE_LEVELS = {ACCOUNT, LOGIN}  # pages not about one umbrella review (no slug)
 
+API_PROJECT_RESOURCES = [
+    "project", "review", "reviews", "appraisals", "outcomes", "outcome-overlap", "results",
+    "study-effects", "overlap", "cfir-factors", "experience-themes", "key-findings", "prisma",
+    "summary-of-findings",
+]  # fmt: skip
 # URL name → (access level, status for an allowed user's GET). POST-only actions answer 405.
 RULES = {
     "reviews:home": (ACCOUNT, 200),
@@ -147,6 +152,12 @@ RULES = {
     "synthesis:progress": (MEMBER, 200),
     "synthesis:progress-csv": (MEMBER, 200),
     "synthesis:my-tasks": (MEMBER, 200),
+    # The read API (issue 19): JSON answers under the pages' rules; its root, schema and docs
+    # are open; personal tokens are an account page.
+    **{f"api:{name}": (ACCOUNT, 200) for name in ("root", "schema", "docs", "projects")},
+    **{f"api:{name}": (READ, 200) for name in API_PROJECT_RESOURCES},
+    "tokens:list": (LOGIN, 200),
+    "tokens:revoke": (LOGIN, 405),
 }
 # Account pages are not about one umbrella review; tests/security/test_accounts.py covers them.
 NOT_PROJECT_PAGES = {
@@ -344,6 +355,9 @@ def add_page_rows(umbrella, users) -> dict[str, dict]:
         # The consensus opens once both raters have submitted, as they have here.
         "appraisal:appraisal-form": {"pk": review.pk, "role": "consensus"},
         "dataio:export": {"fmt": "xlsx"},
+        "api:review": {"pk": review.pk},
+        "api:outcome-overlap": {"pk": outcome.pk},
+        "tokens:revoke": {"pk": 1},  # GET is refused before any token is looked up
         **{
             f"dataio:import-{page}": {"job": job.pk}
             for page in ("status", "report", "confirm", "cancel")

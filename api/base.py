@@ -1,0 +1,98 @@
+"""What every API view shares: the project's access check, conditional GET, paging and
+JSON errors (throttling: `api.throttling`).
+
+Access is the pages' (`reviews.access.get_umbrella`): a published project is open to everyone,
+an unpublished one is a 404 to outsiders. Responses of one project carry an `ETag` built from
+its data revision (`reviews.project.revisions`), who is asking and the full URL, so a client
+repeating a request with `If-None-Match` gets a 304 until the project's data changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags, quote_etag
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView, exception_handler
+
+from reviews.access import get_umbrella, member_role
+from reviews.models import UmbrellaReview
+from reviews.project.revisions import current_revision
+
+# Part of every ETag: a release that changes what a resource holds retires clients' copies.
+REPRESENTATION = "1"
+
+
+class Pagination(PageNumberPagination):
+    """`?page=N`, and `?page_size=` up to MAX_PAGE_SIZE rows."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class NotModified(exceptions.APIException):
+    """The client's copy is current: a 304 with no body (`ProjectView` adds the ETag)."""
+
+    status_code = 304
+
+
+def json_errors(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, keeping the access helper's own messages, with the status in the body."""
+    if isinstance(exc, NotModified):
+        return Response(status=304)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict):
+        response.data.setdefault("status", response.status_code)
+    return response
+
+
+def etag_for(request: Request, umbrella: UmbrellaReview) -> str:
+    """The project's data revision, the viewer (blinding differs per user) and the URL."""
+    user = request.user
+    role = member_role(user, umbrella) or ""
+    parts = [
+        REPRESENTATION,
+        str(umbrella.pk),
+        str(current_revision(umbrella)),
+        str(user.pk) if user.is_authenticated else "anonymous",
+        role,
+        request.get_full_path(),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+class ProjectView(APIView):
+    """A read of one project (`<slug>` in the URL): its access check, then conditional GET."""
+
+    umbrella: UmbrellaReview
+    etag: str = ""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication, throttling
+        # The Django request carries the API's user too (DRF sets it on authentication).
+        self.umbrella = get_umbrella(request._request, kwargs["slug"])
+        self.etag = etag_for(request, self.umbrella)
+        asked = parse_etags(request.headers.get("If-None-Match", ""))
+        if quote_etag(self.etag) in asked or "*" in asked:
+            raise NotModified
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.etag and response.status_code in (200, 304):
+            response["ETag"] = quote_etag(self.etag)
+            # Revalidate every time: the ETag makes that a 304 without the body.
+            response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response
