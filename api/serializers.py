@@ -28,19 +28,7 @@ class ProjectSerializer(serializers.ModelSerializer[UmbrellaReview]):
 
     class Meta:
         model = UmbrellaReview
-        fields = [
-            "slug",
-            "title",
-            "question",
-            "protocol_registration",
-            "citation",
-            "doi",
-            "search_start",
-            "search_end",
-            "databases_searched",
-            "is_published",
-            "url",
-        ]
+        fields = ["slug", *UmbrellaReview.DESCRIPTION_FIELDS, "is_published", "url"]
 
     def get_url(self, project: UmbrellaReview) -> str:
         request = self.context.get("request")

@@ -52,14 +52,7 @@ def _sheets() -> list[Sheet]:
             tuple(
                 cols(
                     rm.UmbrellaReview,
-                    "title",
-                    "question",
-                    "protocol_registration",
-                    "citation",
-                    "doi",
-                    "search_start",
-                    "search_end",
-                    "databases_searched",
+                    *rm.UmbrellaReview.DESCRIPTION_FIELDS,
                     "reported_primary_studies",
                 )
             ),

@@ -77,6 +77,18 @@ class UmbrellaReview(Versioned):
 
     objects = UmbrellaReviewManager()
 
+    # What describes the project to a reader, in the order exports and the API list it.
+    DESCRIPTION_FIELDS = (
+        "title",
+        "question",
+        "protocol_registration",
+        "citation",
+        "doi",
+        "search_start",
+        "search_end",
+        "databases_searched",
+    )
+
     class Meta:
         ordering = ["title"]
         constraints = [
