@@ -121,6 +121,8 @@ class KeyFindingsView(ProjectView):
                 "narrative": section.narrative.text if section.narrative else "",
             }
             if question.kind == question.Kind.EFFECTIVENESS:
+                # The selector types `computed` as object (its shape depends on the question's
+                # kind); for an effectiveness question it is the list of CategoryGroups.
                 entry["effectiveness"] = _effectiveness(section.computed)  # type: ignore[arg-type]
             sections.append(entry)
         return Response({"research_questions": sections})

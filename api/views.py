@@ -57,6 +57,7 @@ class ProjectListView(ProjectView, ListAPIView):
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator: no project
+            # DRF's stubs type `Meta` as a bare class, without the ModelSerializer's `model`.
             return self.get_serializer_class().Meta.model.objects.none()  # type: ignore[attr-defined]
         return self.rows()
 

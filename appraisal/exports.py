@@ -33,7 +33,7 @@ def appraisal_frame(rows: list[AppraisalRow]) -> pd.DataFrame:
 # robvis (McGuinness & Higgins 2021) plots a "generic" table (its ROB1 template): Study, one
 # column per domain, Overall, Weight. Its colours follow its judgement words, so AMSTAR 2's
 # answers and ratings are written as the words whose colours mean the same (docs/exchange.md).
-ROBVIS_ANSWERS = {
+ROBVIS_ANSWERS: dict[str, str] = {
     amstar2.Answer.YES: "Low",
     amstar2.Answer.PARTIAL_YES: "Some concerns",
     amstar2.Answer.NO: "High",
@@ -55,10 +55,7 @@ def robvis_frame(rows: list[AppraisalRow]) -> pd.DataFrame:
     records = [
         {
             "Study": row.review.label,
-            **{
-                f"Item {item}": ROBVIS_ANSWERS.get(answer, "")  # type: ignore[call-overload]
-                for item, answer, _ in row.cells()
-            },
+            **{f"Item {item}": ROBVIS_ANSWERS.get(answer, "") for item, answer, _ in row.cells()},
             "Overall": ROBVIS_OVERALL[row.rating],
             "Weight": 1,
         }
