@@ -4,18 +4,23 @@ JSON errors (throttling: `api.throttling`).
 Access is the pages' (`reviews.access.get_umbrella`): a published project is open to everyone,
 an unpublished one is a 404 to outsiders. Responses of one project carry an `ETag` built from
 its data revision (`reviews.project.revisions`), who is asking and the full URL, so a client
-repeating a request with `If-None-Match` gets a 304 until the project's data changes.
+repeating a request with `If-None-Match` gets a 304 until the project's data changes. They also
+carry `Last-Modified`, the time of the project's last change; `If-Modified-Since` alone earns a
+304 for anonymous clients only, since what a member sees also depends on their role, which the
+date does not follow (the ETag does).
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.cache import patch_vary_headers
-from django.utils.http import parse_etags, quote_etag
+from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -24,7 +29,7 @@ from rest_framework.views import APIView, exception_handler
 
 from reviews.access import get_umbrella, member_role
 from reviews.models import UmbrellaReview
-from reviews.project.revisions import current_revision
+from reviews.project.revisions import current_revision, last_changed
 
 # Part of every ETag: a release that changes what a resource holds retires clients' copies.
 REPRESENTATION = "1"
@@ -73,25 +78,54 @@ def etag_for(request: Request, umbrella: UmbrellaReview) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
+def last_modified_for(umbrella: UmbrellaReview) -> datetime | None:
+    """The project's last change, as a Last-Modified date may state it.
+
+    HTTP dates count whole seconds: a copy made in the same second as a change could miss a
+    second change in that second and still look current by its date, so such a copy states no
+    date (its ETag still validates it)."""
+    changed = last_changed(umbrella)
+    if changed is None or int(changed.timestamp()) >= int(time.time()):
+        return None
+    return changed
+
+
+def _still_current(request: Request, etag: str, last_modified: datetime | None) -> bool:
+    asked = request.headers.get("If-None-Match")
+    if asked is not None:  # RFC 9110 13.2.2: If-None-Match wins over If-Modified-Since
+        tags = parse_etags(asked)
+        return quote_etag(etag) in tags or "*" in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return (
+        since is not None
+        and last_modified is not None
+        and not request.user.is_authenticated
+        and int(last_modified.timestamp()) <= since
+    )
+
+
 class ProjectView(APIView):
     """A read of one project (`<slug>` in the URL): its access check, then conditional GET."""
 
     umbrella: UmbrellaReview
     etag: str = ""
+    last_modified: datetime | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, throttling
         # The Django request carries the API's user too (DRF sets it on authentication).
         self.umbrella = get_umbrella(request._request, kwargs["slug"])
         self.etag = etag_for(request, self.umbrella)
-        asked = parse_etags(request.headers.get("If-None-Match", ""))
-        if quote_etag(self.etag) in asked or "*" in asked:
+        self.last_modified = last_modified_for(self.umbrella)
+        if _still_current(request, self.etag, self.last_modified):
             raise NotModified
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.etag and response.status_code in (200, 304):
             response["ETag"] = quote_etag(self.etag)
+            if self.last_modified is not None:
+                response["Last-Modified"] = http_date(self.last_modified.timestamp())
             # Revalidate every time: the ETag makes that a 304 without the body.
             response["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ["Authorization", "Cookie"])

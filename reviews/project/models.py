@@ -288,6 +288,8 @@ class DataRevision(models.Model):
         UmbrellaReview, on_delete=models.CASCADE, primary_key=True, related_name="data_revision"
     )
     number = models.PositiveBigIntegerField(default=0)
+    # When the number last went up: the read API's Last-Modified (None: not since this field).
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.umbrella_id}: revision {self.number}"

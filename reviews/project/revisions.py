@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from ..models import DataRevision, UmbrellaReview
 
@@ -33,10 +35,14 @@ T = TypeVar("T")
 def bump_revision(umbrellas: QuerySet[UmbrellaReview] | None = None) -> None:
     """Retire the cached pages of these projects (None: of every project)."""
     umbrellas = UmbrellaReview.objects.all() if umbrellas is None else umbrellas
-    DataRevision.objects.filter(umbrella__in=umbrellas).update(number=F("number") + 1)
+    now = timezone.now()
+    DataRevision.objects.filter(umbrella__in=umbrellas).update(
+        number=F("number") + 1, changed_at=now
+    )
     missing = umbrellas.filter(data_revision__isnull=True).values_list("pk", flat=True)
     DataRevision.objects.bulk_create(
-        [DataRevision(umbrella_id=pk, number=1) for pk in missing], ignore_conflicts=True
+        [DataRevision(umbrella_id=pk, number=1, changed_at=now) for pk in missing],
+        ignore_conflicts=True,
     )
 
 
@@ -47,6 +53,14 @@ def current_revision(umbrella: UmbrellaReview) -> int:
         return umbrella.data_revision.number
     except DataRevision.DoesNotExist:
         return 0
+
+
+def last_changed(umbrella: UmbrellaReview) -> datetime | None:
+    """When the project's data last changed (None: not recorded since the field exists)."""
+    try:
+        return umbrella.data_revision.changed_at
+    except DataRevision.DoesNotExist:
+        return None
 
 
 def cached_for_project(

@@ -1,10 +1,13 @@
 """The API's resources on the model case: real values, the pages' filters, errors as JSON."""
 
+import datetime as dt
+
 import pytest
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
-from reviews.models import Inclusion, UmbrellaReview
+from reviews.models import DataRevision, Inclusion, UmbrellaReview
 from reviews.project.revisions import bump_revision
 from synthesis.models import Outcome, OutcomeDomain, OutcomeResult
 
@@ -179,6 +182,44 @@ def test_a_conditional_get_answers_304_until_the_data_changes(client, peer_suppo
     )
     assert stale.status_code == 200
     assert stale["ETag"] != etag
+
+
+def _changed_at(umbrella, moment):
+    DataRevision.objects.filter(umbrella=umbrella).update(changed_at=moment)
+
+
+def test_last_modified_is_the_last_change_and_if_modified_since_answers_anonymous_clients(
+    client, django_user_model, peer_support
+):
+    bump_revision(UmbrellaReview.objects.filter(pk=peer_support.pk))
+    changed = dt.datetime(2026, 3, 1, 12, 0, 0, 500_000, tzinfo=dt.UTC)
+    _changed_at(peer_support, changed)
+    first = client.get(f"{API}prisma/")
+    assert first["Last-Modified"] == "Sun, 01 Mar 2026 12:00:00 GMT"
+    asked = {"If-Modified-Since": first["Last-Modified"]}
+    assert client.get(f"{API}prisma/", headers=asked).status_code == 304
+    # A date before the change is stale; an If-None-Match that does not match wins over a
+    # current date (RFC 9110 13.2.2).
+    older = {"If-Modified-Since": "Sun, 01 Mar 2026 11:59:59 GMT"}
+    assert client.get(f"{API}prisma/", headers=older).status_code == 200
+    both = {**asked, "If-None-Match": '"another"'}
+    assert client.get(f"{API}prisma/", headers=both).status_code == 200
+    # A later change makes the copy stale.
+    _changed_at(peer_support, changed + dt.timedelta(seconds=1))
+    assert client.get(f"{API}prisma/", headers=asked).status_code == 200
+    # A member's view depends on their role, which the date does not follow: only the ETag.
+    client.force_login(django_user_model.objects.create_user("member"))
+    assert client.get(f"{API}prisma/", headers=asked).status_code == 200
+
+
+def test_a_change_within_the_current_second_states_no_date(client, peer_support):
+    # HTTP dates count whole seconds: a second change in the same second would not show.
+    bump_revision(UmbrellaReview.objects.filter(pk=peer_support.pk))
+    _changed_at(peer_support, timezone.now() + dt.timedelta(seconds=5))
+    response = client.get(f"{API}prisma/")
+    assert response.status_code == 200
+    assert "Last-Modified" not in response
+    assert response["ETag"]
 
 
 @pytest.mark.throttle
