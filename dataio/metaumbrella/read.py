@@ -125,9 +125,11 @@ class _Row:
         if not math.isfinite(value):
             self.problem(column, "Must be a finite number.")
             return None
-        if column in COUNT_COLUMNS and (value < 0 or not value.is_integer()):
-            self.problem(column, "A number of participants must be a whole number ≥ 0.")
-            return None
+        if column in COUNT_COLUMNS:
+            if value < 0 or not value.is_integer():
+                self.problem(column, "A number of participants must be a whole number ≥ 0.")
+                return None
+            return int(value)  # integer columns: PostgreSQL's COPY takes no "40.0"
         return value
 
 

@@ -26,7 +26,9 @@ class IncludedReviewFilter(ProjectFilterSet):
     # rating the umbrella review published.
     rating = django_filters.MultipleChoiceFilter(
         label="AMSTAR 2 rating",
-        choices=[(value, RATING_LABELS[value]) for value in RATING_ORDER],
+        # Plain strings (the order holds choice members): the API schema types the parameter
+        # from the first choice's type.
+        choices=[(str(value), RATING_LABELS[value]) for value in RATING_ORDER],
         widget=forms.CheckboxSelectMultiple,
     )
     year = django_filters.RangeFilter(label="Publication year")

@@ -50,8 +50,9 @@ FORMS = [
     "reviews:excluded-delete",
     "reviews:publish",
     "reviews:umbrella-create",  # a site page: no project in its URL
+    "tokens:list",  # issue 19: an account page (a new token's name)
 ]
-SITE_PAGES = {"reviews:umbrella-create"}
+SITE_PAGES = {"reviews:umbrella-create", "tokens:list"}
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 SKIP = {"csrfmiddlewaretoken", "file", "upload"}
 
@@ -124,6 +125,8 @@ NOT_FUZZED_HERE = {
     "synthesis:my-tasks": "a read-only list of links",
     "reviews:invitation-resend": "takes no fields (the invitation is in the URL)",
     "reviews:invitation-revoke": "takes no fields (the invitation is in the URL)",
+    "tokens:revoke": "takes no fields (the token is in the URL; someone else's is a 404, "
+    "tests/api/test_tokens.py)",
 }
 
 
