@@ -336,8 +336,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Umbrella-review evidence database: read API",
+    # Shown to anonymous readers on the docs page: no repository paths (issue 18).
     "DESCRIPTION": "Published projects are open to everyone; members read their unpublished "
-    "projects with a personal token, sent as `Authorization: Token YOUR_TOKEN`. See docs/api.md.",
+    "projects with a personal token (made on the API tokens page of their account), sent in an "
+    "`Authorization` header as the word `Token`, a space and the token.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
