@@ -27,5 +27,15 @@ class VersionedForm(forms.ModelForm):
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 
+    def clean(self):
+        cleaned = super().clean()
+        # An edit of a saved row that names no version was opened before the row existed
+        # (created meanwhile by someone else) or was hand-made: saving it unchecked would
+        # overwrite a change silently. Version 0 — rows start at 1 — makes the save a stale
+        # edit, shown with both values like any other.
+        if self.instance.pk is not None and cleaned.get("version") is None:
+            cleaned["version"] = 0
+        return cleaned
+
     def umbrella_reviews(self):
         return IncludedReview.objects.filter(umbrella=self.umbrella).order_by("label")

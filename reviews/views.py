@@ -7,13 +7,14 @@ from typing import Any, Literal
 
 from django.contrib import messages
 from django.db import router
-from django.db.models import Model
+from django.db.models import CASCADE, Model
 from django.db.models.deletion import Collector
 from django.forms import BaseModelForm
 from django.http import HttpResponseRedirect
 from django.views.generic import TemplateView
 
 from .access import UmbrellaAccessMixin
+from .history.tracking import VISIBLE_IF
 from .versioning import StaleEdit, conflicts, delete_versioned, save_versioned
 
 
@@ -103,7 +104,11 @@ def stale_context(
 
 def dependents(row: Model) -> list[str]:
     """What deleting `row` deletes with it, as "3 outcome results" (links between rows, which
-    go too, are not listed); the same cascade the delete then runs."""
+    go too, are not listed); the same cascade the delete then runs.
+
+    Blinded rows (a rater's appraisal or extraction, hidden until both raters submitted) are
+    not counted: a count would tell a rater that the other one has started. Whether such rows
+    can go with `row` is said by `blinded_dependents`, which depends on the model only."""
     collector = Collector(using=router.db_for_write(type(row)))
     collector.collect([row])
     counts: dict[type[Model], int] = {}
@@ -115,8 +120,32 @@ def dependents(row: Model) -> list[str]:
     return [
         f"{n} {model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural}"
         for model, n in counts.items()
-        if n and not model._meta.auto_created
+        if n and not model._meta.auto_created and not is_blinded(model)
     ]
+
+
+def is_blinded(model: type[Model]) -> bool:
+    return model._meta.label_lower in VISIBLE_IF
+
+
+def blinded_dependents(model: type[Model]) -> list[str]:
+    """The blinded models whose rows a delete of `model` can take with it (following the
+    cascades), as plural names — the same for every row of the model, so they say nothing
+    about whether anyone has started."""
+    found: list[str] = []
+    seen: set[type[Model]] = {model}
+    todo = [model]
+    while todo:
+        for relation in todo.pop()._meta.related_objects:
+            related = relation.related_model
+            if related in seen or relation.on_delete is not CASCADE:
+                continue
+            seen.add(related)
+            if is_blinded(related):  # its own blinded parts go with it, unnamed
+                found.append(str(related._meta.verbose_name_plural))
+            else:
+                todo.append(related)
+    return sorted(found)
 
 
 class DeleteRowView(UmbrellaAccessMixin, TemplateView):
@@ -143,6 +172,7 @@ class DeleteRowView(UmbrellaAccessMixin, TemplateView):
             row=row,
             what=row._meta.verbose_name,
             dependents=dependents(row),
+            blinded=blinded_dependents(type(row)),
             cancel_url=self.cancel_url(row),
             **extra,
         )

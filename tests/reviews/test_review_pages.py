@@ -114,6 +114,22 @@ def test_a_stale_review_edit_is_refused(researcher, make_review):
     assert IncludedReview.objects.get(pk=review.pk).title == "Their title"
 
 
+def test_an_edit_posted_without_its_version_is_refused_not_saved_over(
+    researcher, make_review
+):
+    """A POST that names no version (hand-made, or opened before the row existed) cannot be
+    checked against later saves, so it is refused as a stale edit, not saved over theirs."""
+    client, umbrella = researcher
+    review = make_review(umbrella=umbrella, label="Chien 2019", title="Old title")
+    IncludedReview.objects.filter(pk=review.pk).update(title="Their title", version=2)
+    response = client.post(
+        reverse("reviews:review-edit", args=[umbrella.slug, review.pk]),
+        review_data(title="My title", doi=""),
+    )
+    assert ("Title", "My title", "Their title") in [tuple(c) for c in response.context["conflicts"]]
+    assert IncludedReview.objects.get(pk=review.pk).title == "Their title"
+
+
 def test_reports_are_added_edited_and_deleted(researcher, make_review):
     client, umbrella = researcher
     review = make_review(umbrella=umbrella)
@@ -152,7 +168,14 @@ def test_deleting_a_review_lists_what_goes_with_it_then_deletes_on_confirmation(
     Appraisal.objects.create(review=review, role="first", variant="original")
     url = reverse("reviews:review-delete", args=[umbrella.slug, review.pk])
     page = client.get(url)
-    assert sorted(page.context["dependents"]) == ["1 appraisal", "1 outcome result", "1 report"]
+    # The rater's appraisal is not counted (it could be another rater's unsubmitted work);
+    # the page names the blinded kinds whether or not any exist.
+    assert sorted(page.context["dependents"]) == ["1 outcome result", "1 report"]
+    blinded_line = "any appraisals and extractions recorded for it (not counted here"
+    assert blinded_line in page.content.decode()
+    untouched = make_review(umbrella=umbrella, label="Fortuna 2020")
+    other_page = client.get(reverse("reviews:review-delete", args=[umbrella.slug, untouched.pk]))
+    assert other_page.context["blinded"] == page.context["blinded"]
 
     stale = client.post(url, {"version": 0})
     assert stale.status_code == 400
@@ -160,7 +183,7 @@ def test_deleting_a_review_lists_what_goes_with_it_then_deletes_on_confirmation(
 
     response = client.post(url, {"version": 1})
     assert response.url == reverse("reviews:review-list", args=[umbrella.slug])
-    assert not IncludedReview.objects.exists()
+    assert list(IncludedReview.objects.values_list("label", flat=True)) == ["Fortuna 2020"]
     assert not OutcomeResult.objects.exists()
     assert not Appraisal.objects.exists()
     assert IncludedReview.history.filter(id=review.pk, history_type="-").count() == 1
