@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
@@ -41,6 +42,24 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class KeysFirstPagination(Pagination):
+    """The same pages, cut from the rows' keys alone, then read in full by key.
+
+    On a large project most of a page's time went into sorting every matching row with all its
+    columns and joined values (40,000 results: every column of the result, its review, outcome,
+    domain and rating) to keep 50. Sorting the keys and the sort columns only, then reading the
+    50 rows by primary key, gives the same rows in the same order for one more small query."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any] | None:
+        keys = super().paginate_queryset(queryset.values_list("pk", flat=True), request, view)
+        if keys is None:
+            return None
+        rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+        return [rows[pk] for pk in keys]
 
 
 class NotModified(exceptions.APIException):

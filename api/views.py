@@ -33,7 +33,7 @@ from synthesis.selectors import evidence
 from synthesis.selectors.ratings import REVIEW_PATH
 
 from . import serializers
-from .base import Pagination, ProjectView
+from .base import KeysFirstPagination, Pagination, ProjectView
 from .filters import AppraisalFilter, StudyEffectFilter
 
 
@@ -158,6 +158,7 @@ class ResultListView(ProjectListView):
 
     serializer_class = serializers.ResultSerializer
     filterset_class = OutcomeResultFilter
+    pagination_class = KeysFirstPagination
 
     def rows(self) -> QuerySet[OutcomeResult]:
         return results_of(self.umbrella)

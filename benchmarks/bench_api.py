@@ -96,6 +96,9 @@ def main() -> None:
     print(f"({figures['rows']} results in {slug}, 50 a page)")
     if not args.no_save:
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        # The figures before issue 21's keys-first paging stay beside each new run's.
+        if "before" in results.get("api", {}):
+            figures["before"] = results["api"]["before"]
         results["api"] = figures
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
 

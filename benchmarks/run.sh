@@ -30,6 +30,7 @@ SEED=${BENCH_SEED:-1}
 "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d umbrella_bench -qc "VACUUM ANALYZE;" >/dev/null
 
 $PY benchmarks/bench_pages.py --seed "$SEED" --generate-log "$CLUSTER/generate.log"
+$PY benchmarks/bench_overlap.py --ccar-only --save  # pairwise CCA at ccaR's size (issue 21)
 $PY benchmarks/bench_api.py --seed "$SEED"  # the read API's paginated results (issue 19)
 if [[ -z "${BENCH_SKIP_LOAD:-}" ]]; then
   $PY benchmarks/bench_load.py --seed "$SEED"
