@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -115,6 +115,14 @@ class Reanalysis:
     credibility: Credibility | None
     notes: list[str] = field(default_factory=list)
     conventions: str = stats.OURS.name  # whose conventions graded the class
+    #: One result per input row where rows of one study were combined (``studies`` then has
+    #: one per study); empty otherwise.
+    combined_rows: list[StudyResult] = field(default_factory=list)
+
+    @property
+    def row_results(self) -> list[StudyResult]:
+        """One result per input row, in input order (the study table's rows)."""
+        return self.combined_rows or self.studies
 
     @property
     def k(self) -> int:
@@ -267,14 +275,30 @@ def _reanalyse_by_study(
         for key, y, v, wi in zip(study_keys, yi, vi, w, strict=True)
     ]
     firsts = [members[key][0] for key in study_keys]  # cases counted once per study
-    return _finish(rows, firsts, yi, vi, measure, method, requested, studies, pooled, notes,
-                   conventions)  # fmt: skip
+    analysis = _finish(rows, firsts, yi, vi, measure, method, requested, studies, pooled, notes,
+                       conventions)  # fmt: skip
+    weight_of = {key: st.weight_percent or 0.0 for key, st in zip(study_keys, studies, strict=True)}
+    per_row = [
+        StudyResult(row.label, *effects[i], None, _row_note(i, keep, members.get(keys[i], []),
+                                                            weight_of.get(keys[i], 0.0)))
+        for i, row in enumerate(rows)
+    ]  # fmt: skip
+    return replace(analysis, combined_rows=per_row)
+
+
+def _row_note(i: int, keep: list[int], members: list[int], weight: float) -> str:
+    """What the study table says of one row when rows of a study were combined."""
+    if i not in keep:
+        return "double zero"
+    if len(members) == 1:
+        return f"its study's weight {weight:.1f}%"
+    return f"combined with {len(members) - 1} other row(s) of its study (weight {weight:.1f}%)"
 
 
 def _study_label(members: list[StudyRow]) -> str:
     if len(members) == 1:
         return members[0].label
-    return f"{members[0].study} ({len(members)} outcomes combined)"
+    return f"{members[0].label} ({len(members)} outcomes of one study combined)"
 
 
 def _reanalyse_mh(
@@ -304,7 +328,7 @@ def _reanalyse_mh(
             row.label,
             *effects[i],
             None if i in out_of_q else 100.0 * float(weights[i]),
-            f"double zero: weight {100.0 * float(weights[i]):.1f}% in the MH estimate, not in Q"
+            f"in the MH estimate (weight {100.0 * float(weights[i]):.1f}%), not in Q: double zero"
             if i in out_of_q
             else "",
         )

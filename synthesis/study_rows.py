@@ -57,8 +57,9 @@ class StudyRow:
     estimate: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
-    #: Rows sharing a study key are one study's dependent outcomes (or groups): combined into
-    #: one composite before pooling (``stats.combine_by_study``), so that k counts studies.
+    #: Rows sharing a study key (opaque: the app passes the registry study's id) are one
+    #: study's dependent outcomes: combined into one composite before pooling
+    #: (``stats.combine_by_study``), so that k counts studies.
     study: str | None = None
     #: The source's arms are the other way round: yi -> -yi on the analysis scale (a ratio
     #: becomes its reciprocal), SE unchanged.

@@ -90,7 +90,7 @@ def test_reanalysis_groups_rows_by_study_key_and_flips_reversed_rows():
     ]
     analysis = reanalyse(rows, "smd", conventions=METAUMBRELLA)
     assert analysis.k == 3
-    assert analysis.studies[0].label == "A (2 outcomes combined)"
+    assert analysis.studies[0].label == "A reading (2 outcomes of one study combined)"
     assert analysis.studies[0].yi == pytest.approx(0.3)
     assert analysis.studies[2].yi == pytest.approx(0.1)  # reversed
     assert "combined into one composite effect (correlation r = 0.5" in analysis.notes[0]

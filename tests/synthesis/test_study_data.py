@@ -192,5 +192,8 @@ def test_mantel_haenszel_keeps_an_all_event_study_in_the_estimate_as_metafor():
     assert analysis.pooled.estimate == pytest.approx(math.log(4 / 3))
     assert analysis.k == 2
     assert analysis.studies[1].weight_percent is None  # RR weight c n1/N: 5 of 2.5 + 5
-    assert "weight 66.7% in the MH estimate, not in Q" in analysis.studies[1].excluded_reason
+    assert (
+        "in the MH estimate (weight 66.7%), not in Q: double zero"
+        in analysis.studies[1].excluded_reason
+    )
     assert "left out of Q" in analysis.notes[0]
