@@ -37,6 +37,12 @@ def _has_bool(value: object) -> bool:
     return False
 
 
+def first_true(mask: NDArray[np.bool_]) -> int | None:
+    """The index of the first True (the study an error message names), or None."""
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else None
+
+
 def as_vector(value: ArrayLike, name: str) -> FloatArray:
     """Convert ``value`` to a one-dimensional float64 array (scalars become length 1).
 
@@ -74,42 +80,37 @@ def as_vectors(**fields: ArrayLike) -> dict[str, FloatArray]:
 
 def check_finite(arr: FloatArray, name: str) -> None:
     """Raise for the first NaN/inf value."""
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(~np.isfinite(arr))
+    if i is not None:
         raise ValueError(f"study {i}: {name} must be finite (got {float(arr[i])!r})")
 
 
 def check_positive(arr: FloatArray, name: str) -> None:
     """Raise for the first value that is not strictly positive."""
-    bad = ~(arr > 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(~(arr > 0))
+    if i is not None:
         raise ValueError(f"study {i}: {name} must be > 0 (got {float(arr[i])!r})")
 
 
 def check_at_least(arr: FloatArray, name: str, minimum: float) -> None:
     """Raise for the first value below ``minimum``."""
-    bad = arr < minimum
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(arr < minimum)
+    if i is not None:
         raise ValueError(f"study {i}: {name} must be >= {minimum:g} (got {float(arr[i])!r})")
 
 
 def check_whole(arr: FloatArray, name: str) -> None:
     """Raise for the first value that is not a whole number (counts of people or events)."""
-    bad = arr != np.floor(arr)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(arr != np.floor(arr))
+    if i is not None:
         raise ValueError(f"study {i}: {name} must be a whole number (got {float(arr[i])!r})")
 
 
 def check_events(events: FloatArray, n: FloatArray, e_name: str, n_name: str) -> None:
     """Events must lie in ``[0, n]``."""
     check_at_least(events, e_name, 0.0)
-    bad = events > n
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(events > n)
+    if i is not None:
         raise ValueError(
             f"study {i}: {e_name} ({float(events[i])!r}) must not exceed {n_name} ({float(n[i])!r})"
         )
@@ -139,16 +140,14 @@ def check_magnitudes(y: FloatArray, v: FloatArray) -> None:
     Q (or overflow to a division by zero); rescaling the effects (e.g. grams to kilograms)
     brings genuine data back into range, since every result is scale-equivariant.
     """
-    bad = np.abs(y) > MAX_ABS_EFFECT
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(np.abs(y) > MAX_ABS_EFFECT)
+    if i is not None:
         raise ValueError(
             f"study {i}: yi = {float(y[i])!r} is outside the range computed reliably "
             f"(|yi| <= {MAX_ABS_EFFECT:g}); rescale the effects"
         )
-    bad = (v < MIN_VARIANCE) | (v > MAX_VARIANCE)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true((v < MIN_VARIANCE) | (v > MAX_VARIANCE))
+    if i is not None:
         raise ValueError(
             f"study {i}: vi = {float(v[i])!r} is outside the range computed reliably "
             f"[{MIN_VARIANCE:g}, {MAX_VARIANCE:g}]; rescale the effects"

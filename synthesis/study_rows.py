@@ -84,27 +84,21 @@ def row_problems(row: StudyRow, measure: str | None = None) -> list[tuple[str, s
             problems.append((name, "Must be a finite number."))
     if problems:
         return problems
-    if row.kind == BINARY:
-        for arm in ("1", "2"):
-            events, n = _numbers(row, (f"events{arm}", f"n{arm}"))
-            if n < 1:
-                problems.append((f"n{arm}", "An arm has at least 1 participant."))
-            elif n != math.floor(n):
-                problems.append((f"n{arm}", "A number of participants is a whole number."))
-            elif events < 0 or events > n:
+    for arm in ("1", "2") if row.kind != ESTIMATE else ():
+        n = _numbers(row, (f"n{arm}",))[0]
+        if n < 1:
+            problems.append((f"n{arm}", "An arm has at least 1 participant."))
+        elif n != math.floor(n):
+            problems.append((f"n{arm}", "A number of participants is a whole number."))
+        elif row.kind == BINARY:
+            events = _numbers(row, (f"events{arm}",))[0]
+            if events < 0 or events > n:
                 problems.append((f"events{arm}", f"Events must lie between 0 and n = {n:g}."))
             elif events != math.floor(events):
                 problems.append((f"events{arm}", "A number of events is a whole number."))
-    elif row.kind == CONTINUOUS:
-        for arm in ("1", "2"):
-            n, sd = _numbers(row, (f"n{arm}", f"sd{arm}"))
-            if n < 1:
-                problems.append((f"n{arm}", "An arm has at least 1 participant."))
-            elif n != math.floor(n):
-                problems.append((f"n{arm}", "A number of participants is a whole number."))
-            if sd < 0:
-                problems.append((f"sd{arm}", "An SD cannot be negative."))
-    else:
+        if row.kind == CONTINUOUS and _numbers(row, (f"sd{arm}",))[0] < 0:
+            problems.append((f"sd{arm}", "An SD cannot be negative."))
+    if row.kind == ESTIMATE:
         estimate, ci_low, ci_high = _numbers(row, REQUIRED[ESTIMATE])
         if not ci_low < ci_high:
             problems.append(("ci_low", "The lower CI limit must be below the upper."))
