@@ -212,12 +212,22 @@ def reanalyse(
     weight_of = dict(zip(keep, (100.0 * float(x) for x in w / w.sum()), strict=True))
     studies = [
         StudyResult(
-            row.label, *effects[i], weight_of.get(i), "" if i in weight_of else "double zero"
+            row.label, *effects[i], weight_of.get(i), _row_provenance(i, weight_of, row, measure)
         )
         for i, row in enumerate(rows)
     ]
     return _finish(rows, keep, yi, vi, measure, method, requested, studies, pooled, notes,
                    conventions)  # fmt: skip
+
+
+def _row_provenance(i: int, pooled: dict[int, float], row: StudyRow, measure: str) -> str:
+    """Why a row is left out, or how its SE was obtained when that is not the usual way."""
+    if i not in pooled:
+        return "double zero"
+    if rounded_limit(row, measure):
+        # stats.se_from_rounded_ci's provenance, in words
+        return "rounded: lower CI limit printed as 0.00; SE from the upper half of the CI"
+    return ""
 
 
 def _finish(

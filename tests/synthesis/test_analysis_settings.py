@@ -155,6 +155,9 @@ def test_a_ratio_limit_printed_as_zero_is_kept_and_noted(client, owner, make_rev
     # metaumbrella's rule: SE from the upper half, (ln 1.6 - ln 0.2) / z
     assert math.sqrt(analysis.studies[0].vi) == pytest.approx(math.log(8) / 1.959963984540054)
     assert "printed as 0.00 (rounded) is used as printed" in response.content.decode()
+    assert analysis.studies[0].excluded_reason == (
+        "rounded: lower CI limit printed as 0.00; SE from the upper half of the CI"
+    )
 
 
 def test_arms_metafor_accepts_are_stored_and_pooled(client, owner, make_review):
