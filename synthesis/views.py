@@ -24,7 +24,7 @@ from .forms import OutcomeResultForm
 from .models import Outcome, OutcomeResult
 from .selectors import evidence
 from .selectors.ratings import REVIEW_PATH, rating_for
-from .selectors.reanalysis import credibility_cell, project_conventions
+from .selectors.reanalysis import credibility_cell
 from .selectors.summary_of_findings import summary_of_findings
 from .services import mark_checked, save_result
 from .summary import summary_sentence
@@ -102,9 +102,8 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
         paginator.count = len(facts)  # one fact per row: no COUNT(*) query needed
         page = paginator.get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
-        conventions = project_conventions(self.umbrella)
         for row in rows:
-            row.credibility = credibility_cell(row, conventions)
+            row.credibility = credibility_cell(row, self.umbrella)
         forest = forest_points(rows)
         ratio = bool(forest) and forest[0][1].is_ratio
         points = [point for point, _ in forest]

@@ -141,12 +141,14 @@ class CredibilityCell:
 
 
 def credibility_cell(
-    result: OutcomeResult, conventions: stats.Conventions = stats.OURS
+    result: OutcomeResult, umbrella: UmbrellaReview | None = None
 ) -> CredibilityCell:
-    """Uses `result.study_effects.all()` (prefetch it for tables); `conventions` are the
-    project's (`project_conventions`, read once per page)."""
+    """Uses `result.study_effects.all()` (prefetch it for tables). A class from study-level
+    data is graded under `umbrella`'s conventions (`project_conventions`, read once per page
+    and only when some result has study rows); ours without an umbrella."""
     effects = list(result.study_effects.all())
     if effects:
+        conventions = project_conventions(umbrella) if umbrella is not None else stats.OURS
         attempt = analyse(result, effects, ReanalysisMethod.REML, conventions)
         if attempt.analysis and attempt.analysis.credibility:
             grade = attempt.analysis.credibility.grade

@@ -45,7 +45,7 @@ from ..selection import (
 from ..summary import Fact, summary_sentence
 from ..wording import Statement, size_of, statement
 from .ratings import RATING, REVIEW_PATH
-from .reanalysis import CredibilityCell, credibility_cell, project_conventions
+from .reanalysis import CredibilityCell, credibility_cell
 
 FIELDS = ("pk", "outcome_id", "review_id", "review__label", "review__year", "evidence_type",
           "finding", RATING, "grade_certainty", "k", "n", "measure", "estimate", "ci_low",
@@ -194,7 +194,6 @@ def summary_of_findings(
         for outcome_id, group in by_outcome.items()
     }
     overlap = _overlap(umbrella, pooling)
-    conventions = project_conventions(umbrella)
     outcomes = Outcome.objects.filter(umbrella=umbrella, pk__in=by_outcome).select_related(
         "domain", "umbrella"
     )
@@ -219,7 +218,7 @@ def summary_of_findings(
                 reason=pick[1] if pick else "",
                 override_reason=pick[2] if pick else "",
                 rating=rating_label(getattr(result, RATING) or "") if result else "",
-                credibility=credibility_cell(result, conventions) if result else None,
+                credibility=credibility_cell(result, umbrella) if result else None,
                 cca_percent=cca,
                 cca_band=band_or_blank(cca),
                 discord=discordance(meta),
