@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import TypeGuard
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -95,18 +95,64 @@ def excess_significance(
     )
 
 
-def _is_number(x: object) -> TypeGuard[float]:
-    """A usable criterion value: a real, finite number (None, NaN and bools are not)."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+def _checked(value: object, name: str, low: float, high: float) -> float | None:
+    """None for "not evaluable" (None or NaN); the value if it lies in [low, high]; else raise.
+
+    Booleans, strings and other non-numbers are refused: ``True`` is not a p-value.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number or None (got {value!r})")
+    x = float(value)
+    if math.isnan(x):
+        return None
+    if not low <= x <= high:
+        raise ValueError(f"{name} must lie in [{low:g}, {high:g}] (got {x!r})")
+    return x
+
+
+def _checked_interval(interval: object, name: str) -> Interval | None:
+    """A (low, high) pair with low <= high; None or a NaN bound means "not evaluable"."""
+    if interval is None:
+        return None
+    if isinstance(interval, str | bytes) or not isinstance(interval, tuple | list):
+        raise ValueError(f"{name} must be a (low, high) pair or None (got {interval!r})")
+    if len(interval) != 2:
+        raise ValueError(f"{name} must be a (low, high) pair (got {interval!r})")
+    low = _checked(interval[0], f"{name}[0]", -math.inf, math.inf)
+    high = _checked(interval[1], f"{name}[1]", -math.inf, math.inf)
+    if low is None or high is None:
+        return None
+    if low > high:
+        raise ValueError(f"{name} is reversed: low {low!r} > high {high!r}")
+    return low, high
 
 
 def _excludes(interval: Interval | None, null: float) -> bool:
     if interval is None:
         return False
     low, high = interval
-    if not (_is_number(low) and _is_number(high)):
-        return False
     return low > null or high < null
+
+
+I2Unit = Literal["percent", "fraction"]
+
+
+def _checked_i2(i2: object, unit: I2Unit | None) -> float | None:
+    """I^2 in per cent, validated; a value in (0, 1] without a declared unit is ambiguous."""
+    if unit not in (None, "percent", "fraction"):
+        raise ValueError(f"i2_unit must be 'percent', 'fraction' or None (got {unit!r})")
+    if unit == "fraction":
+        value = _checked(i2, "i2 (fraction)", 0.0, 1.0)
+        return None if value is None else 100.0 * value
+    value = _checked(i2, "i2 (per cent)", 0.0, 100.0)
+    if unit is None and value is not None and 0.0 < value <= 1.0:
+        raise ValueError(
+            f"i2 = {value!r} is ambiguous: a fraction ({100 * value:g} %) or per cent? "
+            "Pass i2_unit='percent' or i2_unit='fraction'"
+        )
+    return value
 
 
 def credibility_class(
@@ -121,6 +167,7 @@ def credibility_class(
     pooled_ci: Interval | None,
     null: float,
     alpha: float = 0.05,
+    i2_unit: I2Unit | None = None,
 ) -> str:
     """Credibility class of an association (Fusar-Poli & Radua 2018, Evid Based Ment Health
     21:95-100; criteria of Ioannidis and co-workers as implemented in R ``metaumbrella``).
@@ -129,9 +176,9 @@ def credibility_class(
       the prediction interval excludes ``null``, and no small-study effect
       (``egger_p > alpha``) and no excess significance (``esb_p > alpha``);
     * ``"II"`` (highly suggestive): ``n_cases > 1000``, ``p_value < 1e-6`` and the largest
-      study (``largest_ci``: CI of the most precise study) is significant in the direction of
-      the pooled estimate (its CI lies entirely on the same side of ``null`` as the midpoint
-      of ``pooled_ci``);
+      study (``largest_ci``: CI of the largest study, see ``Conventions.largest_study``) is
+      significant in the direction of the pooled estimate (its CI lies entirely on the same
+      side of ``null`` as the midpoint of ``pooled_ci``);
     * ``"III"`` (suggestive): ``n_cases > 1000`` and ``p_value < 1e-3``;
     * ``"IV"`` (weak): ``p_value < 0.05``;
     * ``"ns"`` otherwise.
@@ -140,34 +187,52 @@ def credibility_class(
     (exactly 1000 cases, ``p = 1e-6`` or ``I2 = 50`` do not qualify); a criterion that cannot
     be evaluated (None or NaN, e.g. no prediction interval when k < 3) counts as not met.
     ``null`` is on the scale of the intervals (0 for log ratios and differences).
-    What counts as a *case* is described in ``docs/methods.md`` (events for binary outcomes,
-    participants of the intervention/exposed arm for continuous outcomes).
-    """
-    cases_ok = _is_number(n_cases) and n_cases > 1000
-    p = float(p_value) if _is_number(p_value) else math.nan
-    p_ok = math.isfinite(p)
 
-    if cases_ok and p_ok and p < 1e-6:
+    Inputs are validated, so that a slip cannot promote an association: ``ValueError`` for a
+    p-value (``p_value``, ``egger_p``, ``esb_p``) outside [0, 1], a negative ``n_cases``, an
+    I^2 outside [0, 100] %, an interval whose low end exceeds its high end, a boolean or other
+    non-number, ``alpha`` outside (0, 1) or a non-finite ``null``. I^2 is in per cent; because
+    0.35 could be a fraction or per cent, a value in (0, 1] needs ``i2_unit="percent"`` (or
+    ``"fraction"``, then it is multiplied by 100). What counts as a *case* is described in
+    ``docs/methods.md`` (events for binary outcomes, participants of the intervention/exposed
+    arm for continuous outcomes).
+    """
+    cases = _checked(n_cases, "n_cases", 0.0, math.inf)
+    p = _checked(p_value, "p_value", 0.0, 1.0)
+    i2_percent = _checked_i2(i2, i2_unit)
+    pi = _checked_interval(prediction_interval, "prediction_interval")
+    egger = _checked(egger_p, "egger_p", 0.0, 1.0)
+    esb = _checked(esb_p, "esb_p", 0.0, 1.0)
+    largest = _checked_interval(largest_ci, "largest_ci")
+    pooled = _checked_interval(pooled_ci, "pooled_ci")
+    null_value = _checked(null, "null", -math.inf, math.inf)
+    if null_value is None:
+        raise ValueError(f"null must be a finite number (got {null!r})")
+    alpha_value = _checked(alpha, "alpha", 0.0, 1.0)
+    if alpha_value is None or not 0.0 < alpha_value < 1.0:
+        raise ValueError(f"alpha must lie strictly between 0 and 1 (got {alpha!r})")
+
+    cases_ok = cases is not None and cases > 1000
+    if cases_ok and p is not None and p < 1e-6:
         class_one = (
-            _is_number(i2)
-            and i2 < 50.0
-            and _excludes(prediction_interval, null)
-            and _is_number(egger_p)
-            and egger_p > alpha
-            and _is_number(esb_p)
-            and esb_p > alpha
+            i2_percent is not None
+            and i2_percent < 50.0
+            and _excludes(pi, null_value)
+            and egger is not None
+            and egger > alpha_value
+            and esb is not None
+            and esb > alpha_value
         )
         if class_one:
             return "I"
-        if largest_ci is not None and _excludes(largest_ci, null) and pooled_ci is not None:
-            lo, hi = pooled_ci
-            if _is_number(lo) and _is_number(hi):
-                direction = (lo + hi) / 2.0 - null
-                largest_lo, largest_hi = largest_ci
-                if (direction > 0 and largest_lo > null) or (direction < 0 and largest_hi < null):
-                    return "II"
-    if cases_ok and p_ok and p < 1e-3:
+        if largest is not None and pooled is not None and _excludes(largest, null_value):
+            direction = (pooled[0] + pooled[1]) / 2.0 - null_value
+            if (direction > 0 and largest[0] > null_value) or (
+                direction < 0 and largest[1] < null_value
+            ):
+                return "II"
+    if cases_ok and p is not None and p < 1e-3:
         return "III"
-    if p_ok and p < 0.05:
+    if p is not None and p < 0.05:
         return "IV"
     return "ns"

@@ -23,6 +23,8 @@ from synthesis._validation import (
     check_at_least,
     check_events,
     check_positive,
+    check_whole,
+    first_true,
 )
 
 BinaryMeasure = Literal["RR", "OR", "RD"]
@@ -32,12 +34,14 @@ ZERO_CELL_CORRECTION = 0.5
 
 
 def _arms(**arms: ArrayLike) -> dict[str, FloatArray]:
-    """Validate two arms' means, SDs and sizes (n >= 2, SD > 0) as equally long vectors."""
+    """Validate two arms' means, SDs and sizes as equally long vectors: sizes whole and >= 1,
+    SDs >= 0 (metafor accepts both; what each effect size cannot compute is refused there)."""
     f = as_vectors(**arms)
     for name in ("n1", "n2"):
-        check_at_least(f[name], name, 2.0)
+        check_at_least(f[name], name, 1.0)
+        check_whole(f[name], name)
     for name in ("sd1", "sd2"):
-        check_positive(f[name], name)
+        check_at_least(f[name], name, 0.0)
     return f
 
 
@@ -54,13 +58,33 @@ def hedges_g(
     * ``J = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2))`` with ``m = n1+n2-2`` (via ``gammaln``)
     * ``g = J d``;  ``v = 1/n1 + 1/n2 + g^2 / (2 (n1+n2))``
 
-    Raises ``ValueError`` (naming study index and field) for non-finite values,
-    ``n < 2`` or ``SD <= 0``.
+    Arms as real data sets have them (computed as metafor ``escalc`` does): an arm of one
+    participant (``n = 1``, its SD is multiplied by ``n - 1 = 0``) and an SD of 0 in one arm
+    are accepted as long as the pooled SD is positive. Refused, with the reason: fewer than
+    ``n1 + n2 - 2 = 2`` degrees of freedom (with one, ``J = Gamma(1/2)/... `` has
+    ``Gamma(0)`` in it: metafor returns ``g = 0``, an artefact, not an estimate) and a pooled
+    SD of 0 (no spread at all: the standardised difference is undefined).
+
+    Raises ``ValueError`` (naming study index and field) for non-finite values, ``n < 1``,
+    ``n`` not whole, ``SD < 0``, ``n1 + n2 < 4`` or a pooled SD of 0.
     """
     f = _arms(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
     n1a, n2a = f["n1"], f["n2"]
     m = n1a + n2a - 2.0
+    i = first_true(m < 2.0)
+    if i is not None:
+        raise ValueError(
+            f"study {i}: n1 + n2 must be >= 4 for a standardised mean difference (got "
+            f"{float(n1a[i] + n2a[i])!r}): Hedges' correction needs n1 + n2 - 2 >= 2 degrees "
+            "of freedom"
+        )
     sp = np.sqrt(((n1a - 1.0) * f["sd1"] ** 2 + (n2a - 1.0) * f["sd2"] ** 2) / m)
+    i = first_true(~(sp > 0))
+    if i is not None:
+        raise ValueError(
+            f"study {i}: the pooled SD is 0 (no spread in either arm): a standardised mean "
+            "difference is undefined"
+        )
     d = (f["m1"] - f["m2"]) / sp
     j = np.exp(gammaln(m / 2.0) - 0.5 * np.log(m / 2.0) - gammaln((m - 1.0) / 2.0))
     g = j * d
@@ -75,23 +99,35 @@ def mean_difference(
 
     Source: metafor ``escalc(measure="MD")`` default (unpooled, heteroscedastic
     variance; Viechtbauer 2010). To reproduce a pooled-SD analysis pass the pooled SD
-    as both ``sd1`` and ``sd2``.
+    as both ``sd1`` and ``sd2``. As metafor, an arm of one participant and an SD of 0 in
+    one arm are accepted; both SDs 0 (variance 0) is refused.
 
-    Raises ``ValueError`` for non-finite values, ``n < 2`` or ``SD <= 0``.
+    Raises ``ValueError`` for non-finite values, ``n < 1``, ``n`` not whole, ``SD < 0`` or
+    a variance of 0.
     """
     f = _arms(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
     yi = f["m1"] - f["m2"]
     vi = f["sd1"] ** 2 / f["n1"] + f["sd2"] ** 2 / f["n2"]
+    i = first_true(~(vi > 0))
+    if i is not None:
+        raise ValueError(f"study {i}: sd1 and sd2 are both 0: the mean difference has variance 0")
     return yi, vi
 
 
 def _tables(
     e1: ArrayLike, n1: ArrayLike, e2: ArrayLike, n2: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Validate two-arm event counts; return the cells ``a, b, c, d``."""
+    """Validate two-arm event counts; return the cells ``a, b, c, d``.
+
+    Counts must be whole numbers (a 2.5 is a data-entry or conversion error); an arm of one
+    participant is accepted, as metafor ``escalc`` does (its table always has a zero cell and
+    so gets the 0.5 correction).
+    """
     f = as_vectors(e1=e1, n1=n1, e2=e2, n2=n2)
     for name in ("n1", "n2"):
-        check_at_least(f[name], name, 2.0)
+        check_at_least(f[name], name, 1.0)
+    for name in ("e1", "n1", "e2", "n2"):
+        check_whole(f[name], name)
     check_events(f["e1"], f["n1"], "e1", "n1")
     check_events(f["e2"], f["n2"], "e2", "n2")
     a, c = f["e1"], f["e2"]
@@ -133,8 +169,8 @@ def binary_effect(
     pooled by accident (:func:`synthesis.stats.pool` rejects NaN); use
     :func:`double_zero_studies` to drop them. For RD they are kept (RD = 0 is informative).
 
-    Raises ``ValueError`` for negative events, events > n, ``n < 2``, non-finite values
-    or an unknown measure.
+    Raises ``ValueError`` for negative events, events > n, ``n < 1``, counts that are not
+    whole numbers or booleans, non-finite values or an unknown measure.
     """
     if measure not in ("RR", "OR", "RD"):
         raise ValueError(f"measure must be 'RR', 'OR' or 'RD' (got {measure!r})")
@@ -182,15 +218,13 @@ def from_confidence_interval(
     if ratio:
         for name in ("estimate", "ci_low", "ci_high"):
             check_positive(f[name], name)
-    bad = ~(lo < hi)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(~(lo < hi))
+    if i is not None:
         raise ValueError(
             f"study {i}: ci_low ({float(lo[i])!r}) must be below ci_high ({float(hi[i])!r})"
         )
-    bad = (est < lo) | (est > hi)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true((est < lo) | (est > hi))
+    if i is not None:
         raise ValueError(
             f"study {i}: estimate ({float(est[i])!r}) lies outside its interval "
             f"[{float(lo[i])!r}, {float(hi[i])!r}]"

@@ -278,18 +278,19 @@ def tau2_qprofile_ci(y: FloatArray, v: FloatArray, level: float) -> tuple[float,
 
 
 def i2_ci_higgins_thompson(q: float, k: int, level: float) -> tuple[float, float] | None:
-    """Test-based interval for I^2 (Higgins & Thompson 2002, Stat Med 21:1539-1558, method III).
+    """Test-based interval for I^2 (Higgins & Thompson 2002, Stat Med 21:1539-1558, method III),
+    exactly as R ``meta``'s ``calcH`` (guido-s/meta ``R/meta-het.R``):
 
-    ``H = sqrt(Q/(k-1))`` and
+    * ``SE(ln H) = (ln Q - ln(k-1)) / (2 (sqrt(2Q) - sqrt(2k-3)))`` if ``Q > k`` (``k >= 2``),
+    * ``SE(ln H) = sqrt(1/(2(k-2)) * (1 - 1/(3(k-2)^2)))`` if ``Q <= k`` (``k >= 3``);
 
-    * ``SE(ln H) = (ln Q - ln(k-1)) / (2 (sqrt(2Q) - sqrt(2k-3)))`` if ``Q > k``,
-    * ``SE(ln H) = sqrt(1/(2(k-2)) * (1 - 1/(3(k-2)^2)))`` if ``Q <= k``;
-
-    the interval ``exp(ln H -/+ z SE)`` for H is floored at 1 and mapped to
-    ``I^2 = 100 (H^2 - 1)/H^2``. As in R ``meta`` (``calcH``), undefined for ``k < 3``
-    (returns None).
+    the interval ``exp(ln max(H, 1) -/+ z SE)`` for ``H = sqrt(Q/(k-1))`` -- centred on
+    ``ln max(H, 1)``, so that ``Q < k - 1`` (``H < 1``, I^2 truncated at 0) does not pull the
+    interval below the truncated estimate -- is floored at 1 and mapped to
+    ``I^2 = 100 (H^2 - 1)/H^2``. Undefined (None) for ``k < 2``, and for ``k = 2`` unless
+    ``Q > 2`` (the second formula needs ``k >= 3``), as in meta.
     """
-    if k < 3:
+    if k < 2 or (k == 2 and not q > k):
         return None
     z = float(ndtri(0.5 + level / 2.0))
     if q > k:
@@ -298,9 +299,7 @@ def i2_ci_higgins_thompson(q: float, k: int, level: float) -> tuple[float, float
         )
     else:
         se_ln_h = math.sqrt(1.0 / (2.0 * (k - 2)) * (1.0 - 1.0 / (3.0 * (k - 2) ** 2)))
-    ln_h = 0.5 * math.log(q / (k - 1)) if q > 0 else -math.inf
-    if not math.isfinite(ln_h):
-        return 0.0, 0.0
+    ln_h = 0.5 * math.log(q / (k - 1)) if q > k - 1 else 0.0
 
     def to_i2(ln_bound: float) -> float:
         h2 = max(1.0, math.exp(2.0 * ln_bound))

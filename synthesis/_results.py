@@ -6,7 +6,11 @@ picklable and easy to serialise (``dataclasses.asdict``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Any
+
+from scipy.special import ndtr, ndtri
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,10 @@ class Pooled:
     two intervals ``i2_ci``/``tau2_ci`` are None.
 
     Extra fields: ``method`` ("FE", "DL", "REML", "PM" or "MH"), ``level``, ``tau2_se``
-    (REML only: ``sqrt(2/tr(PP))``) and ``excluded`` (0-based indices of input studies
-    left out of the pooling, e.g. double-zero studies in :func:`mantel_haenszel`).
+    (REML only: ``sqrt(2/tr(PP))``), ``excluded`` (0-based indices of input studies left out
+    of the pooling) and ``heterogeneity_excluded`` (studies in the estimate but left out of
+    Q, I^2, H^2 and their intervals: double-zero tables in :func:`mantel_haenszel`, as
+    metafor ``rma.mh``; then ``df + 1 < k``).
     """
 
     k: int
@@ -65,6 +71,7 @@ class Pooled:
     level: float = 0.95
     tau2_se: float | None = None
     excluded: tuple[int, ...] = field(default_factory=tuple)
+    heterogeneity_excluded: tuple[int, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -122,3 +129,27 @@ class ExcessSignificance:
     p_binomial: float
     p_exact: float
     power: tuple[float, ...]
+
+
+def ratio(num: float, den: float) -> float:
+    """``num / den`` for ``den >= 0``; a zero SE gives +/-inf (0 for 0/0) instead of an error."""
+    if den > 0.0:
+        return num / den
+    return math.copysign(math.inf, num) if num != 0.0 else 0.0
+
+
+def z_test(estimate: float, se: float) -> tuple[float, float]:
+    """Wald z statistic and two-sided normal p-value (``2 Phi(-|z|)``, exact in the tails)."""
+    z = ratio(estimate, se)
+    return z, float(2.0 * ndtr(-abs(z)))
+
+
+def pooled_result(estimate: float, se: float, level: float, **rest: Any) -> Pooled:
+    """The estimate with its SE, its normal-theory CI at `level` and its z test; `rest` are
+    the other fields of the result."""
+    crit = float(ndtri(0.5 + level / 2.0))
+    z, p = z_test(estimate, se)
+    ci_low, ci_high = estimate - crit * se, estimate + crit * se
+    return Pooled(
+        estimate=estimate, se=se, ci_low=ci_low, ci_high=ci_high, z=z, p=p, level=level, **rest
+    )

@@ -16,8 +16,40 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 
+#: Range of |yi| and vi the pooling code computes reliably: every intermediate quantity
+#: (weights, squared weights times squared residuals, their sums) stays far from overflow and
+#: underflow in double precision. Real effect sizes and variances lie many orders inside.
+MAX_ABS_EFFECT = 1e50
+MIN_VARIANCE = 1e-60
+MAX_VARIANCE = 1e60
+
+
+def _has_bool(value: object) -> bool:
+    """True for a bool, a numpy bool, a bool array, or a sequence holding any of them."""
+    if isinstance(value, bool | np.bool_):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype == np.bool_ or (
+            value.dtype == object and any(isinstance(x, bool | np.bool_) for x in value.flat)
+        )
+    if isinstance(value, list | tuple):
+        return any(_has_bool(x) for x in value)
+    return False
+
+
+def first_true(mask: NDArray[np.bool_]) -> int | None:
+    """The index of the first True (the study an error message names), or None."""
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else None
+
+
 def as_vector(value: ArrayLike, name: str) -> FloatArray:
-    """Convert ``value`` to a one-dimensional float64 array (scalars become length 1)."""
+    """Convert ``value`` to a one-dimensional float64 array (scalars become length 1).
+
+    Booleans are refused (``True`` would silently become 1.0, e.g. one event).
+    """
+    if _has_bool(value):
+        raise ValueError(f"{name} must be numeric, not a boolean (got {value!r})")
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -48,34 +80,37 @@ def as_vectors(**fields: ArrayLike) -> dict[str, FloatArray]:
 
 def check_finite(arr: FloatArray, name: str) -> None:
     """Raise for the first NaN/inf value."""
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(~np.isfinite(arr))
+    if i is not None:
         raise ValueError(f"study {i}: {name} must be finite (got {float(arr[i])!r})")
 
 
 def check_positive(arr: FloatArray, name: str) -> None:
     """Raise for the first value that is not strictly positive."""
-    bad = ~(arr > 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(~(arr > 0))
+    if i is not None:
         raise ValueError(f"study {i}: {name} must be > 0 (got {float(arr[i])!r})")
 
 
 def check_at_least(arr: FloatArray, name: str, minimum: float) -> None:
     """Raise for the first value below ``minimum``."""
-    bad = arr < minimum
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(arr < minimum)
+    if i is not None:
         raise ValueError(f"study {i}: {name} must be >= {minimum:g} (got {float(arr[i])!r})")
+
+
+def check_whole(arr: FloatArray, name: str) -> None:
+    """Raise for the first value that is not a whole number (counts of people or events)."""
+    i = first_true(arr != np.floor(arr))
+    if i is not None:
+        raise ValueError(f"study {i}: {name} must be a whole number (got {float(arr[i])!r})")
 
 
 def check_events(events: FloatArray, n: FloatArray, e_name: str, n_name: str) -> None:
     """Events must lie in ``[0, n]``."""
     check_at_least(events, e_name, 0.0)
-    bad = events > n
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    i = first_true(events > n)
+    if i is not None:
         raise ValueError(
             f"study {i}: {e_name} ({float(events[i])!r}) must not exceed {n_name} ({float(n[i])!r})"
         )
@@ -94,13 +129,39 @@ def yi_vi(yi: ArrayLike, vi: ArrayLike) -> tuple[FloatArray, FloatArray]:
     fields = as_vectors(yi=yi, vi=vi)
     y, v = fields["yi"], fields["vi"]
     check_positive(v, "vi")
+    check_magnitudes(y, v)
     return y, v
+
+
+def check_magnitudes(y: FloatArray, v: FloatArray) -> None:
+    """Refuse effects and variances outside the range computed reliably (see MAX_ABS_EFFECT).
+
+    An SE of 1e-150 or an effect of 1e200 is no real study, but would silently give an absurd
+    Q (or overflow to a division by zero); rescaling the effects (e.g. grams to kilograms)
+    brings genuine data back into range, since every result is scale-equivariant.
+    """
+    i = first_true(np.abs(y) > MAX_ABS_EFFECT)
+    if i is not None:
+        raise ValueError(
+            f"study {i}: yi = {float(y[i])!r} is outside the range computed reliably "
+            f"(|yi| <= {MAX_ABS_EFFECT:g}); rescale the effects"
+        )
+    i = first_true((v < MIN_VARIANCE) | (v > MAX_VARIANCE))
+    if i is not None:
+        raise ValueError(
+            f"study {i}: vi = {float(v[i])!r} is outside the range computed reliably "
+            f"[{MIN_VARIANCE:g}, {MAX_VARIANCE:g}]; rescale the effects"
+        )
 
 
 def labels(groups: Sequence[object] | ArrayLike, k: int) -> list[object]:
     """Subgroup labels, one per study."""
-    # ArrayLike includes scalars; list() refuses those with a TypeError, as it should here.
-    out = groups.tolist() if isinstance(groups, np.ndarray) else list(groups)  # type: ignore[arg-type]
+    if isinstance(groups, np.ndarray):
+        out: list[object] = list(groups.tolist())
+    elif isinstance(groups, Sequence) and not isinstance(groups, str | bytes):
+        out = list(groups)
+    else:
+        raise ValueError(f"groups must be a sequence of labels (got {groups!r})")
     if len(out) != k:
         raise ValueError(f"mismatched lengths: groups has {len(out)} values but yi has {k}")
     for i, label in enumerate(out):

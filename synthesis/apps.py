@@ -9,6 +9,7 @@ class SynthesisConfig(AppConfig):
         # The history page lives in the reviews app, which sits below this one.
         from reviews.history.tracking import track
         from reviews.project.headlines import register_headlines
+        from reviews.project.sections import Section, register_section
         from reviews.publishing.checks import register_check
 
         from .extraction.visibility import history_visible
@@ -27,8 +28,10 @@ class SynthesisConfig(AppConfig):
                 "synthesis.studyeffect": "outcome_result__review__umbrella",
                 "synthesis.selectionrule": "umbrella",
                 "synthesis.selectionoverride": "outcome__umbrella",
+                "synthesis.analysissettings": "umbrella",
             }
         )
+        register_section(Section("analysis", "Analysis", "synthesis:settings"))
         # Extractions are blinded like AMSTAR 2 rater appraisals, their history too; they are
         # not restored (a submitted extraction is final; its rows change only in its form).
         track(

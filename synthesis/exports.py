@@ -114,6 +114,7 @@ def summary_records(sof: SummaryOfFindings) -> list[dict[str, Any]]:
                for name in ("estimate", "ci_low", "ci_high", "k", "n")},
             "grade_certainty": result.grade_certainty if result else "",
             "credibility": row.credibility.label if row.credibility else "",
+            "credibility_conventions": row.credibility.conventions if row.credibility else "",
             "cca_percent": row.cca_percent,
             "cca_band": row.cca_band,
             "amstar2_rating": row.rating,

@@ -50,7 +50,7 @@ class StudyEffectForm(FieldsetsMixin, VersionedForm):
     """One study's data; only the fields of the chosen kind are kept (the model clears the rest)."""
 
     FIELDSETS = [
-        ("Study", ["study", "label", "kind", "note"]),
+        ("Study", ["study", "label", "kind", "reverse", "note"]),
         ("Intervention arm (arm 1)", ["events1", "n1", "mean1", "sd1"]),
         ("Control arm (arm 2)", ["events2", "n2", "mean2", "sd2"]),
         ("Estimate with its 95% CI (on the result's measure scale, e.g. RR 0.86)",
@@ -59,7 +59,7 @@ class StudyEffectForm(FieldsetsMixin, VersionedForm):
 
     class Meta:
         model = StudyEffect
-        fields = ["study", "label", "kind", "note", *STUDY_DATA_FIELDS]
+        fields = ["study", "label", "kind", "reverse", "note", *STUDY_DATA_FIELDS]
         widgets = {"kind": forms.RadioSelect}
         labels = {"n1": "n, intervention", "n2": "n, control"}  # n stays lower case
 

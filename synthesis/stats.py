@@ -13,7 +13,15 @@ Pooling:
 Bias and subgroups:
     :func:`egger`, :func:`excess_significance`, :func:`subgroup_difference`.
 Umbrella-review grading:
-    :func:`credibility_class`.
+    :func:`credibility_class`, :func:`grade_association` under :class:`Conventions`
+    (``OURS`` or ``METAUMBRELLA``: :func:`prediction_interval`, :func:`largest_study`,
+    :func:`tess_psst`).
+Dependent effects and harmonisation (issue #22):
+    :func:`combine_dependent_outcomes`, :func:`combine_by_study`, :func:`merge_arms_counts`,
+    :func:`merge_arms_means`; :func:`se_from_ci`, :func:`se_from_rounded_ci`,
+    :func:`smd_from_md_ci`, :func:`smd_from_estimate_and_n`, :func:`smd_to_log_or`,
+    :func:`log_or_to_smd`, :func:`ratio_as`, :func:`reverse` (each returns a
+    :class:`Converted` with its :class:`Provenance`).
 Results:
     :class:`Pooled`, :class:`HKSJ`, :class:`Egger`, :class:`Subgroups`,
     :class:`ExcessSignificance`; errors: ``ValueError`` for invalid input (message names the
@@ -24,23 +32,49 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import chdtrc, ndtr, ndtri, stdtr, stdtrit
+from scipy.special import chdtrc, ndtri, stdtr, stdtrit
 
+from synthesis._conventions import (
+    METAUMBRELLA,
+    OURS,
+    Conventions,
+    TessPsst,
+    largest_study,
+    prediction_interval,
+    tess_psst,
+)
+from synthesis._conversions import (
+    Converted,
+    Provenance,
+    log_or_to_smd,
+    ratio_as,
+    reverse,
+    se_from_ci,
+    se_from_rounded_ci,
+    smd_from_estimate_and_n,
+    smd_from_md_ci,
+    smd_to_log_or,
+)
 from synthesis._credibility import credibility_class, excess_significance
+from synthesis._dependence import (
+    combine_by_study,
+    combine_dependent_outcomes,
+    merge_arms_counts,
+    merge_arms_means,
+)
 from synthesis._effect_sizes import (
     BinaryMeasure,
     binary_effect,
-    double_zero_mask,
     double_zero_studies,
     from_confidence_interval,
     hedges_g,
     mean_difference,
 )
-from synthesis._effect_sizes import _tables as _binary_tables
 from synthesis._heterogeneity import (
     ConvergenceError,
     cochran_q,
@@ -50,57 +84,72 @@ from synthesis._heterogeneity import (
     tau2_qprofile_ci,
     tau2_reml,
 )
-from synthesis._results import HKSJ, Egger, ExcessSignificance, Pooled, Subgroups
-from synthesis._validation import FloatArray, check_level, labels, yi_vi
+from synthesis._mantel_haenszel import mantel_haenszel
+from synthesis._results import (
+    HKSJ,
+    Egger,
+    ExcessSignificance,
+    Pooled,
+    Subgroups,
+)
+from synthesis._results import (
+    pooled_result as _pooled,
+)
+from synthesis._results import (
+    ratio as _ratio,
+)
+from synthesis._results import (
+    z_test as _z_test,
+)
+from synthesis._validation import FloatArray, as_vector, check_level, labels, yi_vi
 
 __all__ = [
     "HKSJ",
+    "METAUMBRELLA",
+    "OURS",
     "BinaryMeasure",
+    "Conventions",
     "ConvergenceError",
+    "Converted",
     "Egger",
     "ExcessSignificance",
+    "Grading",
     "Method",
     "Pooled",
+    "Provenance",
     "Subgroups",
+    "TessPsst",
     "binary_effect",
+    "combine_by_study",
+    "combine_dependent_outcomes",
     "credibility_class",
     "double_zero_studies",
     "egger",
     "excess_significance",
     "from_confidence_interval",
+    "grade_association",
     "hedges_g",
+    "largest_study",
+    "log_or_to_smd",
     "mantel_haenszel",
     "mean_difference",
+    "merge_arms_counts",
+    "merge_arms_means",
     "pool",
+    "prediction_interval",
+    "ratio_as",
+    "reverse",
+    "se_from_ci",
+    "se_from_rounded_ci",
+    "smd_from_estimate_and_n",
+    "smd_from_md_ci",
+    "smd_to_log_or",
     "subgroup_difference",
+    "tess_psst",
 ]
 
 Method = Literal["FE", "DL", "REML", "PM"]
 _METHODS = ("FE", "DL", "REML", "PM")
-
-
-def _ratio(num: float, den: float) -> float:
-    """``num / den`` for ``den >= 0``; a zero SE gives +/-inf (0 for 0/0) instead of an error."""
-    if den > 0.0:
-        return num / den
-    return math.copysign(math.inf, num) if num != 0.0 else 0.0
-
-
-def _z_test(estimate: float, se: float) -> tuple[float, float]:
-    """Wald z statistic and two-sided normal p-value (``2 Phi(-|z|)``, exact in the tails)."""
-    z = _ratio(estimate, se)
-    return z, float(2.0 * ndtr(-abs(z)))
-
-
-def _pooled(estimate: float, se: float, level: float, **rest: Any) -> Pooled:
-    """The estimate with its SE, its normal-theory CI at `level` and its z test; `rest` are
-    the other fields of the result."""
-    crit = float(ndtri(0.5 + level / 2.0))
-    z, p = _z_test(estimate, se)
-    ci_low, ci_high = estimate - crit * se, estimate + crit * se
-    return Pooled(
-        estimate=estimate, se=se, ci_low=ci_low, ci_high=ci_high, z=z, p=p, level=level, **rest
-    )
 
 
 def _heterogeneity(
@@ -244,104 +293,6 @@ def _pool_arrays(
     )
 
 
-def mantel_haenszel(
-    e1: ArrayLike, n1: ArrayLike, e2: ArrayLike, n2: ArrayLike, measure: BinaryMeasure
-) -> Pooled:
-    """Mantel-Haenszel fixed-effect pooling of 2x2 tables (log RR, log OR or RD).
-
-    Estimates use the raw counts (no continuity correction), exactly as metafor
-    ``rma.mh``:
-
-    * OR: ``sum(a d/n) / sum(b c/n)`` with the Robins, Breslow & Greenland (1986) variance;
-    * RR: ``sum(a n2/n) / sum(c n1/n)`` with the Greenland & Robins (1985) variance;
-    * RD: weights ``n1 n2 / n`` with the Sato, Greenland & Robins (1989) variance.
-
-    Double-zero studies (no events in both arms, or all participants with events in both
-    arms) are left out of RR/OR pooling and listed in ``Pooled.excluded`` (0-based input
-    indices); for RD every study is used. Cochran's Q is
-    ``sum (yi - theta_MH)^2 / vi`` over the included studies, with ``yi, vi`` from
-    :func:`binary_effect` (0.5 added to tables with a zero cell), as metafor's ``rma.mh``.
-    ``tau2 = 0``; ``tau2_ci`` is the Q-profile interval of those ``yi, vi``; ``hksj`` and
-    ``prediction_interval`` are None.
-
-    Raises ``ValueError`` for invalid counts, an unknown measure, no pooled study left, or a
-    pooled RR/OR that is 0 or infinite (e.g. no events at all in one arm of every study).
-    """
-    if measure not in ("RR", "OR", "RD"):
-        raise ValueError(f"measure must be 'RR', 'OR' or 'RD' (got {measure!r})")
-    a, b, c, d = _binary_tables(e1, n1, e2, n2)
-    yi_all, vi_all = binary_effect(a, a + b, c, c + d, measure)
-    keep = np.ones(a.size, dtype=bool) if measure == "RD" else ~double_zero_mask(a, b, c, d)
-    excluded = tuple(int(i) for i in np.flatnonzero(~keep))
-    if not keep.any():
-        raise ValueError(f"no study left to pool: all studies are double-zero for {measure}")
-    a, b, c, d = a[keep], b[keep], c[keep], d[keep]
-    y, v = yi_all[keep], vi_all[keep]
-    n1k, n2k = a + b, c + d
-    n = n1k + n2k
-
-    if measure == "OR":
-        p_i, q_i = (a + d) / n, (b + c) / n
-        r_i, s_i = a * d / n, b * c / n
-        r, s = float(r_i.sum()), float(s_i.sum())
-        if r == 0.0 or s == 0.0:
-            raise ValueError(
-                "Mantel-Haenszel odds ratio is 0 or infinite (sum ad/n or sum bc/n is 0)"
-            )
-        est = math.log(r / s)
-        var = 0.5 * (
-            float(np.dot(p_i, r_i)) / r**2
-            + float(np.dot(p_i, s_i) + np.dot(q_i, r_i)) / (r * s)
-            + float(np.dot(q_i, s_i)) / s**2
-        )
-    elif measure == "RR":
-        r, s = float(np.sum(a * n2k / n)), float(np.sum(c * n1k / n))
-        if r == 0.0 or s == 0.0:
-            raise ValueError("Mantel-Haenszel risk ratio is 0 or infinite (no events in one arm)")
-        est = math.log(r / s)
-        var = float(np.sum(n1k * n2k * (a + c) / n**2 - a * c / n)) / (r * s)
-    else:
-        wsum = float(np.sum(n1k * n2k / n))
-        est = float(np.sum((a * n2k - c * n1k) / n)) / wsum
-        var = (
-            est
-            * float(
-                np.sum(
-                    c * (n1k / n) ** 2 - a * (n2k / n) ** 2 + n1k * n2k * (n2k - n1k) / (2.0 * n**2)
-                )
-            )
-            + float(np.sum(a * (n2k - c) / n + c * (n1k - a) / n)) / 2.0
-        ) / wsum**2
-
-    level = 0.95
-    if y.size == 1:
-        single = _single_study(est, var, level, "MH", excluded)
-        return single
-    k = y.size
-    df = k - 1
-    w = 1.0 / v
-    resid = y - est
-    q = float(np.dot(w, resid * resid))
-    return _pooled(
-        est,
-        math.sqrt(var),
-        level,
-        k=k,
-        tau2=0.0,
-        q=q,
-        df=df,
-        q_p=float(chdtrc(df, q)),
-        i2=max(0.0, (q - df) / q) * 100.0 if q > 0.0 else 0.0,
-        h2=q / df,
-        i2_ci=i2_ci_higgins_thompson(q, k, level),
-        tau2_ci=tau2_qprofile_ci(y, v, level),
-        hksj=None,
-        prediction_interval=None,
-        method="MH",
-        excluded=excluded,
-    )
-
-
 def egger(yi: ArrayLike, vi: ArrayLike) -> Egger:
     """Egger's regression test (Egger, Davey Smith, Schneider & Minder 1997, BMJ 315:629).
 
@@ -409,3 +360,96 @@ def subgroup_difference(
     _, q_between = cochran_q(mu, w)
     df = len(results) - 1
     return Subgroups(q_between=q_between, df=df, p=float(chdtrc(df, q_between)), groups=results)
+
+
+@dataclass(frozen=True)
+class Grading:
+    """A credibility class with everything it was decided on (see :func:`grade_association`)."""
+
+    grade: str
+    conventions: str
+    pooled: Pooled
+    n_cases: float | None
+    prediction_interval: tuple[float, float] | None
+    egger_p: float | None
+    esb_p: float | None
+    largest: int
+    largest_ci: tuple[float, float]
+
+
+def grade_association(
+    yi: ArrayLike,
+    vi: ArrayLike,
+    *,
+    n_cases: float | None,
+    conventions: Conventions = OURS,
+    n1: ArrayLike | None = None,
+    n2: ArrayLike | None = None,
+    sizes: ArrayLike | None = None,
+    smd: bool = False,
+    method: Method = "REML",
+) -> Grading:
+    """Grade one association end to end under ``conventions`` (ours or ``METAUMBRELLA``).
+
+    Pools with ``method`` (REML, as metaumbrella's default), then feeds
+    :func:`credibility_class` with the convention's prediction interval
+    (:func:`prediction_interval`), Egger's test (``k >= 3``; metaumbrella's weighted
+    regression of y on SE is the same test), the convention's excess-significance test
+    (Ioannidis-Trikalinos with the fixed-effect estimate, or TESSPSST with UWLS and REML's
+    tau2, see :func:`tess_psst`; ``k >= 2``) and the CI of the convention's largest study
+    (:func:`largest_study`; ``sizes`` default to ``n1 + n2``). ``smd=True`` marks Hedges' g
+    with arm sizes ``n1, n2``: metaumbrella then tests excess significance on Cohen's d with
+    t tests and draws the largest study's CI with ``t`` on ``n1 + n2 - 2`` df (metaConvert);
+    ours stays ``z``. ``null`` is 0 (the analysis scale).
+    """
+    y, v = yi_vi(yi, vi)
+    pooled = pool(y, v, method=method)
+    k = y.size
+    pi = prediction_interval(pooled, conventions)
+    egger_p: float | None = None
+    if k >= 3:
+        try:
+            egger_p = egger(y, v).p
+        except ValueError:  # all SEs equal: the test is undefined, the criterion not met
+            egger_p = None
+    arm1 = None if n1 is None else as_vector(n1, "n1")
+    arm2 = None if n2 is None else as_vector(n2, "n2")
+    if sizes is None and arm1 is not None and arm2 is not None:
+        sizes = arm1 + arm2
+    esb_p: float | None = None
+    if k >= 2:
+        if conventions.excess_significance == "tess_psst":
+            esb_p = tess_psst(
+                y, v, tau2=pooled.tau2, n1=arm1 if smd else None, n2=arm2 if smd else None
+            ).p
+        else:
+            esb_p = excess_significance(y, v).p
+    big = largest_study(y, v, sizes, conventions)
+    crit = float(ndtri(0.975))
+    if smd and conventions.se_from_ci == "t" and arm1 is not None and arm2 is not None:
+        crit = float(stdtrit(arm1[big] + arm2[big] - 2.0, 0.975))
+    half = crit * math.sqrt(float(v[big]))
+    largest_ci = (float(y[big]) - half, float(y[big]) + half)
+    grade = credibility_class(
+        n_cases=n_cases,
+        p_value=pooled.p,
+        i2=pooled.i2,
+        prediction_interval=pi,
+        egger_p=egger_p,
+        esb_p=esb_p,
+        largest_ci=largest_ci,
+        pooled_ci=(pooled.ci_low, pooled.ci_high),
+        null=0.0,
+        i2_unit="percent",
+    )
+    return Grading(
+        grade=grade,
+        conventions=conventions.name,
+        pooled=pooled,
+        n_cases=n_cases,
+        prediction_interval=pi,
+        egger_p=egger_p,
+        esb_p=esb_p,
+        largest=big,
+        largest_ci=largest_ci,
+    )

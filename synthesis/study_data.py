@@ -1,9 +1,9 @@
 """Re-analysis of an outcome result from its primary studies' data (pure: no Django imports).
 
-Rows come in three kinds (arm 1 = intervention, arm 2 = control, as in docs/methods.md):
-counts (events/n per arm), means (mean, SD, n per arm), or an estimate with its 95% CI on
-the measure's printed scale. Every row becomes an effect ``yi`` with variance ``vi`` through
-:mod:`synthesis.stats`, and the rows are pooled with the chosen method. Nothing here is
+Rows (:mod:`synthesis.study_rows`, re-exported here) become an effect ``yi`` with variance
+``vi`` through :mod:`synthesis.stats`; rows of one study are combined first (dependent
+effects), and the studies are pooled with the chosen method and graded under the project's
+conventions (ours or metaumbrella's). Nothing here is
 stored: the app recomputes on every view, so a changed row can never leave a stale result.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -20,26 +20,36 @@ from reviews.labels import LabelledEnum
 from . import stats
 from ._validation import FloatArray
 from .findings import Z_95, is_ratio
+from .study_rows import (
+    BINARY,
+    BINARY_MEASURES,
+    CONTINUOUS,
+    ESTIMATE,
+    MEASURE_KINDS,
+    REQUIRED,
+    StudyRow,
+    _numbers,
+    effect_of,
+    rounded_limit,
+    row_problems,
+)
 
-BINARY = "binary"
-CONTINUOUS = "continuous"
-ESTIMATE = "estimate"
-
-REQUIRED = {
-    BINARY: ("events1", "n1", "events2", "n2"),
-    CONTINUOUS: ("mean1", "sd1", "n1", "mean2", "sd2", "n2"),
-    ESTIMATE: ("estimate", "ci_low", "ci_high"),
-}
-#: Which kinds of row each effect measure (synthesis.findings.Measure values) can use.
-MEASURE_KINDS = {
-    "rr": {BINARY, ESTIMATE},
-    "or": {BINARY, ESTIMATE},
-    "rd": {BINARY, ESTIMATE},
-    "smd": {CONTINUOUS, ESTIMATE},
-    "hedges_g": {CONTINUOUS, ESTIMATE},
-    "md": {CONTINUOUS, ESTIMATE},
-    "hr": {ESTIMATE},
-}
+__all__ = [
+    "BINARY",
+    "CONTINUOUS",
+    "ESTIMATE",
+    "MEASURE_KINDS",
+    "METHODS",
+    "REQUIRED",
+    "Credibility",
+    "Method",
+    "Reanalysis",
+    "StudyResult",
+    "StudyRow",
+    "effect_of",
+    "reanalyse",
+    "row_problems",
+]
 
 
 class Method(LabelledEnum):
@@ -55,109 +65,10 @@ class Method(LabelledEnum):
 METHODS = tuple(Method)
 #: The pooling methods of stats.pool by name; Mantel–Haenszel (counts only) is apart.
 POOL_METHODS: dict[str, stats.Method] = {"REML": "REML", "DL": "DL", "PM": "PM", "FE": "FE"}
-#: The binary measures (synthesis.findings.Measure values) as stats spells them.
-BINARY_MEASURES: dict[str, stats.BinaryMeasure] = {"rr": "RR", "or": "OR", "rd": "RD"}
 #: Credibility classes are graded on a random-effects (REML) pooling whatever method is shown,
 #: so that switching the displayed method cannot change a class (Fusar-Poli & Radua 2018).
 CREDIBILITY_METHOD: stats.Method = "REML"
 EGGER_MIN_K = 10  # Cochrane Handbook 13.3.5.4: too little power below 10 studies
-
-
-@dataclass(frozen=True)
-class StudyRow:
-    """One study's data as entered; None where a field does not apply or is missing."""
-
-    label: str
-    kind: str
-    events1: float | None = None
-    n1: float | None = None
-    mean1: float | None = None
-    sd1: float | None = None
-    events2: float | None = None
-    n2: float | None = None
-    mean2: float | None = None
-    sd2: float | None = None
-    estimate: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-
-
-def row_problems(row: StudyRow, measure: str | None = None) -> list[tuple[str, str]]:
-    """Every problem of one row as (field, message); with ``measure``, also its fit to it."""
-    problems: list[tuple[str, str]] = []
-    if row.kind not in REQUIRED:
-        return [("kind", "Choose the kind of data: counts, means or an estimate with its CI.")]
-    for name in REQUIRED[row.kind]:
-        value = getattr(row, name)
-        if value is None:
-            problems.append((name, "Required for this kind of data."))
-        elif not math.isfinite(value):
-            problems.append((name, "Must be a finite number."))
-    if problems:
-        return problems
-    if row.kind == BINARY:
-        for arm in ("1", "2"):
-            events, n = getattr(row, f"events{arm}"), getattr(row, f"n{arm}")
-            if n < 1:
-                problems.append((f"n{arm}", "An arm has at least 1 participant."))
-            elif events < 0 or events > n:
-                problems.append((f"events{arm}", f"Events must lie between 0 and n = {n:g}."))
-    elif row.kind == CONTINUOUS:
-        for arm in ("1", "2"):
-            if getattr(row, f"n{arm}") < 2:
-                problems.append((f"n{arm}", "A mean and SD need at least 2 participants."))
-            if getattr(row, f"sd{arm}") <= 0:
-                problems.append((f"sd{arm}", "The SD must be greater than 0."))
-    else:
-        estimate, ci_low, ci_high = _numbers(row, REQUIRED[ESTIMATE])
-        if not ci_low < ci_high:
-            problems.append(("ci_low", "The lower CI limit must be below the upper."))
-        elif not ci_low <= estimate <= ci_high:
-            problems.append(("estimate", "The estimate must lie inside its CI."))
-    if measure is not None and not problems:
-        problems.extend(_measure_problems(row, measure))
-    return problems
-
-
-def _numbers(row: StudyRow, names: Sequence[str]) -> list[float]:
-    """The values of fields that row_problems has found present (so never None here)."""
-    values = [getattr(row, name) for name in names]
-    missing = [name for name, value in zip(names, values, strict=True) if value is None]
-    if missing:
-        raise ValueError(f"{row.label}: {', '.join(missing)}: Required for this kind of data.")
-    return [float(value) for value in values]
-
-
-def _measure_problems(row: StudyRow, measure: str) -> list[tuple[str, str]]:
-    allowed = MEASURE_KINDS.get(measure)
-    if not allowed:
-        return [("kind", "The outcome result has no effect measure that can be re-analysed.")]
-    if row.kind not in allowed:
-        return [
-            (
-                "kind",
-                f"This outcome result's measure ({measure.upper()}) cannot use this kind of data.",
-            )
-        ]
-    if row.kind == ESTIMATE and is_ratio(measure):
-        for name in ("ci_low", "estimate"):
-            if getattr(row, name) <= 0:
-                return [(name, f"A ratio ({measure.upper()}) must be positive.")]
-    return []
-
-
-def effect_of(row: StudyRow, measure: str) -> tuple[float, float]:
-    """``(yi, vi)`` of one row on the analysis scale (log for ratios); NaN for a double zero."""
-    if row.kind == BINARY:
-        e1, n1, e2, n2 = _numbers(row, REQUIRED[BINARY])
-        yi, vi = stats.binary_effect(e1, n1, e2, n2, BINARY_MEASURES[measure])
-    elif row.kind == CONTINUOUS:
-        args = _numbers(row, REQUIRED[CONTINUOUS])
-        yi, vi = stats.mean_difference(*args) if measure == "md" else stats.hedges_g(*args)
-    else:
-        estimate, ci_low, ci_high = _numbers(row, REQUIRED[ESTIMATE])
-        yi, vi = stats.from_confidence_interval(estimate, ci_low, ci_high, is_ratio(measure))
-    return float(yi[0]), float(vi[0])
 
 
 @dataclass(frozen=True)
@@ -203,6 +114,15 @@ class Reanalysis:
     egger_note: str
     credibility: Credibility | None
     notes: list[str] = field(default_factory=list)
+    conventions: str = stats.OURS.name  # whose conventions graded the class
+    #: One result per input row where rows of one study were combined (``studies`` then has
+    #: one per study); empty otherwise.
+    combined_rows: list[StudyResult] = field(default_factory=list)
+
+    @property
+    def row_results(self) -> list[StudyResult]:
+        """One result per input row, in input order (the study table's rows)."""
+        return self.combined_rows or self.studies
 
     @property
     def k(self) -> int:
@@ -229,14 +149,24 @@ def _n_cases(rows: Sequence[StudyRow]) -> tuple[float | None, bool]:
     return (total if total or complete else None), complete
 
 
-def reanalyse(rows: Sequence[StudyRow], measure: str, method: str = "REML") -> Reanalysis:
-    """Pool valid rows; raises ValueError naming the row and field for any invalid one."""
+def reanalyse(
+    rows: Sequence[StudyRow],
+    measure: str,
+    method: str = "REML",
+    conventions: stats.Conventions = stats.OURS,
+) -> Reanalysis:
+    """Pool valid rows; raises ValueError naming the row and field for any invalid one.
+
+    Rows sharing a study key are combined into one composite per study at the conventions'
+    correlation r (Borenstein et al. 2009, ch. 24), so k counts studies. ``conventions`` (ours
+    by default, or ``stats.METAUMBRELLA``) also decides the credibility grading's prediction
+    interval, largest study and excess-significance test.
+    """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
     for row in rows:
         for name, message in row_problems(row, measure):
             raise ValueError(f"{row.label}: {name}: {message}")
-    ratio = is_ratio(measure)
     notes: list[str] = []
     requested = method
     all_counts = bool(rows) and all(row.kind == BINARY for row in rows)
@@ -246,8 +176,20 @@ def reanalyse(rows: Sequence[StudyRow], measure: str, method: str = "REML") -> R
             "REML is shown instead."
         )
         method = "REML"
+    if any(rounded_limit(row, measure) for row in rows):
+        notes.append(
+            "A ratio's lower CI limit printed as 0.00 (rounded) is used as printed: its SE "
+            "comes from the upper half of the CI."
+        )
     effects = [effect_of(row, measure) for row in rows]
     keep = [i for i, (yi, _) in enumerate(effects) if math.isfinite(yi)]
+    keys = [row.study or f"\x00{i}" for i, row in enumerate(rows)]
+    dependent = len({keys[i] for i in keep}) < len(keep)
+    if method == "MH" and dependent:
+        notes.append("Mantel–Haenszel cannot combine dependent outcomes: REML is shown instead.")
+        method = "REML"
+    if method == "MH":
+        return _reanalyse_mh(rows, measure, effects, keep, requested, notes, conventions)
     if len(keep) < len(rows):
         notes.append(
             "Studies with no events (or only events) in both arms carry no "
@@ -256,43 +198,161 @@ def reanalyse(rows: Sequence[StudyRow], measure: str, method: str = "REML") -> R
     if not keep:
         studies = [StudyResult(r.label, math.nan, math.nan, None, "double zero") for r in rows]
         return Reanalysis(
-            measure,
-            ratio,
-            method,
-            requested,
-            studies,
-            None,
-            None,
-            "not computed (no study to pool)",
-            None,
-            notes,
+            measure, is_ratio(measure), method, requested, studies, None, None,
+            "not computed (no study to pool)", None, notes,
+        )  # fmt: skip
+    if dependent:
+        return _reanalyse_by_study(
+            rows, measure, method, requested, notes, conventions, effects, keep, keys
         )
     yi = np.array([effects[i][0] for i in keep])
     vi = np.array([effects[i][1] for i in keep])
-    if method == "MH":
-        cols = [
-            np.array([getattr(rows[i], f) for i in keep], dtype=float)
-            for f in ("events1", "n1", "events2", "n2")
-        ]
-        e1, n1, e2, n2 = cols
-        pooled = stats.mantel_haenszel(e1, n1, e2, n2, BINARY_MEASURES[measure])
-        weights = _mh_weights(e1, n1, e2, n2, measure)
-    else:
-        pooled = stats.pool(yi, vi, method=POOL_METHODS[method])
-        w = 1.0 / (vi + pooled.tau2)
-        weights = w / w.sum()
-    weight_of = dict(zip(keep, (100.0 * float(x) for x in weights), strict=True))
+    pooled = stats.pool(yi, vi, method=POOL_METHODS[method])
+    w = 1.0 / (vi + pooled.tau2)
+    weight_of = dict(zip(keep, (100.0 * float(x) for x in w / w.sum()), strict=True))
     studies = [
         StudyResult(
-            row.label, *effects[i], weight_of.get(i), "" if i in weight_of else "double zero"
+            row.label, *effects[i], weight_of.get(i), _row_provenance(i, weight_of, row, measure)
         )
         for i, row in enumerate(rows)
     ]
+    return _finish(rows, keep, yi, vi, measure, method, requested, studies, pooled, notes,
+                   conventions)  # fmt: skip
+
+
+def _row_provenance(i: int, pooled: dict[int, float], row: StudyRow, measure: str) -> str:
+    """Why a row is left out, or how its SE was obtained when that is not the usual way."""
+    if i not in pooled:
+        return "double zero"
+    if rounded_limit(row, measure):
+        # stats.se_from_rounded_ci's provenance, in words
+        return "rounded: lower CI limit printed as 0.00; SE from the upper half of the CI"
+    return ""
+
+
+def _finish(
+    rows: Sequence[StudyRow],
+    graded: list[int],
+    yi: FloatArray,
+    vi: FloatArray,
+    measure: str,
+    method: str,
+    requested: str,
+    studies: list[StudyResult],
+    pooled: stats.Pooled,
+    notes: list[str],
+    conventions: stats.Conventions,
+) -> Reanalysis:
+    """Egger's test and the credibility class of the pooled studies, and the result."""
     egger, egger_note = _egger(yi, vi)
-    credibility = _credibility([rows[i] for i in keep], yi, vi, egger)
+    credibility = _credibility([rows[i] for i in graded], yi, vi, egger, measure, conventions)
     return Reanalysis(
-        measure, ratio, method, requested, studies, pooled, egger, egger_note, credibility, notes
+        measure, is_ratio(measure), method, requested, studies, pooled, egger, egger_note,
+        credibility, notes, conventions.name,
+    )  # fmt: skip
+
+
+def _reanalyse_by_study(
+    rows: Sequence[StudyRow],
+    measure: str,
+    method: str,
+    requested: str,
+    notes: list[str],
+    conventions: stats.Conventions,
+    effects: list[tuple[float, float]],
+    keep: list[int],
+    keys: list[str],
+) -> Reanalysis:
+    """Rows sharing a study key: one composite per study (Borenstein et al. 2009, ch. 24)."""
+    r = conventions.dependent_outcomes_r
+    notes.append(
+        f"Rows of the same study are combined into one composite effect (correlation r = {r:g} "
+        "between outcomes), so each study counts once."
     )
+    study_keys, yi, vi = stats.combine_by_study(
+        [keys[i] for i in keep], [effects[i][0] for i in keep], [effects[i][1] for i in keep], r
+    )
+    members = {key: [i for i in keep if keys[i] == key] for key in study_keys}
+    pooled = stats.pool(yi, vi, method=POOL_METHODS[method])
+    w = 1.0 / (vi + pooled.tau2)
+    studies = [
+        StudyResult(
+            _study_label([rows[i] for i in members[key]]),
+            float(y),
+            float(v),
+            100.0 * float(wi / w.sum()),
+        )
+        for key, y, v, wi in zip(study_keys, yi, vi, w, strict=True)
+    ]
+    firsts = [members[key][0] for key in study_keys]  # cases counted once per study
+    analysis = _finish(rows, firsts, yi, vi, measure, method, requested, studies, pooled, notes,
+                       conventions)  # fmt: skip
+    weight_of = {key: st.weight_percent or 0.0 for key, st in zip(study_keys, studies, strict=True)}
+    per_row = [
+        StudyResult(row.label, *effects[i], None, _row_note(i, keep, members.get(keys[i], []),
+                                                            weight_of.get(keys[i], 0.0)))
+        for i, row in enumerate(rows)
+    ]  # fmt: skip
+    return replace(analysis, combined_rows=per_row)
+
+
+def _row_note(i: int, keep: list[int], members: list[int], weight: float) -> str:
+    """What the study table says of one row when rows of a study were combined."""
+    if i not in keep:
+        return "double zero"
+    if len(members) == 1:
+        return f"its study's weight {weight:.1f}%"
+    return f"combined with {len(members) - 1} other row(s) of its study (weight {weight:.1f}%)"
+
+
+def _study_label(members: list[StudyRow]) -> str:
+    if len(members) == 1:
+        return members[0].label
+    return f"{members[0].label} ({len(members)} outcomes of one study combined)"
+
+
+def _reanalyse_mh(
+    rows: Sequence[StudyRow],
+    measure: str,
+    effects: list[tuple[float, float]],
+    keep: list[int],
+    requested: str,
+    notes: list[str],
+    conventions: stats.Conventions,
+) -> Reanalysis:
+    """Mantel–Haenszel on every table (as metafor rma.mh); double zeros only leave Q."""
+    e1, n1, e2, n2 = (
+        np.array([_numbers(row, (name,))[0] for row in rows], dtype=np.float64)
+        for name in ("events1", "n1", "events2", "n2")
+    )
+    pooled = stats.mantel_haenszel(e1, n1, e2, n2, BINARY_MEASURES[measure])
+    weights = _mh_weights(e1, n1, e2, n2, measure)
+    out_of_q = set(pooled.heterogeneity_excluded)
+    if out_of_q:
+        notes.append(
+            "Studies with no events (or only events) in both arms are in the Mantel–Haenszel "
+            "estimate but, having no defined study-level effect, are left out of Q and I²."
+        )
+    studies = [
+        StudyResult(
+            row.label,
+            *effects[i],
+            None if i in out_of_q else 100.0 * float(weights[i]),
+            f"in the MH estimate (weight {100.0 * float(weights[i]):.1f}%), not in Q: double zero"
+            if i in out_of_q
+            else "",
+        )
+        for i, row in enumerate(rows)
+    ]
+    if not keep:
+        return Reanalysis(
+            measure, is_ratio(measure), "MH", requested, studies, pooled, None,
+            "not computed (no study-level effect)", None, notes, conventions.name,
+        )  # fmt: skip
+    yi = np.array([effects[i][0] for i in keep])
+    vi = np.array([effects[i][1] for i in keep])
+    return _finish(rows, keep, yi, vi, measure, "MH", requested, studies, pooled, notes,
+                   conventions)  # fmt: skip
 
 
 def _mh_weights(
@@ -306,7 +366,7 @@ def _mh_weights(
         w = e2 * n1 / n
     else:
         w = n1 * n2 / n
-    total = w.sum()
+    total = float(w.sum())
     return w / total if total > 0 else np.full(w.size, 1.0 / w.size)
 
 
@@ -327,34 +387,43 @@ def _egger(yi: FloatArray, vi: FloatArray) -> tuple[stats.Egger | None, str]:
 
 
 def _credibility(
-    rows: Sequence[StudyRow], yi: FloatArray, vi: FloatArray, egger: stats.Egger | None
+    rows: Sequence[StudyRow],
+    yi: FloatArray,
+    vi: FloatArray,
+    egger: stats.Egger | None,
+    measure: str,
+    conventions: stats.Conventions,
 ) -> Credibility:
-    pooled = stats.pool(yi, vi, method=CREDIBILITY_METHOD)
     n_cases, complete = _n_cases(rows)
-    esb_p = stats.excess_significance(yi, vi).p if yi.size >= 2 else None
-    largest = int(np.argmin(vi))
-    half = Z_95 * math.sqrt(float(vi[largest]))
-    largest_ci = (float(yi[largest]) - half, float(yi[largest]) + half)
-    grade = stats.credibility_class(
+    means = measure in ("smd", "hedges_g") and all(row.kind == CONTINUOUS for row in rows)
+    arms = [_numbers(row, ("n1", "n2")) for row in rows] if means else None
+    graded = stats.grade_association(
+        yi,
+        vi,
         # A lower bound of cases counts only when it already clears the threshold.
         n_cases=n_cases if complete or (n_cases or 0) > 1000 else None,
-        p_value=pooled.p,
-        i2=pooled.i2,
-        prediction_interval=pooled.prediction_interval,
-        egger_p=egger.p if egger else None,
-        esb_p=esb_p,
-        largest_ci=largest_ci,
-        pooled_ci=(pooled.ci_low, pooled.ci_high),
-        null=0.0,
+        conventions=conventions,
+        n1=None if arms is None else [a[0] for a in arms],
+        n2=None if arms is None else [a[1] for a in arms],
+        sizes=_sizes(rows),
+        smd=means,
+        method=CREDIBILITY_METHOD,
     )
     return Credibility(
-        grade,
+        graded.grade,
         n_cases,
         complete,
-        pooled.p,
-        pooled.i2,
-        pooled.prediction_interval,
+        graded.pooled.p,
+        graded.pooled.i2,
+        graded.prediction_interval,
         egger.p if egger else None,
-        esb_p,
-        largest_ci,
+        graded.esb_p,
+        graded.largest_ci,
     )
+
+
+def _sizes(rows: Sequence[StudyRow]) -> list[float] | None:
+    """Total participants per row (n1 + n2), or None when any row is an estimate only."""
+    if any(row.kind == ESTIMATE for row in rows):
+        return None
+    return [sum(_numbers(row, ("n1", "n2"))) for row in rows]

@@ -45,7 +45,8 @@ class ReanalysisView(ResultMixin, TemplateView):
         result = kwargs.get("result") or self.get_result()
         effects = list(result.study_effects.select_related("study"))
         method = reanalysis.chosen_method(result, self.request.GET.get("method"))
-        attempt = reanalysis.analyse(result, effects, method)
+        conventions = reanalysis.project_conventions(self.umbrella)
+        attempt = reanalysis.analyse(result, effects, method, conventions)
         analysis = attempt.analysis
         measure_label = result.get_measure_display() or "effect"
         context.update(
@@ -68,7 +69,7 @@ class ReanalysisView(ResultMixin, TemplateView):
                 pooled_rows=reanalysis.pooled_rows(analysis, measure_label),
                 comparisons=comparisons,
                 n_differ=sum(c.differs for c in comparisons),
-                study_rows=zip(effects, analysis.studies, strict=True),
+                study_rows=zip(effects, analysis.row_results, strict=True),
             )
         elif not effects and result.evidence_type == "meta_analysis":
             context["reported"] = reanalysis.credibility_cell(result)

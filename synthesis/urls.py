@@ -2,7 +2,7 @@ from django.urls import include, path, register_converter
 
 from reviews.routes import add_and_edit, per_action, per_format
 
-from . import key_findings_views, study_views, summary_views, views
+from . import key_findings_views, settings_views, study_views, summary_views, views
 from .extraction import views as extraction_views
 from .progress import views as progress_views
 
@@ -29,6 +29,7 @@ SLOT = EXTRACTION + "<slot:slot>/"
 
 # The pages of one umbrella review, below /u/<slug>/.
 project_urls = [
+    path("settings/analysis/", settings_views.AnalysisSettingsView.as_view(), name="settings"),
     path("evidence/", views.EvidenceOverviewView.as_view(), name="overview"),
     path("evidence/outcomes/<int:pk>/", views.OutcomeDetailView.as_view(), name="outcome-detail"),
     path("overlap/outcomes/<int:pk>/", views.OutcomeOverlapView.as_view(), name="outcome-overlap"),

@@ -103,7 +103,7 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
         for row in rows:
-            row.credibility = credibility_cell(row)
+            row.credibility = credibility_cell(row, self.umbrella)
         forest = forest_points(rows)
         ratio = bool(forest) and forest[0][1].is_ratio
         points = [point for point, _ in forest]

@@ -14,6 +14,7 @@ import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from reviews.formulas import unescape_formula
 from synthesis.study_data import StudyRow, row_problems
@@ -238,7 +239,10 @@ def _line(row: _Row) -> StudyLine | None:
     if row.bad:
         return None
     label = join_label(row.text("author"), row.text("year"))
-    study = StudyRow(label=label, kind=kind, **data)
+    # The kind's number fields by name; typed Any because StudyRow also has non-number fields
+    # (study, reverse) that mypy would otherwise match them against.
+    numbers: dict[str, Any] = dict(data or {})
+    study = StudyRow(label=label, kind=kind, **numbers)
     for name, message in row_problems(study, measure):
         row.problem(FIELD_COLUMNS.get(name, name), message)
     if row.bad:

@@ -17,6 +17,7 @@ from reviews.prisma.models import COUNT_NAMES
 from synthesis.models import (
     ENTERED_FIELDS,
     STUDY_DATA_FIELDS,
+    AnalysisSettings,
     Outcome,
     OutcomeDomain,
     OutcomeResult,
@@ -162,6 +163,13 @@ def _sheets() -> list[Sheet]:
             (),
             "The project's AMSTAR 2 settings: one row (blank: the default, true).",
         ),
+        Sheet(
+            "analysis_settings",
+            AnalysisSettings,
+            tuple(cols(AnalysisSettings, "conventions", "dependent_r")),
+            (),
+            "The project's analysis conventions: one row (blank: ours, r = 0.5).",
+        ),
         of_review(
             "appraisals",
             Appraisal,
@@ -226,7 +234,7 @@ def _sheets() -> list[Sheet]:
             (
                 *cols(StudyEffect, "label"),
                 ref("study", "primary_studies", required=False),
-                *cols(StudyEffect, "kind", *STUDY_DATA_FIELDS, "note"),
+                *cols(StudyEffect, "kind", *STUDY_DATA_FIELDS, "reverse", "note"),
             ),
             ("label",),
             "One primary study's data behind an outcome result (for the re-analysis); only "

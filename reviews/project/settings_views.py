@@ -33,6 +33,22 @@ class SettingsMixin(UmbrellaAccessMixin):
         return context
 
 
+class OneRowSettingsView(SettingsMixin, VersionedFormView):
+    """A settings section that edits the project's one row of `settings_model` (a project
+    without a row uses the model's defaults; the first save creates it). Upper apps subclass
+    it for their sections (AMSTAR 2, analysis), naming the model, form and URL."""
+
+    settings_model: type[Any]  # a Versioned model with a one-to-one `umbrella`
+    url_name = ""
+
+    def get_instance(self) -> Any:
+        saved = self.settings_model.objects.filter(umbrella=self.umbrella).first()
+        return saved or self.settings_model(umbrella=self.umbrella)
+
+    def get_success_url(self, instance: object) -> str:
+        return reverse(self.url_name, args=[self.umbrella.slug])
+
+
 class ProjectSettingsView(SettingsMixin, VersionedFormView):
     template_name = "reviews/settings/details.html"
     form_class = ProjectDetailsForm

@@ -1,6 +1,7 @@
 """Outcomes, the results each included review reports for them, and the study-level data behind
 a result. The models live in one module per topic; import them from `synthesis.models`."""
 
+from .analysis_settings import AnalysisSettings, ConventionChoice
 from .extraction import ExtractedResult, Extraction
 from .outcomes import DEFAULT_DOMAINS, Direction, Outcome, OutcomeDomain
 from .results import (
@@ -28,7 +29,9 @@ __all__ = [
     "NUMBER_FIELDS",
     "RESULT_FIELDS",
     "STUDY_DATA_FIELDS",
+    "AnalysisSettings",
     "Comparator",
+    "ConventionChoice",
     "Direction",
     "EvidenceType",
     "ExtractedResult",

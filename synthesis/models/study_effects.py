@@ -55,8 +55,11 @@ def _complete(kind: StudyDataKind, *rules: Q, name: str, message: str) -> models
 class StudyEffect(Versioned):
     """One primary study's data behind an outcome result, for the app's re-analysis.
 
-    Arm 1 is the intervention, arm 2 the control (docs/methods.md). An estimate row is on
-    the outcome result's measure scale (a ratio as printed, not its log). Derived numbers
+    Arm 1 is the intervention, arm 2 the control (docs/methods.md); `reverse` says the source
+    had them the other way round. An estimate row is on the outcome result's measure scale (a
+    ratio as printed, not its log; a lower limit printed as 0.00 is kept and noted "rounded").
+    Rows of one outcome result linked to the same registry study are one study's outcomes,
+    combined before pooling so that k counts studies. Derived numbers
     (effect, variance, weight) are not stored: the re-analysis computes them on every view.
     """
 
@@ -77,6 +80,12 @@ class StudyEffect(Versioned):
     events2, n2, mean2, sd2 = _arm("control")
     estimate = optional_number()
     ci_low, ci_high = interval("95% CI")
+    reverse = models.BooleanField(
+        "reverse direction",
+        default=False,
+        help_text="The source reports the arms the other way round: the effect's sign is "
+        "flipped (a ratio becomes its reciprocal) before pooling.",
+    )
     note = models.CharField(max_length=300, blank=True)
     entered_by = account_link(related_name="entered_study_effects", editable=False)
 
@@ -95,9 +104,11 @@ class StudyEffect(Versioned):
             ),
             _complete(
                 StudyDataKind.CONTINUOUS,
-                Q(n1__gte=2, n2__gte=2, sd1__gt=0, sd2__gt=0),
+                # n = 1 and an SD of 0 are accepted, as metafor does (docs/methods.md); what a
+                # measure cannot compute from them is refused by study_rows.row_problems.
+                Q(n1__gte=1, n2__gte=1, sd1__gte=0, sd2__gte=0),
                 name="study_continuous_complete",
-                message="Means need SD > 0 and n ≥ 2 in both arms.",
+                message="Means need SD ≥ 0 and n ≥ 1 in both arms.",
             ),
             _complete(
                 StudyDataKind.ESTIMATE,
@@ -156,5 +167,8 @@ class StudyEffect(Versioned):
         return StudyRow(
             label=self.label or "this study",
             kind=self.kind,
+            # Rows linked to one registry study are that study's dependent outcomes.
+            study=None if self.study_id is None else str(self.study_id),
+            reverse=self.reverse,
             **{name: getattr(self, name) for name in STUDY_DATA_FIELDS},
         )

@@ -6,7 +6,10 @@ nothing derived is stored, so every view shows the current rows' analysis.
 
 from dataclasses import dataclass
 
-from ..models import OutcomeResult, ReanalysisMethod, StudyEffect
+from reviews.models import UmbrellaReview
+
+from .. import stats
+from ..models import AnalysisSettings, OutcomeResult, ReanalysisMethod, StudyEffect
 from ..reported import (
     Comparison,
     ReportedCredibility,
@@ -24,12 +27,29 @@ class Attempt:
     error: str
 
 
-def analyse(result: OutcomeResult, effects: list[StudyEffect], method: str) -> Attempt:
+def project_conventions(umbrella: UmbrellaReview) -> stats.Conventions:
+    """The project's analysis conventions (the defaults when it saved none): one query per
+    request, kept on the umbrella object, since a page may show classes from two selectors."""
+    cached: stats.Conventions | None = getattr(umbrella, "_analysis_conventions", None)
+    if cached is None:
+        saved = AnalysisSettings.objects.filter(umbrella=umbrella).first()
+        cached = saved.as_conventions() if saved else stats.OURS
+        umbrella._analysis_conventions = cached  # type: ignore[attr-defined]  # a per-request memo
+    return cached
+
+
+def analyse(
+    result: OutcomeResult,
+    effects: list[StudyEffect],
+    method: str,
+    conventions: stats.Conventions = stats.OURS,
+) -> Attempt:
     """The re-analysis of these rows, or the reason there is none."""
     if not effects:
         return Attempt(None, "")
+    rows = [e.as_row() for e in effects]
     try:
-        return Attempt(reanalyse([e.as_row() for e in effects], result.measure, method), "")
+        return Attempt(reanalyse(rows, result.measure, method, conventions), "")
     except (ValueError, RuntimeError) as error:
         return Attempt(None, str(error))
 
@@ -75,6 +95,13 @@ def reported_figures(result: OutcomeResult) -> ReportedFigures:
     )
 
 
+#: How a page names the conventions beside a class (stats.Conventions.name → words).
+CONVENTION_LABELS = {
+    stats.OURS.name: "our conventions",
+    stats.METAUMBRELLA.name: "metaumbrella conventions",
+}
+
+
 @dataclass(frozen=True)
 class CredibilityCell:
     """One evidence-table cell: a class from study-level data, or the reported criteria."""
@@ -83,6 +110,11 @@ class CredibilityCell:
     source: str  # "study-level data" | "reported figures" | ""
     reported: ReportedCredibility | None = None
     error: str = ""
+    conventions: str = ""  # whose conventions graded a class from study-level data
+
+    @property
+    def conventions_label(self) -> str:
+        return CONVENTION_LABELS.get(self.conventions, "")
 
     @property
     def label(self) -> str:
@@ -108,13 +140,19 @@ class CredibilityCell:
         return [c.name for c in self.reported.criteria if c.status == status]
 
 
-def credibility_cell(result: OutcomeResult) -> CredibilityCell:
-    """Uses `result.study_effects.all()` (prefetch it for tables)."""
+def credibility_cell(
+    result: OutcomeResult, umbrella: UmbrellaReview | None = None
+) -> CredibilityCell:
+    """Uses `result.study_effects.all()` (prefetch it for tables). A class from study-level
+    data is graded under `umbrella`'s conventions (`project_conventions`, read once per page
+    and only when some result has study rows); ours without an umbrella."""
     effects = list(result.study_effects.all())
     if effects:
-        attempt = analyse(result, effects, ReanalysisMethod.REML)
+        conventions = project_conventions(umbrella) if umbrella is not None else stats.OURS
+        attempt = analyse(result, effects, ReanalysisMethod.REML, conventions)
         if attempt.analysis and attempt.analysis.credibility:
-            return CredibilityCell(attempt.analysis.credibility.grade, "study-level data")
+            grade = attempt.analysis.credibility.grade
+            return CredibilityCell(grade, "study-level data", conventions=conventions.name)
         return CredibilityCell("", "", error=attempt.error or "no study to pool")
     if result.evidence_type != "meta_analysis" or result.estimate is None:
         return CredibilityCell("", "")
@@ -151,9 +189,13 @@ def pooled_rows(analysis: Reanalysis, measure_label: str) -> list[tuple[str, str
         return []
     s = analysis.shown
     rows = [("Studies pooled (k)", str(p.k))]
-    if p.excluded or any(st.weight_percent is None for st in analysis.studies):
-        left_out = [st.label for st in analysis.studies if st.weight_percent is None]
-        rows.append(("Left out (double zero)", ", ".join(left_out)))
+    left_out = [st.label for st in analysis.studies if st.weight_percent is None]
+    if left_out:
+        # Mantel–Haenszel keeps double-zero tables in its estimate (metafor rma.mh).
+        name = (
+            "Out of Q and I² (double zero)" if analysis.method == "MH" else "Left out (double zero)"
+        )
+        rows.append((name, ", ".join(left_out)))
     rows += [
         (f"Pooled {measure_label}", _fmt(s(p.estimate))),
         ("95% CI (standard, normal)", _interval((p.ci_low, p.ci_high), s)),

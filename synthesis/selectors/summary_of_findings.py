@@ -218,7 +218,7 @@ def summary_of_findings(
                 reason=pick[1] if pick else "",
                 override_reason=pick[2] if pick else "",
                 rating=rating_label(getattr(result, RATING) or "") if result else "",
-                credibility=credibility_cell(result) if result else None,
+                credibility=credibility_cell(result, umbrella) if result else None,
                 cca_percent=cca,
                 cca_band=band_or_blank(cca),
                 discord=discordance(meta),

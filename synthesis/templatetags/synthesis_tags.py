@@ -45,6 +45,8 @@ def review_outcome_results(context, review):
 @register.filter
 def shown_effect(study, analysis) -> str:
     """A study's effect and 95% CI on the printed scale (ratios exponentiated), 2 decimals."""
+    if study.yi != study.yi:  # NaN: a double-zero table has no study-level ratio
+        return "no study-level effect"
     low, high = study.ci
     values = [analysis.shown(x) for x in (study.yi, low, high)]
     return "{:.2f} [{:.2f}, {:.2f}]".format(*values).replace("-", "−")

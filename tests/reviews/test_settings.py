@@ -346,6 +346,7 @@ def test_settings_navigation_lists_the_registered_sections(owner_client, team):
     assert [item.label for item in response.context["settings_nav"]] == [
         "Project details", "Research questions", "Populations", "Intervention formats",
         "Delivery modes", "Exclusion reasons", "Outcome domains", "Outcomes", "AMSTAR 2",
+        "Analysis",
     ]  # fmt: skip
 
 

@@ -39,6 +39,7 @@ FORMS = [
     "reviews:settings-term-edit",
     "reviews:settings-term-merge",
     "appraisal:settings",
+    "synthesis:settings",
     "reviews:review-add",
     "reviews:review-edit",
     "reviews:review-delete",

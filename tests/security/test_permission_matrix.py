@@ -72,6 +72,7 @@ RULES = {
     "reviews:settings-term-merge": (MANAGE, 200),
     "reviews:settings-term-delete": (MANAGE, 200),  # a confirmation (or refusal) page
     "appraisal:settings": (MANAGE, 200),
+    "synthesis:settings": (MANAGE, 200),
     "reviews:review-add": (WRITE, 200),
     "reviews:review-edit": (WRITE, 200),
     "reviews:review-delete": (WRITE, 200),  # a confirmation page

@@ -107,5 +107,6 @@ def test_ratio_scale_null():
     assert grade(**{**ratio, "prediction_interval": (0.5, 1.05), "largest_ci": (0.9, 1.1)}) == "III"
 
 
-def test_bools_are_not_numbers():
-    assert grade(egger_p=True) == "II"
+def test_bools_are_refused_not_read_as_numbers():
+    with pytest.raises(ValueError, match=r"egger_p must be a number or None \(got True\)"):
+        grade(egger_p=True)

@@ -217,7 +217,8 @@ def test_reanalysis_page_queries_are_bounded(
     rows = [(f"Trial {i:02d}", 5 + i % 7, 60 + i, 9 + i % 5, 58 + i) for i in range(n_studies)]
     add_rows(result, rows)
     client.force_login(researcher(result.review.umbrella))
-    with django_assert_max_num_queries(7):
+    # 8: one of them reads the project's analysis settings (its conventions and r).
+    with django_assert_max_num_queries(8):
         response = client.get(url("reanalysis", result))
     assert response.context["analysis"].k == n_studies
 
@@ -239,8 +240,9 @@ def test_credibility_column_queries_are_bounded(
             ci_high=0.95,
             p_value=0.01,
         )
-    # 10, plus 5 for the overlap of its reviews and 2 for the summary-of-findings row.
-    with django_assert_max_num_queries(17):
+    # 10, plus 5 for the overlap of its reviews, 2 for the summary-of-findings row and 1 for
+    # the project's analysis settings (the conventions named beside each class, read once).
+    with django_assert_max_num_queries(18):
         response = client.get(result.outcome.get_absolute_url())
     html = response.content.decode()
     assert html.count("from study-level data") == 1  # the three-trial result: ns

@@ -86,7 +86,12 @@ def test_two_studies(method):
     assert res.k == 2
     assert res.df == 1
     assert res.prediction_interval is None  # needs k >= 3 (t on k - 2 df)
-    assert res.i2_ci is None  # Higgins-Thompson interval undefined for k < 3 (as R meta)
+    # R meta calcH: for k = 2 the interval exists when Q > k (here Q = 0.64/0.05 = 12.8)
+    q = 0.8**2 / 0.05
+    se_ln_h = 0.5 * math.log(q) / (math.sqrt(2 * q) - 1.0)
+    low, high = (math.exp(2 * (0.5 * math.log(q) + s * Z975 * se_ln_h)) for s in (-1, 1))
+    assert res.i2_ci == pytest.approx((100 * (low - 1) / low, 100 * (high - 1) / high))
+    assert pool([0.1, 0.2], [0.02, 0.03], method=method).i2_ci is None  # Q <= k: meta's NA
     assert res.tau2_ci is not None
     assert res.hksj is not None
     assert res.hksj.df == 1
@@ -104,7 +109,9 @@ def test_identical_studies(method):
     assert res.tau2 == 0.0
     assert res.q == pytest.approx(0.0, abs=1e-25)
     assert res.i2 == 0.0
-    assert res.i2_ci == (0.0, 0.0)
+    # R meta calcH: centred on ln max(H, 1) = 0 with SE sqrt(1/(2(k-2)) (1 - 1/(3(k-2)^2)))
+    se_ln_h = math.sqrt(1 / 6 * (1 - 1 / 27))
+    assert res.i2_ci == pytest.approx((0.0, 100 * (1 - math.exp(-2 * Z975 * se_ln_h))))
     assert res.tau2_ci == (0.0, 0.0)
     assert res.estimate == pytest.approx(0.5)
     assert all(x >= 0.0 for x in numbers(res)), res
@@ -165,26 +172,27 @@ def test_double_zero_studies_are_nan_for_ratios_and_kept_for_rd():
     assert np.isfinite(vi).all()
 
 
-@pytest.mark.parametrize("measure", ["RR", "OR"])
-def test_mantel_haenszel_leaves_out_double_zero_studies(measure):
+@pytest.mark.parametrize("measure", ["RR", "OR", "RD"])
+def test_mantel_haenszel_keeps_double_zero_tables_in_the_estimate_but_not_in_q(measure):
+    """metafor rma.mh defaults drop00 = c(TRUE, FALSE): double-zero tables are dropped from
+    the escalc yi/vi used for Q, kept in the MH estimate; k counts tables, Q has k_yi - 1 df."""
     e1 = [0, 5, 10, 3, 8]
     n1 = [10, 20, 10, 30, 40]
     e2 = [0, 7, 12, 4, 12]
     n2 = [12, 20, 12, 30, 40]
     res = mantel_haenszel(e1, n1, e2, n2, measure)
-    assert res.excluded == (0, 2)
-    assert res.k == 3
+    assert res.excluded == ()
+    assert res.heterogeneity_excluded == (0, 2)
+    assert res.k == 5
     assert res.df == 2
     kept = mantel_haenszel([5, 3, 8], [20, 30, 40], [7, 4, 12], [20, 30, 40], measure)
-    assert res.estimate == pytest.approx(kept.estimate, rel=1e-14)
-    assert res.se == pytest.approx(kept.se, rel=1e-14)
-    assert res.q == pytest.approx(kept.q, rel=1e-14)
-
-
-def test_mantel_haenszel_risk_difference_keeps_double_zero_studies():
-    res = mantel_haenszel([0, 5, 3], [10, 20, 30], [0, 7, 4], [12, 20, 30], "RD")
-    assert res.excluded == ()
-    assert res.k == 3
+    yi, vi = binary_effect([5, 3, 8], [20, 30, 40], [7, 4, 12], [20, 30, 40], measure)
+    assert res.q == pytest.approx(float(np.sum((yi - res.estimate) ** 2 / vi)), rel=1e-14)
+    if measure == "OR":  # both kinds of double-zero table add 0 to sum ad/n and sum bc/n
+        assert res.estimate == pytest.approx(kept.estimate, rel=1e-14)
+        assert res.se == pytest.approx(kept.se, rel=1e-14)
+    else:  # the all-event table 10/10 vs 12/12 moves an MH RR (towards 1) and an MH RD
+        assert res.estimate != pytest.approx(kept.estimate, rel=1e-6)
 
 
 def test_mantel_haenszel_zero_cell_uses_raw_counts():
@@ -195,18 +203,30 @@ def test_mantel_haenszel_zero_cell_uses_raw_counts():
     assert math.exp(res.estimate) == pytest.approx((4 * 14 / 36) / (20 * 2 / 40 + 14 * 4 / 36))
 
 
-def test_mantel_haenszel_single_study_and_errors():
+def test_mantel_haenszel_one_table_in_q_and_errors():
     res = mantel_haenszel([0, 4], [10, 20], [0, 6], [10, 20], "RR")
-    assert res.k == 1
-    assert res.excluded == (0,)
-    assert res.q == 0.0
+    assert res.k == 2
+    assert res.heterogeneity_excluded == (0,)
+    assert (res.q, res.df) == (0.0, 0)
+    assert math.isnan(res.q_p)
+    assert res.i2_ci is None
     assert res.prediction_interval is None
-    with pytest.raises(ValueError, match="no study left"):
+    assert res.estimate == pytest.approx(math.log(4 / 6))  # the no-event table adds 0 to R, S
+    with pytest.raises(ValueError, match="0 or infinite"):
         mantel_haenszel([0, 0], [10, 20], [0, 0], [10, 20], "OR")
     with pytest.raises(ValueError, match="0 or infinite"):
         mantel_haenszel([3, 4], [10, 20], [0, 0], [10, 20], "RR")
     with pytest.raises(ValueError, match="measure"):
-        mantel_haenszel([3], [10], [2], [10], "HR")  # type: ignore[arg-type]
+        mantel_haenszel([3], [10], [2], [10], "HR")  # type: ignore[arg-type]  # the error is the test
+
+
+def test_mantel_haenszel_risk_difference_of_double_zero_tables_only_is_undefined():
+    """metafor rma.mh: RD 0 with SE 0, so z = 0/0 and p are NaN. We refuse instead of
+    returning SE 0 and p = 1."""
+    with pytest.raises(ValueError, match="standard error is 0"):
+        mantel_haenszel([0, 0], [10, 20], [0, 0], [10, 20], "RD")
+    with pytest.raises(ValueError, match="standard error is 0"):
+        mantel_haenszel([10], [10], [12], [12], "RR")  # everyone has the event: RR 1, SE 0
 
 
 # --------------------------------------------------------------------------------------
@@ -272,9 +292,10 @@ def test_pool_rejects_bad_method_and_level():
 @pytest.mark.parametrize(
     ("field", "index", "value", "message"),
     [
-        ("sd1", 2, 0.0, r"study 2: sd1 must be > 0"),
-        ("sd2", 0, -1.0, r"study 0: sd2 must be > 0"),
-        ("n1", 1, 1.0, r"study 1: n1 must be >= 2"),
+        ("sd2", 0, -1.0, r"study 0: sd2 must be >= 0"),
+        ("n1", 1, 0.0, r"study 1: n1 must be >= 1"),
+        ("n1", 1, 20.5, r"study 1: n1 must be a whole number \(got 20\.5\)"),
+        ("n2", 2, True, r"n2 must be numeric, not a boolean"),
         ("m2", 1, np.inf, r"study 1: m2 must be finite"),
     ],
 )
@@ -293,12 +314,50 @@ def test_continuous_effects_reject_invalid_input(func, field, index, value, mess
         func(**data)
 
 
+def test_arms_with_one_participant_or_sd_zero_are_computed_as_metafor():
+    """metafor escalc accepts them (docs/methods.md, "Data metafor accepts"). By hand:
+    n1 = 1 (its SD multiplied by n1 - 1 = 0): s_p^2 = 9 * 4 / 9 = 4, m = 9,
+    J = Gamma(4.5) / (sqrt(4.5) Gamma(4)) = 0.914..., g = J * 1/2."""
+    g, v = hedges_g([11.0], [0.0], [1], [10.0], [2.0], [10])
+    j = math.exp(math.lgamma(4.5) - 0.5 * math.log(4.5) - math.lgamma(4.0))
+    assert g[0] == pytest.approx(j * 0.5)
+    assert v[0] == pytest.approx(1 / 1 + 1 / 10 + g[0] ** 2 / (2 * 11))
+    # SD 0 in one arm: s_p^2 = (19 * 0 + 19 * 4) / 38 = 2
+    g, _ = hedges_g([11.0], [0.0], [20], [10.0], [2.0], [20])
+    assert g[0] == pytest.approx(
+        math.exp(math.lgamma(19) - 0.5 * math.log(19) - math.lgamma(18.5)) / math.sqrt(2)
+    )
+    md, vmd = mean_difference([11.0], [0.0], [1], [10.0], [2.0], [10])
+    assert (md[0], vmd[0]) == (pytest.approx(1.0), pytest.approx(0.4))
+    yi, _ = binary_effect([1], [1], [3], [10], "RR")  # zero cell b = 0: 0.5 added
+    assert yi[0] == pytest.approx(math.log((1.5 / 2) / (3.5 / 11)))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (([1.0], [2.0], [1], [0.0], [2.0], [2]), r"n1 \+ n2 must be >= 4"),  # J undefined
+        (([1.0], [0.0], [10], [0.0], [0.0], [10]), r"pooled SD is 0"),
+    ],
+)
+def test_standardised_differences_that_are_undefined_are_refused_with_the_reason(args, message):
+    with pytest.raises(ValueError, match=message):
+        hedges_g(*args)
+
+
+def test_mean_difference_with_both_sds_zero_is_refused():
+    with pytest.raises(ValueError, match="both 0"):
+        mean_difference([1.0], [0.0], [10], [0.0], [0.0], [10])
+
+
 @pytest.mark.parametrize(
     ("e1", "n1", "e2", "n2", "message"),
     [
         ([1, 21], [20, 20], [2, 3], [20, 20], r"study 1: e1 \(21\.0\) must not exceed n1"),
         ([1, 2], [20, 20], [-1, 3], [20, 20], r"study 0: e2 must be >= 0"),
-        ([1, 2], [20, 1], [2, 3], [20, 20], r"study 1: n1 must be >= 2"),
+        ([1, 0], [20, 0], [2, 3], [20, 20], r"study 1: n1 must be >= 1"),
+        ([1, 2.5], [20, 20], [2, 3], [20, 20], r"study 1: e1 must be a whole number"),
+        ([1, 2], [20, 20], [True, 3], [20, 20], r"e2 must be numeric, not a boolean"),
         ([1, 2], [20, 20], [2], [20], r"mismatched lengths"),
     ],
 )

@@ -110,9 +110,25 @@ def test_egger_below_ten_studies_is_shown_with_a_caution():
          [("n1", "An arm has at least 1 participant.")]),
         (StudyRow("A", "binary", events1=1, n1=4, n2=4), None,
          [("events2", "Required for this kind of data.")]),
-        (StudyRow("A", "continuous", mean1=1, sd1=0, n1=10, mean2=1, sd2=1, n2=1), None,
-         [("sd1", "The SD must be greater than 0."),
-          ("n2", "A mean and SD need at least 2 participants.")]),
+        (StudyRow("A", "continuous", mean1=1, sd1=-1, n1=10, mean2=1, sd2=1, n2=0), None,
+         [("sd1", "An SD cannot be negative."), ("n2", "An arm has at least 1 participant.")]),
+        (StudyRow("A", "continuous", mean1=1, sd1=1, n1=2.5, mean2=1, sd2=1, n2=3), None,
+         [("n1", "A number of participants is a whole number.")]),
+        (StudyRow("A", "binary", events1=1.5, n1=4, events2=1, n2=4), None,
+         [("events1", "A number of events is a whole number.")]),
+        (StudyRow("A", "binary", events1=True, n1=4, events2=1, n2=4), None,
+         [("events1", "Must be a finite number.")]),
+        # metafor escalc computes these; they are no estimate (docs/methods.md)
+        (StudyRow("A", "continuous", mean1=1, sd1=0, n1=1, mean2=2, sd2=0, n2=1), "md",
+         [("sd1", "Both SDs are 0: the mean difference would have no variance.")]),
+        (StudyRow("A", "continuous", mean1=1, sd1=0, n1=1, mean2=2, sd2=1, n2=2), "smd",
+         [("n1", "A standardised mean difference needs at least 4 participants in all "
+                 "(Hedges' correction uses n1 + n2 − 2 ≥ 2 degrees of freedom).")]),
+        (StudyRow("A", "continuous", mean1=1, sd1=0, n1=1, mean2=2, sd2=0, n2=5), "smd",
+         [("sd1", "No spread in either arm: the pooled SD is 0.")]),
+        # accepted, as metafor: one arm of one participant, an SD of 0 in one arm
+        (StudyRow("A", "continuous", mean1=1, sd1=0, n1=1, mean2=2, sd2=1, n2=5), "smd", []),
+        (StudyRow("A", "estimate", estimate=0.5, ci_low=0, ci_high=2), "rr", []),
         (StudyRow("A", "estimate", estimate=2, ci_low=0.5, ci_high=1.5), None,
          [("estimate", "The estimate must lie inside its CI.")]),
         (StudyRow("A", "estimate", estimate=1, ci_low=1, ci_high=1), None,
@@ -164,3 +180,20 @@ def test_forest_plot_of_differences_is_linear_with_null_zero_and_no_pi_for_two_s
     assert len(fig.data) == 2  # studies and diamond; no prediction interval for k < 3
     assert fig.layout.xaxis.type == "linear"
     assert fig.layout.shapes[0].x0 == 0
+
+
+def test_mantel_haenszel_keeps_an_all_event_study_in_the_estimate_as_metafor():
+    # metafor 3.8-1 rma.mh(measure="RR"): log RR 0.2877 (SE 0.183), issue #22.
+    rows = [
+        StudyRow("A", "binary", events1=10, n1=20, events2=5, n2=20),
+        StudyRow("All events", "binary", events1=10, n1=10, events2=10, n2=10),
+    ]
+    analysis = reanalyse(rows, "rr", "MH")
+    assert analysis.pooled.estimate == pytest.approx(math.log(4 / 3))
+    assert analysis.k == 2
+    assert analysis.studies[1].weight_percent is None  # RR weight c n1/N: 5 of 2.5 + 5
+    assert (
+        "in the MH estimate (weight 66.7%), not in Q: double zero"
+        in analysis.studies[1].excluded_reason
+    )
+    assert "left out of Q" in analysis.notes[0]

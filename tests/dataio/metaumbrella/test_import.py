@@ -97,8 +97,9 @@ def test_a_dry_run_counts_what_the_import_would_create_and_writes_nothing(make_u
             (2, "n_exp", "-100", "A number of participants must be a whole number ≥ 0."),
         ),
         (
-            "Chien 2019,Recovery,Sledge,2011,SMD,,,,40,38,,,,,12.5,0,10.2,3.4,,",
-            (2, "sd_cases", "0", "The SD must be greater than 0."),
+            # one SD of 0 is accepted, as metafor does; no spread in either arm is not
+            "Chien 2019,Recovery,Sledge,2011,SMD,,,,40,38,,,,,12.5,0,10.2,0,,",
+            (2, "sd_cases", "0", "No spread in either arm: the pooled SD is 0."),
         ),
         (
             "Chien 2019,Recovery,Sledge,2011,SMD,,,,,,,,,,,,,,,",

@@ -1,5 +1,5 @@
 """The sheets of the later issues: study effects, CFIR factors, themes, PRISMA, narratives,
-AMSTAR 2 settings — imported with their models' rules, every problem reported."""
+AMSTAR 2 and analysis settings — imported with their models' rules, every problem reported."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from appraisal.models import Appraisal, AppraisalSettings
 from dataio.workbook.service import import_workbook
 from reviews import models as rm
-from synthesis.models import StudyEffect
+from synthesis.models import AnalysisSettings, StudyEffect
 
 from .helpers import small_project, write_xlsx
 
@@ -161,3 +161,32 @@ def test_one_account_as_both_raters_is_reported_not_written(tmp_path):
         )
     ]
     assert not Appraisal.objects.exists()
+
+
+def test_the_analysis_settings_and_a_reversed_study_row_come_in_from_the_file(tmp_path):
+    sheets = _more(small_project())
+    sheets["analysis_settings"] = [["conventions", "dependent_r"], ["metaumbrella", 0.8]]
+    sheets["study_effects"][0].append("reverse")
+    sheets["study_effects"][1].append(True)
+    result = import_workbook(write_xlsx(tmp_path / "p.xlsx", sheets), slug="p")
+    assert result.problems == []
+    saved = AnalysisSettings.objects.get()
+    assert (saved.conventions, saved.dependent_r) == ("metaumbrella", 0.8)
+    assert StudyEffect.objects.get().reverse is True
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (["stata", 0.5], "conventions", "not an allowed value; allowed: ours, metaumbrella"),
+        (["ours", 1.5], "dependent_r", "less than or equal to 1.0"),
+    ],
+)
+def test_an_analysis_setting_out_of_range_is_refused_by_name(tmp_path, row, column, reason):
+    sheets = small_project()
+    sheets["analysis_settings"] = [["conventions", "dependent_r"], row]
+    result = import_workbook(write_xlsx(tmp_path / "p.xlsx", sheets), slug="p")
+    found = [(p.sheet, p.column, p.reason) for p in result.problems]
+    assert [(sheet, col) for sheet, col, _ in found] == [("analysis_settings", column)]
+    assert reason in found[0][2]
+    assert not AnalysisSettings.objects.exists()
