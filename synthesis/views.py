@@ -14,6 +14,7 @@ from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
 from reviews.overlap.selectors import cca_summary
 from reviews.overlap.views import ORDERS, OverlapView, overlap_context
+from reviews.project.revisions import cached_for_project, query_parts
 from reviews.registry.ratings import rating_label, with_ratings
 from reviews.versioning import StaleEdit
 from reviews.views import Column, stale_context, table_columns
@@ -119,8 +120,14 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
             forest_omitted=len(rows) - len(points),
             export_query=export_query(self.request.GET, outcome),
             overlap=cca_summary(self.umbrella, {fact.review for fact in facts}),
-            # The page leads with the outcome's summary-of-findings row (same rule, filters).
-            sof_rows=summary_of_findings(self.umbrella, self.request.GET, outcome).rows,
+            # The page leads with the outcome's summary-of-findings row (same rule, filters):
+            # it reads every result of the outcome, so it is kept per data revision.
+            sof_rows=cached_for_project(
+                self.umbrella,
+                "sof-outcome",
+                f"{outcome.pk}?{query_parts(self.request.GET)}",
+                lambda: summary_of_findings(self.umbrella, self.request.GET, outcome).rows,
+            ),
         )
         return context
 

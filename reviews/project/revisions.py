@@ -17,13 +17,14 @@ on it; entries also expire after CACHE_SECONDS.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from ..models import DataRevision, UmbrellaReview
@@ -74,6 +75,15 @@ def cached_for_project(
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def query_parts(query: QueryDict, *, ignore: Iterable[str] = ("page", "sort")) -> str:
+    """A query string as a cache key's `parts`, without what changes no computed figure
+    (by default the page and the sort, which only pick and order rows already computed)."""
+    query = query.copy()
+    for name in ignore:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 class _Bumped:
