@@ -1,7 +1,7 @@
 """The selection rule (pure): a constructed outcome with exact expected rows for each rule."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviews.registry.ratings import RATING_ORDER
@@ -169,6 +169,7 @@ _candidates = st.lists(
 )
 
 
+@settings(max_examples=300, deadline=None)  # a busy machine must not fail it
 @given(_candidates)
 def test_discordance_agrees_with_the_pairwise_rule(candidates):
     assert discordance(candidates) == _pairwise_discordance(candidates)
