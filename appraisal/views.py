@@ -46,6 +46,7 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
     traffic-light chart show one page of them, so the page stays fast on large projects."""
 
     nav_section = "appraisal"
+    shows_figures = True
     template_name = "appraisal/appraisal_table.html"
     paginate_by = 50
 

@@ -9,6 +9,7 @@ class SynthesisConfig(AppConfig):
         # The history page lives in the reviews app, which sits below this one.
         from reviews.history.tracking import track
         from reviews.project.headlines import register_headlines
+        from reviews.project.warming import register_page
         from reviews.publishing.checks import register_check
 
         from .extraction.visibility import history_visible
@@ -19,6 +20,8 @@ class SynthesisConfig(AppConfig):
         register_check("results-not-checked", results_not_checked)
         # The overview and the home page lead with the findings (reviews sits below this app).
         register_headlines(compose)
+        # Recomputed in the background after each write (reviews.project.warming).
+        register_page("synthesis:overview", "synthesis:key-findings")
         track(
             {
                 "synthesis.outcomedomain": "umbrella",

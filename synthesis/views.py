@@ -70,6 +70,7 @@ class FilteredResultsMixin(UmbrellaAccessMixin):
 
 
 class EvidenceOverviewView(FilteredResultsMixin, TemplateView):
+    shows_figures = True
     template_name = "synthesis/evidence_overview.html"
 
     def get_context_data(self, **kwargs):
@@ -88,6 +89,7 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
     and the forest plot a page of ROWS_PER_PAGE at a time (timepoint groups in order)."""
 
     template_name = "synthesis/outcome_detail.html"
+    shows_figures = True
     rows_per_page = 50
 
     def get_context_data(self, **kwargs):

@@ -51,7 +51,9 @@ def serve_public_page(
     if isinstance(response, TemplateResponse) and response.status_code == 200:
 
         def keep(rendered: HttpResponse) -> None:
-            if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            # A page shown with the previous figures (recomputing) is not kept as current.
+            updating = getattr(umbrella, "figures_updating", False)
+            if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not updating:
                 cache.set(key, (rendered.content, rendered["Content-Type"]), CACHE_SECONDS)
 
         response.add_post_render_callback(keep)

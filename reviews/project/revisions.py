@@ -69,7 +69,12 @@ def cached_for_project(
 ) -> T:
     """`compute()`, cached for this project's current revision and `parts` (e.g. the filters)."""
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
-    key = f"{name}:{umbrella.pk}:{current_revision(umbrella)}:{digest}"
+    # A page showing figures may read the previous revision's while they are recomputed
+    # (reviews.project.warming.figures_revision decides, once per request).
+    revision = getattr(umbrella, "_figures_revision", None)
+    if revision is None:
+        revision = current_revision(umbrella)
+    key = f"{name}:{umbrella.pk}:{revision}:{digest}"
     value: T | None = cache.get(key)
     if value is None:
         value = compute()
@@ -116,13 +121,17 @@ class _Batch:
         self.bumped = bumped
 
     def __call__(self) -> None:
+        from .warming import after_bump  # it reads the revisions: imported when needed
+
         done = self.bumped
         if self.every and not done.every:
             bump_revision()
             done.every = True
+            after_bump(UmbrellaReview.objects.values_list("pk", flat=True))
         elif not done.every and (todo := self.umbrella_ids - done.umbrella_ids):
             bump_revision(UmbrellaReview.objects.filter(pk__in=todo))
             done.umbrella_ids |= todo
+            after_bump(sorted(todo))
         self.umbrella_ids, self.every = set(), False
 
 
