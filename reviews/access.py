@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from .models import Membership, UmbrellaReview
 from .project.page_cache import serve_public_page
 from .project.revisions import current_revision
-from .project.warming import figures_revision
+from .project.warming import figures_revision, figures_updating
 
 
 def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
@@ -153,7 +153,7 @@ class UmbrellaAccessMixin(AccessMixin):
         # The revision the cached fragments are read at (reviews.project.warming).
         if self.shows_figures:
             context["data_revision"] = figures_revision(self.umbrella)
-            context["figures_updating"] = self.umbrella.figures_updating
+            context["figures_updating"] = figures_updating(self.umbrella)
         else:
             context["data_revision"] = current_revision(self.umbrella)
         role = member_role(self.request.user, self.umbrella)

@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 
 from ..models import UmbrellaReview
 from .revisions import CACHE_SECONDS, current_revision
+from .warming import figures_updating
 
 
 def _key(request: HttpRequest, umbrella: UmbrellaReview) -> str:
@@ -52,8 +53,7 @@ def serve_public_page(
 
         def keep(rendered: HttpResponse) -> None:
             # A page shown with the previous figures (recomputing) is not kept as current.
-            updating = getattr(umbrella, "figures_updating", False)
-            if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not updating:
+            if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not figures_updating(umbrella):
                 cache.set(key, (rendered.content, rendered["Content-Type"]), CACHE_SECONDS)
 
         response.add_post_render_callback(keep)

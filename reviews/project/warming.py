@@ -75,19 +75,25 @@ def figures_revision(umbrella: UmbrellaReview) -> int:
     """The revision whose computed figures this request shows (decided once per request).
 
     The current revision, unless a recomputation is under way and an earlier revision's
-    figures are ready: then that one, and `umbrella.figures_updating` is set for the notice.
+    figures are ready: then that one, and `figures_updating(umbrella)` is true (the notice).
     """
-    if hasattr(umbrella, "_figures_revision"):
-        return umbrella._figures_revision
+    decided: int | None = getattr(umbrella, "_figures_revision", None)
+    if decided is not None:
+        return decided
     current = current_revision(umbrella)
     ready = cache.get(_ready_key(umbrella.pk))
     revision = current
     updating = ready is not None and ready < current and not _recomputing.get()
     if updating and cache.get(_updating_key(umbrella.pk)):
         revision = ready
-    umbrella._figures_revision = revision
-    umbrella.figures_updating = revision != current
+    # Kept on this request's project object: cached_for_project and the page cache read them.
+    vars(umbrella).update(_figures_revision=revision, figures_updating=revision != current)
     return revision
+
+
+def figures_updating(umbrella: UmbrellaReview) -> bool:
+    """Whether this request's page shows the previous figures (after `figures_revision`)."""
+    return bool(getattr(umbrella, "figures_updating", False))
 
 
 def recompute(umbrella_id: int) -> int | None:
