@@ -143,6 +143,10 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(
         f"CACHE_URL/REDIS_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}"
     )
+# After each write, recompute the project's expensive pages in the task worker so the first
+# reader gets a warm page (reviews/project/warming.py). Only worth it when the worker and the
+# web servers share the cache: on by default with CACHE_URL, off with per-process caches.
+RECOMPUTE_AFTER_WRITE = env_bool("DJANGO_RECOMPUTE_AFTER_WRITE", default=bool(CACHE_URL))
 CACHES = {
     "default": (
         {

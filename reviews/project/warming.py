@@ -12,7 +12,9 @@ Meanwhile a page whose view shows computed figures (`UmbrellaAccessMixin.shows_f
 them at `figures_revision`: the last revision made ready, while the recomputation runs, so the
 reader gets a warm page with the previous figures and an "updating…" notice (never old figures
 shown as current). Without a worker the mark expires after WARMING_SECONDS and pages compute
-on demand again, as they do when nothing was ever made ready (a fresh cache).
+on demand again, as they do when nothing was ever made ready (a fresh cache). It is on when the
+cache is shared (settings.RECOMPUTE_AFTER_WRITE, by default with CACHE_URL): with a cache per
+process, the worker would only warm its own.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import logging
 from collections.abc import Iterable
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.template.response import TemplateResponse
@@ -62,6 +65,8 @@ def after_bump(umbrella_ids: Iterable[int]) -> None:
     """Queue the recomputation of these projects' pages (their revision has just moved)."""
     from .tasks import recompute_figures  # the task module imports this one
 
+    if not settings.RECOMPUTE_AFTER_WRITE:  # a per-process cache: the worker's would be wasted
+        return
     for umbrella_id in umbrella_ids:
         cache.set(_updating_key(umbrella_id), True, WARMING_SECONDS)
         try:

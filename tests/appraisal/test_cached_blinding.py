@@ -20,6 +20,12 @@ PAGES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def recompute_after_write(settings):
+    # On with a shared cache (CACHE_URL); the tests' worker runs in their own process.
+    settings.RECOMPUTE_AFTER_WRITE = True
+
+
 @pytest.fixture
 def blinded(make_umbrella, make_review, make_member):
     umbrella = make_umbrella(is_published=False)

@@ -18,6 +18,12 @@ TASK = "reviews.project.tasks.recompute_figures"
 NOTICE = "The figures on this page are from before the latest change"
 
 
+@pytest.fixture(autouse=True)
+def recompute_after_write(settings):
+    # On with a shared cache (CACHE_URL); the tests' worker runs in their own process.
+    settings.RECOMPUTE_AFTER_WRITE = True
+
+
 @pytest.fixture
 def project(make_umbrella, make_review):
     umbrella = make_umbrella(is_published=False)
