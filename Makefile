@@ -1,5 +1,5 @@
 # Two commands: `make run` (set up, load the peer-support example, serve on 127.0.0.1:8000 with
-# the import worker beside it) and `make test` (set up, then ruff, import-linter and mypy, Django
+# the task worker beside it) and `make test` (set up, then ruff, import-linter and mypy, Django
 # checks, the suite on SQLite and on PostgreSQL, and the browser tests in headless Chromium).
 
 PYTHON ?= python3
@@ -19,13 +19,14 @@ $(INSTALLED): pyproject.toml
 
 setup: $(INSTALLED)
 
-# The import worker (background dry runs and imports) runs beside the server and stops with it.
+# The task worker (background dry runs and imports, and the recomputation of a project's pages
+# after each write) runs beside the server and stops with it.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	  echo "== Import worker started (process $$worker); the server follows"; \
+	  echo "== Task worker started (process $$worker); the server follows"; \
 	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The two database suites run side by side (one per core); the browser tests follow the shorter
@@ -53,9 +54,11 @@ test-sqlite: setup
 	@env -u DATABASE_URL $(PYTEST) -m "not browser" > .make-sqlite.log 2>&1; \
 	  status=$$?; echo "== SQLite suite:"; cat .make-sqlite.log; exit $$status
 
+# The PostgreSQL lane runs with the shared Redis cache (as several servers would), the SQLite
+# lane with the default in-process cache: the suite passes with and without Redis.
 test-postgres: setup
-	@echo "== Test suite on PostgreSQL (log: .make-postgres.log)"
-	@scripts/with-postgres.sh $(PYTEST) -m "not browser" > .make-postgres.log 2>&1; \
+	@echo "== Test suite on PostgreSQL with Redis (log: .make-postgres.log)"
+	@scripts/with-postgres.sh scripts/with-redis.sh $(PYTEST) -m "not browser" > .make-postgres.log 2>&1; \
 	  status=$$?; echo "== PostgreSQL suite:"; cat .make-postgres.log; exit $$status
 
 test-browser: setup

@@ -9,6 +9,7 @@ class AppraisalConfig(AppConfig):
         # Plugged into the reviews app, which sits below this one and never imports it.
         from reviews.history.tracking import track
         from reviews.project.sections import Section, register_section
+        from reviews.project.warming import register_page
         from reviews.registry.ratings import register_consensus
 
         from .selectors import consensus_join
@@ -32,3 +33,5 @@ class AppraisalConfig(AppConfig):
         # The AMSTAR 2 settings are a project setting: open to every member, like the vocabularies.
         track({"appraisal.appraisalsettings": "umbrella"})
         register_section(Section("amstar2", "AMSTAR 2", "appraisal:settings"))
+        # The AMSTAR 2 table's summary is recomputed in the background after each write.
+        register_page("appraisal:appraisal-table")

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
 from reviews.access import UmbrellaAccessMixin
 from reviews.models import IncludedReview
-from reviews.project.revisions import cached_for_project
+from reviews.project.revisions import cached_for_project, query_parts
 from reviews.registry.ratings import with_ratings
 from reviews.versioning import StaleEdit
 
@@ -45,24 +46,27 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
     traffic-light chart show one page of them, so the page stays fast on large projects."""
 
     nav_section = "appraisal"
+    shows_figures = True
     template_name = "appraisal/appraisal_table.html"
     paginate_by = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = appraisal_rows(context["object_list"])
         # Counts over every filtered review (and the raters' agreement) read all answers:
         # cached until the project's data changes (reviews.project.revisions).
         summary = cached_for_project(
             self.umbrella,
             "amstar2-summary",
-            filters_only(self.request.GET),
+            query_parts(self.request.GET),
             lambda: self.summary(self.object_list),
         )
         project, n_double = summary["agreement"]
         tallies = summary["tallies"]
         weaknesses = weakness_counts(tallies)
         has_computed = any(weakness.eligible for weakness in weaknesses)
+        # The page's rows and charts are rendered into a fragment the template keeps per data
+        # revision and address (nothing in it belongs to one reader): computed on a miss only.
+        rows = SimpleLazyObject(lambda: appraisal_rows(context["object_list"]))
         context.update(
             rows=rows,
             item_numbers=amstar2.ITEM_NUMBERS,
@@ -71,9 +75,15 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
             agreement=project,
             n_double_rated=n_double,
             has_computed=has_computed,
-            has_published=any(row.rating_source == "published" for row in rows),
-            traffic_light=plots.traffic_light(rows) if has_computed else None,
-            answers_plot=(plots.answers_by_item(answer_counts(tallies)) if has_computed else None),
+            has_published=SimpleLazyObject(
+                lambda: any(row.rating_source == "published" for row in rows)
+            ),
+            traffic_light=SimpleLazyObject(
+                lambda: plots.traffic_light(rows) if has_computed else None
+            ),
+            answers_plot=SimpleLazyObject(
+                lambda: plots.answers_by_item(answer_counts(tallies)) if has_computed else None
+            ),
         )
         return context
 
@@ -86,14 +96,6 @@ class AppraisalTableView(AppraisalTableMixin, FilterView):
             "rating_counts": rating_counts(reviews),
             "tallies": answer_tallies(reviews),
         }
-
-
-def filters_only(query) -> str:
-    """The query string without the page and sort, which change no count."""
-    query = query.copy()
-    for name in ("page", "sort"):
-        query.pop(name, None)
-    return query.urlencode()
 
 
 class AppraisalExportView(AppraisalTableMixin, FilterView):

@@ -96,20 +96,46 @@ def render(results: dict, markdown: bool = False) -> str:
             for name, v in results["computations"].items()
         ]
         out += ["", table(["computation on large", "median ms", "runs"], rows, markdown)]
-    load = results.get("load")
-    if load:
+    loads = [x for x in (results.get("load"), results.get("load_members")) if x]
+    if loads:
         rows = [[
+            load.get("readers", "anonymous readers"),
             str(load["concurrency"]), f"{load['duration_s']:.0f}", str(load["requests"]),
             f"{load['rps']:.1f}", f"{load['p50_ms']:.0f}", f"{load['p95_ms']:.0f}",
             f"{load['p99_ms']:.0f}", str(load["errors"]),
-        ]]  # fmt: skip
-        header = ["readers", "seconds", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
+        ] for load in loads]  # fmt: skip
+        header = ["who", "readers", "seconds", "requests", "req/s", "p50 ms", "p95 ms",
+                  "p99 ms", "errors"]  # fmt: skip
+        load = loads[0]
         out += ["", f"HTTP load test: {load['server']}; pages: {', '.join(load['pages'])}"]
         out += [table(header, rows, markdown)]
+        if "ratio_to_anonymous" in loads[-1]:
+            out += ["", f"Members / anonymous throughput: {loads[-1]['ratio_to_anonymous']:.0%}"]
+    after = results.get("after_write")
+    if after:
+        rows = [
+            [name, f"{v['updating_ms']:.0f}", f"{v['warm_ms']:.0f}", f"{v['cold_ms']:.0f}"]
+            for name, v in after["pages"].items()
+        ]
+        header = ["page after a write (large)", "while recomputing ms", "after ms",
+                  "no recompute (cold) ms"]  # fmt: skip
+        out += ["", table(header, rows, markdown)]
+        out += [f"Background recomputation of every page: {after['recompute_s']:.1f} s"]
+    if "coherence" in results:
+        out += ["", coherence_line(results["coherence"])]
     imported = results.get("import")
     if imported:
         out += ["", import_line(imported)]
     return "\n".join(out)
+
+
+def coherence_line(check: dict) -> str:
+    verdict = "coherent" if check["coherent"] else "NOT coherent"
+    return (
+        f"Two servers ({check['servers']}): a write through one read through the other at once:"
+        f" {verdict} ({check['checks']} writes, first read after each {check['max_read_ms']:.0f}"
+        " ms at most)"
+    )
 
 
 def import_line(figures: dict) -> str:

@@ -3,7 +3,8 @@
 # (fsync, synchronous_commit and full_page_writes stay on: figures quoted from a database must
 # come from a database configured as in production), load the model case and the large
 # synthetic project, then run the page benchmarks, the overlap and AMSTAR 2 timings, the read
-# API's paginated results (bench_api.py) and the HTTP load test, and the workbook import
+# API's paginated results (bench_api.py), the HTTP load test (anonymous, then logged-in), the
+# first page after a write and two servers on one Redis (bench_after_write.py), and the workbook import
 # against loaddata. The figures are printed as a
 # table and written to benchmarks/results.json.
 # The cluster is stopped and deleted on exit, also when a step fails.
@@ -14,9 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 
-# The cluster comes from with-default-postgres.sh, which runs this script again inside it.
+# The cluster comes from with-default-postgres.sh, which runs this script again inside it,
+# with a throw-away Redis as the shared cache (scripts/with-redis.sh), as several servers use it.
 if [[ -z "${BENCH_PGPORT:-}" ]]; then
-  exec benchmarks/with-default-postgres.sh "$0" "$@"
+  exec benchmarks/with-default-postgres.sh scripts/with-redis.sh "$0" "$@"
 fi
 PGBIN=$BENCH_PGBIN PORT=$BENCH_PGPORT CLUSTER=$BENCH_PGCLUSTER
 export DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver"
@@ -33,8 +35,10 @@ $PY benchmarks/bench_pages.py --seed "$SEED" --generate-log "$CLUSTER/generate.l
 $PY benchmarks/bench_overlap.py --ccar-only --save  # pairwise CCA at ccaR's size (issue 21)
 $PY benchmarks/bench_api.py --seed "$SEED"  # the read API's paginated results (issue 19)
 if [[ -z "${BENCH_SKIP_LOAD:-}" ]]; then
-  $PY benchmarks/bench_load.py --seed "$SEED"
+  $PY benchmarks/bench_load.py --seed "$SEED"  # anonymous readers, then logged-in members
 fi
+# The first reader after a write (background recomputation) and two servers' coherence (issue 21).
+$PY benchmarks/bench_after_write.py --seed "$SEED"
 # Workbook import vs loaddata (issue 8), in a database of its own (it empties its database).
 # A quarter of the full 100k results + 200k links keeps loaddata's half to a few minutes;
 # BENCH_IMPORT_SCALE=1 for the full size.

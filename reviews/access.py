@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from .models import Membership, UmbrellaReview
 from .project.page_cache import serve_public_page
 from .project.revisions import current_revision
+from .project.warming import figures_revision, figures_updating
 
 
 def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
@@ -116,6 +117,9 @@ class UmbrellaAccessMixin(AccessMixin):
     manage_access = False
     member_access = False
     nav_section = ""  # the main menu item the page highlights (templates/base.html); "": none
+    # Pages showing computed figures (cached per data revision): while they are recomputed
+    # after a write, such a page shows the previous ones with an "updating" notice.
+    shows_figures = False
     # Set by View.setup and by dispatch below: the mixin always comes before a View.
     request: HttpRequest
     kwargs: dict[str, Any]
@@ -146,7 +150,12 @@ class UmbrellaAccessMixin(AccessMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["umbrella"] = self.umbrella
-        context["data_revision"] = current_revision(self.umbrella)  # for cached fragments
+        # The revision the cached fragments are read at (reviews.project.warming).
+        if self.shows_figures:
+            context["data_revision"] = figures_revision(self.umbrella)
+            context["figures_updating"] = figures_updating(self.umbrella)
+        else:
+            context["data_revision"] = current_revision(self.umbrella)
         role = member_role(self.request.user, self.umbrella)
         context["is_member"] = role is not None
         context["can_write"] = role in WRITING_ROLES or role == SUPERUSER

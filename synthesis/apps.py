@@ -10,6 +10,7 @@ class SynthesisConfig(AppConfig):
         from reviews.history.tracking import track
         from reviews.project.headlines import register_headlines
         from reviews.project.sections import Section, register_section
+        from reviews.project.warming import register_page
         from reviews.publishing.checks import register_check
 
         from .extraction.visibility import history_visible
@@ -20,6 +21,8 @@ class SynthesisConfig(AppConfig):
         register_check("results-not-checked", results_not_checked)
         # The overview and the home page lead with the findings (reviews sits below this app).
         register_headlines(compose)
+        # Recomputed in the background after each write (reviews.project.warming).
+        register_page("synthesis:overview", "synthesis:key-findings")
         track(
             {
                 "synthesis.outcomedomain": "umbrella",

@@ -7,7 +7,6 @@ from django.views.generic import TemplateView
 
 from reviews.access import UmbrellaAccessMixin
 from reviews.models import KeyFindingNarrative, ResearchQuestion
-from reviews.project.revisions import cached_for_project
 from reviews.views import VersionedFormView
 
 from .forms import KeyFindingNarrativeForm
@@ -16,14 +15,13 @@ from .selectors import key_findings
 
 class KeyFindingsView(UmbrellaAccessMixin, TemplateView):
     nav_section = "findings"
+    shows_figures = True
     template_name = "synthesis/key_findings.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Composed from every result, factor and theme: cached until the data changes.
-        context["sections"] = cached_for_project(
-            self.umbrella, "key-findings", "", lambda: key_findings.key_findings(self.umbrella)
-        )
+        context["sections"] = key_findings.cached_key_findings(self.umbrella)
         return context
 
 

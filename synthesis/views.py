@@ -7,13 +7,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
 from reviews.access import UmbrellaAccessMixin
-from reviews.models import IncludedReview
+from reviews.models import IncludedReview, UmbrellaReview
 from reviews.overlap.selectors import cca_summary
 from reviews.overlap.views import ORDERS, OverlapView, overlap_context
+from reviews.project.revisions import cached_for_project, query_parts
 from reviews.registry.ratings import rating_label, with_ratings
 from reviews.versioning import StaleEdit
 from reviews.views import Column, stale_context, table_columns
@@ -68,6 +70,7 @@ class FilteredResultsMixin(UmbrellaAccessMixin):
 
 
 class EvidenceOverviewView(FilteredResultsMixin, TemplateView):
+    shows_figures = True
     template_name = "synthesis/evidence_overview.html"
 
     def get_context_data(self, **kwargs):
@@ -86,6 +89,7 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
     and the forest plot a page of ROWS_PER_PAGE at a time (timepoint groups in order)."""
 
     template_name = "synthesis/outcome_detail.html"
+    shows_figures = True
     rows_per_page = 50
 
     def get_context_data(self, **kwargs):
@@ -101,28 +105,64 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
         paginator = Paginator(evidence.table_order(results), self.rows_per_page)
         paginator.count = len(facts)  # one fact per row: no COUNT(*) query needed
         page = paginator.get_page(self.request.GET.get("page"))
-        rows = list(page.object_list)
-        for row in rows:
-            row.credibility = credibility_cell(row, self.umbrella)
-        forest = forest_points(rows)
-        ratio = bool(forest) and forest[0][1].is_ratio
-        points = [point for point, _ in forest]
+        # The table and forest plot of the page are rendered into a fragment the template
+        # keeps per data revision and address: built only when that fragment misses.
+        table = OutcomeTable(page, self.umbrella)
         context.update(
             outcome=outcome,
             filter=filterset,
             page_obj=page,
-            groups=evidence.group_by_timepoint(rows),
+            table=table,
+            groups=SimpleLazyObject(lambda: table.groups),
             n_rows=page.paginator.count,
             summary=summary_sentence(facts),
             columns=table_columns(RESULT_COLUMNS, self.request.GET.get("sort", "")),
-            forest_figure=plots.forest_plot(points, ratio=ratio) if points else None,
-            forest_omitted=len(rows) - len(points),
+            forest_figure=SimpleLazyObject(lambda: table.forest_figure),
             export_query=export_query(self.request.GET, outcome),
             overlap=cca_summary(self.umbrella, {fact.review for fact in facts}),
-            # The page leads with the outcome's summary-of-findings row (same rule, filters).
-            sof_rows=summary_of_findings(self.umbrella, self.request.GET, outcome).rows,
+            # The page leads with the outcome's summary-of-findings row (same rule, filters):
+            # it reads every result of the outcome, so it is kept per data revision.
+            sof_rows=cached_for_project(
+                self.umbrella,
+                "sof-outcome",
+                f"{outcome.pk}?{query_parts(self.request.GET)}",
+                lambda: summary_of_findings(self.umbrella, self.request.GET, outcome).rows,
+            ),
         )
         return context
+
+
+class OutcomeTable:
+    """One page of an outcome's results: its rows by timepoint and its forest plot."""
+
+    def __init__(self, page, umbrella: UmbrellaReview) -> None:
+        self.page = page
+        self.umbrella = umbrella  # its conventions grade the classes from study-level data
+
+    @cached_property
+    def rows(self) -> list[OutcomeResult]:
+        rows = list(self.page.object_list)
+        for row in rows:
+            row.credibility = credibility_cell(row, self.umbrella)
+        return rows
+
+    @cached_property
+    def groups(self):
+        return evidence.group_by_timepoint(self.rows)
+
+    @cached_property
+    def forest(self) -> list[tuple[plots.ForestPoint, OutcomeResult]]:
+        return forest_points(self.rows)
+
+    @cached_property
+    def forest_figure(self):
+        points = [point for point, _ in self.forest]
+        ratio = bool(self.forest) and self.forest[0][1].is_ratio
+        return plots.forest_plot(points, ratio=ratio) if points else None
+
+    @cached_property
+    def forest_omitted(self) -> int:
+        return len(self.rows) - len(self.forest)
 
 
 def active_query(query) -> str:

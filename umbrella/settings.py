@@ -134,15 +134,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Computed pages are cached per project data revision (reviews/project/revisions.py), and the
 # revision lives in the database, so each process may keep its own cache without serving stale
-# pages: an in-memory cache per worker is correct, a shared one (Memcached, Redis) only saves
-# memory and warm-up. MAX_ENTRIES bounds a worker's memory (large pages are a few hundred kB).
+# pages: an in-memory cache per worker is correct. With several servers, CACHE_URL (or
+# REDIS_URL) names a shared Redis (redis://host:6379/0): every worker and server then reads
+# what any of them computed, and the background recomputation after a write (reviews.project.
+# warming) reaches them all (docs/deploy.md). MAX_ENTRIES bounds a worker's own memory.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"CACHE_URL/REDIS_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}"
+    )
+# After each write, recompute the project's expensive pages in the task worker so the first
+# reader gets a warm page (reviews/project/warming.py). Only worth it when the worker and the
+# web servers share the cache: on by default with CACHE_URL, off with per-process caches.
+RECOMPUTE_AFTER_WRITE = env_bool("DJANGO_RECOMPUTE_AFTER_WRITE", default=bool(CACHE_URL))
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "umbrella",
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "TIMEOUT": 600,
+            "KEY_PREFIX": "umbrella",
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "umbrella",
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+    )
 }
 
 AUTH_PASSWORD_VALIDATORS = [

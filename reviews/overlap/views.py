@@ -70,6 +70,7 @@ def overlap_context(umbrella, review_ids: Iterable[int] | None = None, order: st
 class OverlapView(UmbrellaAccessMixin, TemplateView):
     template_name = "reviews/overlap.html"
     nav_section = "overlap"
+    shows_figures = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 
 from ..models import UmbrellaReview
 from .revisions import CACHE_SECONDS, current_revision
+from .warming import figures_updating
 
 
 def _key(request: HttpRequest, umbrella: UmbrellaReview) -> str:
@@ -51,7 +52,8 @@ def serve_public_page(
     if isinstance(response, TemplateResponse) and response.status_code == 200:
 
         def keep(rendered: HttpResponse) -> None:
-            if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            # A page shown with the previous figures (recomputing) is not kept as current.
+            if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not figures_updating(umbrella):
                 cache.set(key, (rendered.content, rendered["Content-Type"]), CACHE_SECONDS)
 
         response.add_post_render_callback(keep)

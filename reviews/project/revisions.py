@@ -17,13 +17,14 @@ on it; entries also expire after CACHE_SECONDS.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from ..models import DataRevision, UmbrellaReview
@@ -68,12 +69,26 @@ def cached_for_project(
 ) -> T:
     """`compute()`, cached for this project's current revision and `parts` (e.g. the filters)."""
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
-    key = f"{name}:{umbrella.pk}:{current_revision(umbrella)}:{digest}"
+    # A page showing figures may read the previous revision's while they are recomputed
+    # (reviews.project.warming.figures_revision decides, once per request).
+    revision = getattr(umbrella, "_figures_revision", None)
+    if revision is None:
+        revision = current_revision(umbrella)
+    key = f"{name}:{umbrella.pk}:{revision}:{digest}"
     value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def query_parts(query: QueryDict, *, ignore: Iterable[str] = ("page", "sort")) -> str:
+    """A query string as a cache key's `parts`, without what changes no computed figure
+    (by default the page and the sort, which only pick and order rows already computed)."""
+    query = query.copy()
+    for name in ignore:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 class _Bumped:
@@ -106,13 +121,17 @@ class _Batch:
         self.bumped = bumped
 
     def __call__(self) -> None:
+        from .warming import after_bump  # it reads the revisions: imported when needed
+
         done = self.bumped
         if self.every and not done.every:
             bump_revision()
             done.every = True
+            after_bump(UmbrellaReview.objects.values_list("pk", flat=True))
         elif not done.every and (todo := self.umbrella_ids - done.umbrella_ids):
             bump_revision(UmbrellaReview.objects.filter(pk__in=todo))
             done.umbrella_ids |= todo
+            after_bump(sorted(todo))
         self.umbrella_ids, self.every = set(), False
 
 

@@ -45,6 +45,7 @@ class GlossaryView(TemplateView):
 
 class UmbrellaDetailView(UmbrellaAccessMixin, DetailView):
     nav_section = "overview"
+    shows_figures = True
     template_name = "reviews/umbrella_detail.html"
 
     def get_object(self, queryset=None):

@@ -54,6 +54,6 @@ def compose(umbrella: UmbrellaReview) -> list[Headline]:
             lines=lines,
             url=f"{url}#rq-{section.question.code}",
         )
-        for section in key_findings.key_findings(umbrella)
+        for section in key_findings.cached_key_findings(umbrella)
         if (lines := _lines(section))
     ]

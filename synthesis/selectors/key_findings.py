@@ -24,6 +24,7 @@ from reviews.models import (
     ResearchQuestion,
     UmbrellaReview,
 )
+from reviews.project.revisions import cached_for_project
 from reviews.registry.ratings import RATING_ORDER, rating_label, with_ratings
 
 from ..findings import Finding
@@ -181,3 +182,9 @@ def key_findings(umbrella: UmbrellaReview) -> list[Section]:
         computed = composer(umbrella) if composer else None
         sections.append(Section(question, narratives.get(question.pk), computed))
     return sections
+
+
+def cached_key_findings(umbrella: UmbrellaReview) -> list[Section]:
+    """`key_findings`, kept per data revision: the key-findings page and the headlines of the
+    overview and home pages read the same sections, computed once."""
+    return cached_for_project(umbrella, "key-findings", "", lambda: key_findings(umbrella))

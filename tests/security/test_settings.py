@@ -58,9 +58,39 @@ def test_development_key_is_flagged_by_check_deploy():
             {"DJANGO_TRUSTED_PROXY_COUNT": "one"},
             "DJANGO_TRUSTED_PROXY_COUNT must be a whole number of 0 or more, not 'one'",
         ),
+        (
+            {"CACHE_URL": "memcached://127.0.0.1:11211"},
+            "CACHE_URL/REDIS_URL must be a redis://, rediss:// or unix:// URL, "
+            "not 'memcached://127.0.0.1:11211'",
+        ),
     ],
 )
 def test_unsafe_or_malformed_settings_stop_start_up(env, message):
     result = manage("check", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({}, "django.core.cache.backends.locmem.LocMemCache redis=None"),
+        (
+            {"CACHE_URL": "redis://cache-host:6379/0"},
+            "django.core.cache.backends.redis.RedisCache redis=redis://cache-host:6379/0",
+        ),
+        (
+            {"REDIS_URL": "redis://other-host:6379/1"},
+            "django.core.cache.backends.redis.RedisCache redis=redis://other-host:6379/1",
+        ),
+    ],
+)
+def test_cache_url_or_redis_url_selects_the_shared_redis_cache(env, backend):
+    show = (
+        "from django.conf import settings; c = settings.CACHES['default']; "
+        "print(c['BACKEND'], 'redis=' + c['LOCATION'] if 'redis' in c['BACKEND'] else 'redis=None')"
+    )
+    environment = {"CACHE_URL": "", "REDIS_URL": "", **env}  # not the test lane's own Redis
+    result = manage("shell", "--no-imports", "-c", show, **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend

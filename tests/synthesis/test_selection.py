@@ -1,6 +1,8 @@
 """The selection rule (pure): a constructed outcome with exact expected rows for each rule."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviews.registry.ratings import RATING_ORDER
 from synthesis.selection import (
@@ -134,3 +136,40 @@ def test_the_rule_chooses_between_reviews_not_between_one_reviews_rows():
     assert select([post, follow_up], DEFAULT_RULE).reason == Reason.ONLY
     selection = select([post, follow_up, other], DEFAULT_RULE)
     assert (selection.chosen.key, selection.reason) == ("P", Criterion.RATING)
+
+
+def _pairwise_discordance(candidates: list[Candidate]) -> list[Discord]:
+    """The rule as written, over every pair (the reference for the linear version)."""
+    found = set()
+    figures = [c for c in candidates if c.has_estimate]
+    for i, a in enumerate(figures):
+        for b in figures[i + 1 :]:
+            if a.measure != b.measure:
+                continue
+            if a.null is not None and (a.estimate - a.null) * (b.estimate - a.null) < 0:
+                found.add(Discord.OPPOSITE_SIDES)
+            if a.ci_high < b.ci_low or b.ci_high < a.ci_low:
+                found.add(Discord.NO_CI_OVERLAP)
+    return [d for d in Discord if d in found]
+
+
+_numbers = st.floats(-3, 3, allow_nan=False)
+_candidates = st.lists(
+    st.builds(
+        Candidate,
+        key=st.integers(),
+        review=st.integers(),
+        measure=st.sampled_from(["smd", "rr"]),
+        estimate=st.none() | _numbers,
+        ci_low=_numbers,
+        ci_high=_numbers,  # reversed limits too: the rule must not depend on valid input
+        null=st.sampled_from([None, 0.0, 1.0]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)  # a busy machine must not fail it
+@given(_candidates)
+def test_discordance_agrees_with_the_pairwise_rule(candidates):
+    assert discordance(candidates) == _pairwise_discordance(candidates)

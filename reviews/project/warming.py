@@ -1,0 +1,143 @@
+"""Recomputing a project's expensive pages in the background after a write commits.
+
+Every write bumps the project's data revision (reviews.project.revisions), which retires the
+computed parts of its pages (overview counts, overlap, evidence matrix, AMSTAR 2 summary, key
+findings). Without help, the first reader after a write pays for computing them again: seconds
+on a large project. So, after the bump, `after_bump` queues `tasks.recompute_figures` for the
+worker (`db_worker`, django-tasks) and marks the project "updating" in the cache. The task
+renders the registered pages once (`register_page`), which fills every cached part of the new
+revision, then records that revision as ready.
+
+Meanwhile a page whose view shows computed figures (`UmbrellaAccessMixin.shows_figures`) reads
+them at `figures_revision`: the last revision made ready, while the recomputation runs, so the
+reader gets a warm page with the previous figures and an "updating…" notice (never old figures
+shown as current). Without a worker the mark expires after WARMING_SECONDS and pages compute
+on demand again, as they do when nothing was ever made ready (a fresh cache). It is on when the
+cache is shared (settings.RECOMPUTE_AFTER_WRITE, by default with CACHE_URL): with a cache per
+process, the worker would only warm its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.template.response import TemplateResponse
+from django.test import RequestFactory
+from django.urls import resolve, reverse
+
+from ..models import UmbrellaReview
+from .revisions import CACHE_SECONDS, current_revision
+
+logger = logging.getLogger(__name__)
+
+# How long readers may be shown the previous figures while a recomputation is queued: longer
+# than recomputing a large project takes, short enough that a stopped worker costs little.
+WARMING_SECONDS = 120
+
+# URL names (taking the project's slug) of the pages whose computed parts are recomputed; the
+# apps above this one add theirs from their ready().
+_PAGES: list[str] = ["reviews:umbrella-detail", "reviews:overlap"]
+
+
+# Set while the task renders pages: they must compute the current revision, not show the last.
+_recomputing: ContextVar[bool] = ContextVar("recomputing", default=False)
+
+
+def register_page(*url_names: str) -> None:
+    """Recompute these pages' cached parts after every write (called from an app's ready())."""
+    _PAGES.extend(name for name in url_names if name not in _PAGES)
+
+
+def _updating_key(umbrella_id: int) -> str:
+    return f"figures-updating:{umbrella_id}"
+
+
+def _ready_key(umbrella_id: int) -> str:
+    return f"figures-ready:{umbrella_id}"
+
+
+def after_bump(umbrella_ids: Iterable[int]) -> None:
+    """Queue the recomputation of these projects' pages (their revision has just moved)."""
+    from .tasks import recompute_figures  # the task module imports this one
+
+    if not settings.RECOMPUTE_AFTER_WRITE:  # a per-process cache: the worker's would be wasted
+        return
+    for umbrella_id in umbrella_ids:
+        cache.set(_updating_key(umbrella_id), True, WARMING_SECONDS)
+        try:
+            recompute_figures.enqueue(umbrella_id)
+        except Exception:  # a queue that refuses must not undo a committed write
+            cache.delete(_updating_key(umbrella_id))
+            logger.exception("Could not queue the recomputation of project %s", umbrella_id)
+
+
+def figures_revision(umbrella: UmbrellaReview) -> int:
+    """The revision whose computed figures this request shows (decided once per request).
+
+    The current revision, unless a recomputation is under way and an earlier revision's
+    figures are ready: then that one, and `figures_updating(umbrella)` is true (the notice).
+    """
+    decided: int | None = getattr(umbrella, "_figures_revision", None)
+    if decided is not None:
+        return decided
+    current = current_revision(umbrella)
+    ready = cache.get(_ready_key(umbrella.pk))
+    revision = current
+    updating = ready is not None and ready < current and not _recomputing.get()
+    if updating and cache.get(_updating_key(umbrella.pk)):
+        revision = ready
+    # Kept on this request's project object: cached_for_project and the page cache read them.
+    vars(umbrella).update(_figures_revision=revision, figures_updating=revision != current)
+    return revision
+
+
+def figures_updating(umbrella: UmbrellaReview) -> bool:
+    """Whether this request's page shows the previous figures (after `figures_revision`)."""
+    return bool(getattr(umbrella, "figures_updating", False))
+
+
+def recompute(umbrella_id: int) -> int | None:
+    """Render the registered pages of the project at its current revision, so every cached
+    part of that revision is filled, then mark it ready. Returns the revision (None: the
+    project no longer exists)."""
+    project = _project(umbrella_id)
+    if project is None:
+        cache.delete(_updating_key(umbrella_id))
+        return None
+    revision = current_revision(project)
+    token = _recomputing.set(True)
+    try:
+        for name in _PAGES:
+            _render(reverse(name, kwargs={"slug": project.slug}))
+    finally:
+        _recomputing.reset(token)
+        # Even a page that failed leaves the others warm; readers then compute on demand.
+        cache.set(_ready_key(umbrella_id), revision, CACHE_SECONDS)
+        now = _project(umbrella_id)
+        if now is None or current_revision(now) == revision:
+            cache.delete(_updating_key(umbrella_id))  # else a later write's task is queued
+    return revision
+
+
+def _project(umbrella_id: int) -> UmbrellaReview | None:
+    return UmbrellaReview.objects.select_related("data_revision").filter(pk=umbrella_id).first()
+
+
+def _render(path: str) -> None:
+    """Render a page as a project-wide reader would, through the page's own view.
+
+    The reader is an unsaved superuser: it reads every project, published or not, and a
+    superuser never sees a rater's unsubmitted appraisal (appraisal.visibility), so the
+    fragments it fills are the ones every member shares. Its response is thrown away.
+    """
+    request = RequestFactory().get(path)
+    request.user = get_user_model()(username="figures-recompute", is_superuser=True)
+    match = resolve(path)
+    response = match.func(request, *match.args, **match.kwargs)
+    if isinstance(response, TemplateResponse):
+        response.render()
