@@ -114,9 +114,7 @@ def test_a_stale_review_edit_is_refused(researcher, make_review):
     assert IncludedReview.objects.get(pk=review.pk).title == "Their title"
 
 
-def test_an_edit_posted_without_its_version_is_refused_not_saved_over(
-    researcher, make_review
-):
+def test_an_edit_posted_without_its_version_is_refused_not_saved_over(researcher, make_review):
     """A POST that names no version (hand-made, or opened before the row existed) cannot be
     checked against later saves, so it is refused as a stale edit, not saved over theirs."""
     client, umbrella = researcher
