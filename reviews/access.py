@@ -32,9 +32,7 @@ def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
         return umbrellas
     if user.is_authenticated:
         return umbrellas.filter(
-            Q(is_published=True)
-            | Q(membership__user=user)
-            | Q(frozen_from__membership__user=user)
+            Q(is_published=True) | Q(membership__user=user) | Q(frozen_from__membership__user=user)
         ).distinct()
     return umbrellas.published()
 

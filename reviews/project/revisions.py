@@ -138,9 +138,10 @@ class FrozenProject(PermissionDenied):
 def _refuse_frozen(umbrella_ids: set[int]) -> None:
     """Every write path calls `changed`, so this one check keeps releases immutable whatever
     wrote: a service, a form, the admin, an import, a command or a restore."""
-    if umbrella_ids and UmbrellaReview.objects.filter(
-        pk__in=umbrella_ids, frozen_from__isnull=False
-    ).exists():
+    if (
+        umbrella_ids
+        and UmbrellaReview.objects.filter(pk__in=umbrella_ids, frozen_from__isnull=False).exists()
+    ):
         raise FrozenProject("This is a release of the umbrella review: it cannot be changed.")
 
 
