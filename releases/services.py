@@ -74,7 +74,9 @@ def _materialise(umbrella: UmbrellaReview, data: bytes, number: int, user: User)
         path.write_bytes(data)
         result = import_workbook(path, slug=slug, user=user, name=f"release {number}")
     if not result.written:
-        problems = "; ".join(p.message for p in result.problems[:5])
+        problems = "; ".join(
+            f"{p.sheet} row {p.row} {p.column}: {p.reason}" for p in result.problems[:5]
+        )
         raise ValidationError(f"The project's workbook could not be frozen: {problems}")
     # From here on every write to the copy is refused (reviews.project.revisions.changed).
     UmbrellaReview.objects.filter(slug=slug).update(

@@ -39,7 +39,7 @@ def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
 
 def listed_umbrellas(user) -> QuerySet[UmbrellaReview]:
     """The projects `user` may read as lists show them: without releases' frozen copies."""
-    return visible_umbrellas(user).live()
+    return visible_umbrellas(user).filter(frozen_from__isnull=True)
 
 
 OWNER_ROLES = frozenset({Membership.Role.OWNER})

@@ -28,10 +28,6 @@ class UmbrellaReviewQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def live(self):
-        """Projects themselves, without the frozen copies that hold their releases."""
-        return self.filter(frozen_from__isnull=True)
-
 
 # A module-level name, so that the django-stubs plugin can build the class for mypy.
 _UmbrellaReviewBaseManager = models.Manager.from_queryset(UmbrellaReviewQuerySet)
