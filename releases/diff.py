@@ -150,6 +150,8 @@ def shown(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, str) and " " in value:
+        return f"“{value}”"  # a sentence or a label of several words, quoted
     return str(value)
 
 

@@ -100,10 +100,10 @@ def test_the_change_log_words_each_change_once():
     assert change_log(diff(BEFORE, AFTER)).splitlines() == [
         "- Reviews added: Chen 2023.",
         "- Review Baker 2021: AMSTAR 2 rating Low → Moderate.",
-        "- Outcome Hope: finding 1 of 1 meta-analyses found an improvement. → 2 of 2 "
-        "meta-analyses found an improvement.; selected meta-analysis Adams 2018 → Chen 2023; "
-        "pooled estimate 0.3 → 0.25; 95% CI low 0.1 → 0.15; 95% CI high 0.5 → 0.35; "
-        "CCA (%) not reported → 50; overlap band not reported → Very high.",
+        "- Outcome Hope: finding “1 of 1 meta-analyses found an improvement.” → “2 of 2 "
+        "meta-analyses found an improvement.”; selected meta-analysis “Adams 2018” → "
+        "“Chen 2023”; pooled estimate 0.3 → 0.25; 95% CI low 0.1 → 0.15; 95% CI high 0.5 → "
+        "0.35; CCA (%) not reported → 50; overlap band not reported → “Very high”.",
         "- Overlap of primary studies: primary studies 3 → 4; CCA (%) 0 → 12.5; "
         "overlap band Slight → High.",
         "- PRISMA counts: Reviews (studies) included 2 → 3.",

@@ -100,9 +100,10 @@ def test_the_diff_of_two_releases_lists_exactly_the_expected_changes(small_proje
     assert second.notes.splitlines() == [
         "- Reviews added: Chen 2023.",
         "- Review Baker 2021: AMSTAR 2 rating Low → Moderate.",
-        "- Outcome Hope: reviews 2 → 3; meta-analyses 2 → 3; finding 1 of 2 meta-analyses "
-        "found an improvement; 1 from a review rated high or moderate. → 2 of 3 meta-analyses "
-        "found an improvement; 2 from a review rated high or moderate.; CCA (%) 33.33 → 50.",
+        "- Outcome Hope: reviews 2 → 3; meta-analyses 2 → 3; finding “1 of 2 meta-analyses "
+        "found an improvement; 1 from a review rated high or moderate.” → “2 of 3 "
+        "meta-analyses found an improvement; 2 from a review rated high or moderate.”; "
+        "CCA (%) 33.33 → 50.",
         "- Overlap of primary studies: inclusions 4 → 6; CCA (%) 33.33 → 50; "
         "CCA adjusted (%) 33.33 → 50.",
     ]
