@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -59,7 +60,7 @@ class ProjectReleasesMixin(UmbrellaAccessMixin):
 class ReleaseListView(ProjectReleasesMixin, TemplateView):
     template_name = "releases/release_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         releases = list(releases_of(project_of(self.umbrella)))
         return super().get_context_data(
             releases=releases,
@@ -74,7 +75,7 @@ class PublishReleaseView(ProjectReleasesMixin, TemplateView):
     template_name = "releases/release_form.html"
     manage_access = True
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         number = next_number(project_of(self.umbrella))
         if "form" not in kwargs:
             kwargs["form"] = ReleaseForm(
@@ -83,13 +84,14 @@ class PublishReleaseView(ProjectReleasesMixin, TemplateView):
             )
         return super().get_context_data(number=number, **kwargs)
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         umbrella = project_of(self.umbrella)
         form = ReleaseForm(request.POST, expected=next_number(umbrella))
         if not umbrella.is_published:
             form.add_error(None, NOT_PUBLISHED)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        assert isinstance(request.user, User)  # manage_access: logged in
         try:
             release = publish_release(
                 umbrella=umbrella, user=request.user, notes=form.cleaned_data["notes"]
@@ -104,7 +106,7 @@ class PublishReleaseView(ProjectReleasesMixin, TemplateView):
 class ReleaseDetailView(ProjectReleasesMixin, TemplateView):
     template_name = "releases/release_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         umbrella = project_of(self.umbrella)
         release = release_of(umbrella, self.kwargs["number"], light=True)
         latest = latest_release(umbrella)
@@ -137,7 +139,7 @@ class ChangesView(ProjectReleasesMixin, TemplateView):
 
     template_name = "releases/changes.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         umbrella = project_of(self.umbrella)
         numbers = list(
             Release.objects.filter(umbrella=umbrella)
@@ -157,7 +159,7 @@ class ChangesView(ProjectReleasesMixin, TemplateView):
             context |= _shown(changes, f"Release {first}", f"Release {second}")
         return super().get_context_data(**context, **kwargs)
 
-    def render_to_response(self, context, **kwargs):
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         if context["error"]:
             kwargs["status"] = 400
         return super().render_to_response(context, **kwargs)
@@ -168,7 +170,7 @@ class DraftChangesView(ProjectReleasesMixin, TemplateView):
 
     template_name = "releases/draft.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         umbrella = project_of(self.umbrella)
         latest = latest_release(umbrella)
         changes = diff(latest.figures if latest else {}, reader_figures(umbrella))
@@ -185,7 +187,9 @@ class DraftChangesView(ProjectReleasesMixin, TemplateView):
 class ReadReleaseView(ProjectReleasesMixin, View):
     """`releases/<n>/read/<page>`: the page as of release n, on the release's frozen copy."""
 
-    def get(self, request, *args, number: int, rest: str = "", **kwargs):
+    def get(
+        self, request: HttpRequest, *args: Any, number: int, rest: str = "", **kwargs: Any
+    ) -> HttpResponse:
         release = release_of(project_of(self.umbrella), number, light=True)
         return HttpResponseRedirect(f"/u/{release.snapshot.slug}/{rest}")
 
@@ -194,7 +198,7 @@ class ReleaseWorkbookView(ProjectReleasesMixin, View):
     """The release's workbook, holding of the appraisals what the reader may see of them
     (the frozen copy's export follows the same blinding rule as the live one)."""
 
-    def get(self, request, *args, number: int, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, number: int, **kwargs: Any) -> HttpResponse:
         release = release_of(project_of(self.umbrella), number, light=True)
         copy = release.snapshot
         tables = project_tables(copy, exported_appraisals(request.user, copy))
@@ -212,7 +216,9 @@ class CiteView(ProjectReleasesMixin, View):
         "json": (csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8"),
     }
 
-    def get(self, request, *args, number: int, fmt: str, **kwargs):
+    def get(
+        self, request: HttpRequest, *args: Any, number: int, fmt: str, **kwargs: Any
+    ) -> HttpResponse:
         umbrella = project_of(self.umbrella)
         release = release_of(umbrella, number, light=True)
         item = Citable(
