@@ -34,9 +34,10 @@ def load_peer_support_with_every_page() -> tuple[dict, dict[str, dict]]:
     users = {name: get_user_model().objects.create_user(name) for name in USERS[1:]}
     for name in ("reader", "researcher", "owner"):
         Membership.objects.create(umbrella=umbrella, user=users[name], role=name)
-    kwargs = add_page_rows(umbrella, users)
+    # Released before the extra rows: their excluded review leaves the PRISMA counts not adding
+    # up, which the workbook import (and so a release's frozen copy) refuses.
     add_release(umbrella, users)
-    return users, kwargs
+    return users, add_page_rows(umbrella, users)
 
 
 @pytest.fixture
