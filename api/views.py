@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView, get_object_or_404
 
 from appraisal.visibility import exported_appraisals
-from reviews.access import visible_umbrellas
+from reviews.access import listed_umbrellas
 from reviews.models import (
     ExperienceSubtheme,
     ImplementationFactor,
@@ -72,7 +72,7 @@ class ProjectsView(ListAPIView):
     pagination_class = Pagination
 
     def get_queryset(self) -> QuerySet[UmbrellaReview]:
-        return visible_umbrellas(self.request.user).order_by("title", "pk")
+        return listed_umbrellas(self.request.user).order_by("title", "pk")
 
 
 class ProjectDetailView(ProjectView, RetrieveAPIView):

@@ -1,9 +1,14 @@
 """The one place that decides who may see or change an umbrella review.
 
 Every view reaches its umbrella review through `UmbrellaAccessMixin` (or `get_umbrella`), and
-every list of umbrella reviews comes from `visible_umbrellas`. Anonymous visitors see published
+every list of umbrella reviews comes from `listed_umbrellas`. Anonymous visitors see published
 umbrella reviews only; an unpublished one is a 404 for outsiders, so its existence does not leak.
 Writing needs a logged-in member with a writing role.
+
+A release's frozen copy (issue 20, docs/releases.md) is read like its project: its publication
+mirrors the project's and the project's members are its members. It is never listed, and
+nobody — not even a superuser — may write to it: the write, appraise and manage checks below
+refuse it, and so does `reviews.project.revisions.changed`, which every write path calls.
 """
 
 from typing import Any
@@ -20,14 +25,22 @@ from .project.warming import figures_revision, figures_updating
 
 
 def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
-    """The umbrella reviews `user` may read: published ones, plus those they are a member of."""
+    """The umbrella reviews `user` may read: published ones, plus those they are a member of
+    (a release's frozen copy counts its project's members)."""
     # The data revision comes along for free: pages key their caches on it.
     umbrellas = UmbrellaReview.objects.select_related("data_revision")
     if user.is_authenticated and user.is_superuser:
         return umbrellas
     if user.is_authenticated:
-        return umbrellas.filter(Q(is_published=True) | Q(membership__user=user)).distinct()
+        return umbrellas.filter(
+            Q(is_published=True) | Q(membership__user=user) | Q(frozen_from__membership__user=user)
+        ).distinct()
     return umbrellas.published()
+
+
+def listed_umbrellas(user) -> QuerySet[UmbrellaReview]:
+    """The projects `user` may read as lists show them: without releases' frozen copies."""
+    return visible_umbrellas(user).filter(frozen_from__isnull=True)
 
 
 OWNER_ROLES = frozenset({Membership.Role.OWNER})
@@ -35,15 +48,23 @@ WRITING_ROLES = OWNER_ROLES | {Membership.Role.RESEARCHER}
 APPRAISING_ROLES = WRITING_ROLES | {Membership.Role.REVIEWER}
 
 
+def _members_of(umbrella: UmbrellaReview) -> int:
+    """The project whose memberships count: a frozen copy's are its project's."""
+    return umbrella.frozen_from_id or umbrella.pk
+
+
 def _has_role(user, umbrella: UmbrellaReview, roles: frozenset[str]) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(umbrella=umbrella, user=user, role__in=roles).exists()
+    return Membership.objects.filter(
+        umbrella_id=_members_of(umbrella), user=user, role__in=roles
+    ).exists()
 
 
 SUPERUSER = "superuser"
+FROZEN_MESSAGE = "This is a release of the umbrella review: it cannot be changed."
 
 
 def member_role(user, umbrella: UmbrellaReview) -> str | None:
@@ -53,7 +74,7 @@ def member_role(user, umbrella: UmbrellaReview) -> str | None:
     if user.is_superuser:
         return SUPERUSER
     return (
-        Membership.objects.filter(umbrella=umbrella, user=user)
+        Membership.objects.filter(umbrella_id=_members_of(umbrella), user=user)
         .values_list("role", flat=True)
         .first()
     )
@@ -66,17 +87,17 @@ def is_member(user, umbrella: UmbrellaReview) -> bool:
 
 def can_write(user, umbrella: UmbrellaReview) -> bool:
     """Owners and researchers of the umbrella review (and superusers) may change its data."""
-    return _has_role(user, umbrella, WRITING_ROLES)
+    return not umbrella.is_frozen and _has_role(user, umbrella, WRITING_ROLES)
 
 
 def can_appraise(user, umbrella: UmbrellaReview) -> bool:
     """Appraisal is open to owners, researchers and reviewers (who appraise only)."""
-    return _has_role(user, umbrella, APPRAISING_ROLES)
+    return not umbrella.is_frozen and _has_role(user, umbrella, APPRAISING_ROLES)
 
 
 def can_manage(user, umbrella: UmbrellaReview) -> bool:
     """Owners (and superusers) manage the umbrella review's members."""
-    return _has_role(user, umbrella, OWNER_ROLES)
+    return not umbrella.is_frozen and _has_role(user, umbrella, OWNER_ROLES)
 
 
 def get_umbrella(
@@ -93,6 +114,8 @@ def get_umbrella(
         umbrella = visible_umbrellas(request.user).get(slug=slug)
     except UmbrellaReview.DoesNotExist:
         raise Http404("No such umbrella review.") from None
+    if umbrella.is_frozen and (write or appraise or manage):
+        raise PermissionDenied(FROZEN_MESSAGE)
     if write and not can_write(request.user, umbrella):
         raise PermissionDenied("You are not a researcher on this umbrella review.")
     if appraise and not can_appraise(request.user, umbrella):
@@ -158,5 +181,6 @@ class UmbrellaAccessMixin(AccessMixin):
             context["data_revision"] = current_revision(self.umbrella)
         role = member_role(self.request.user, self.umbrella)
         context["is_member"] = role is not None
-        context["can_write"] = role in WRITING_ROLES or role == SUPERUSER
+        writer = role in WRITING_ROLES or role == SUPERUSER
+        context["can_write"] = writer and not self.umbrella.is_frozen
         return context

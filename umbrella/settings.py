@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "appraisal",
     "synthesis",
     "dataio",
+    "releases",  # living releases (issue 20)
     "api",
 ]
 

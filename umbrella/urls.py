@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("synthesis.urls")),
     path("", include("appraisal.urls")),
     path("", include("dataio.urls")),  # workbook import/export (issue 8)
+    path("", include("releases.urls")),  # living releases (issue 20)
 ]

@@ -71,6 +71,17 @@ class UmbrellaReview(Versioned):
         default=ExtractionMode.SINGLE,
         help_text="How outcome results are extracted (docs/extraction.md).",
     )
+    # A release's frozen copy (issue 20, docs/releases.md): the project as it stood at release
+    # `frozen_number`, read-only, never listed; readable by whoever may read `frozen_from`.
+    frozen_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="frozen_copies",
+    )
+    frozen_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="umbrella_reviews"
     )
@@ -109,6 +120,12 @@ class UmbrellaReview(Versioned):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def is_frozen(self) -> bool:
+        """A release's frozen copy: every write to it is refused (`reviews.access`,
+        `reviews.project.revisions.changed`)."""
+        return self.frozen_from_id is not None
 
     @property
     def dual_extraction(self) -> bool:

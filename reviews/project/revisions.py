@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import QueryDict
@@ -148,16 +149,34 @@ def _batch() -> _Batch:
     return _Batch(bumped or _Bumped())
 
 
+class FrozenProject(PermissionDenied):
+    """A write reached a release's frozen copy (docs/releases.md): it is refused, and the
+    transaction it ran in is rolled back with it."""
+
+
+def _refuse_frozen(umbrella_ids: set[int]) -> None:
+    """Every write path calls `changed`, so this one check keeps releases immutable whatever
+    wrote: a service, a form, the admin, an import, a command or a restore."""
+    if (
+        umbrella_ids
+        and UmbrellaReview.objects.filter(pk__in=umbrella_ids, frozen_from__isnull=False).exists()
+    ):
+        raise FrozenProject("This is a release of the umbrella review: it cannot be changed.")
+
+
 def changed(*umbrellas: UmbrellaReview | int) -> None:
     """Retire these projects' cached pages once the current transaction commits.
 
     Call it from every write (a form's service, an import, a command): the bump runs after
     the commit (at once outside a transaction), once per project however often it is called,
-    and not at all if the transaction rolls back.
+    and not at all if the transaction rolls back. A write to a release's frozen copy is
+    refused here (`FrozenProject`), checked once per project and transaction.
     """
     batch = _batch()
     batch.bumped.forget()
-    batch.umbrella_ids.update(u if isinstance(u, int) else u.pk for u in umbrellas)
+    ids = {u if isinstance(u, int) else u.pk for u in umbrellas}
+    _refuse_frozen(ids - batch.umbrella_ids)
+    batch.umbrella_ids.update(ids)
     transaction.on_commit(batch)
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from .. import glossary
-from ..access import UmbrellaAccessMixin, can_manage, visible_umbrellas
+from ..access import UmbrellaAccessMixin, can_manage, listed_umbrellas
 from ..publishing.models import PublicationEvent
 from .forms import UmbrellaCreateForm
 from .headlines import headlines
@@ -23,7 +23,7 @@ class HomeView(ListView):
     context_object_name = "umbrellas"
 
     def get_queryset(self):
-        return visible_umbrellas(self.request.user).order_by("title")
+        return listed_umbrellas(self.request.user).order_by("title")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(

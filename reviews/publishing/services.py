@@ -27,6 +27,8 @@ def set_published(
         umbrella.is_published = published
         # save_versioned bumps the data revision: anonymous readers' kept pages go with it.
         save_versioned(umbrella, loaded_version=loaded_version, update_fields=["is_published"])
+        # Its releases' frozen copies are read as it is (reviews.access): public with it.
+        UmbrellaReview.objects.filter(frozen_from=umbrella).update(is_published=published)
         warnings = (
             [[result.label, result.count] for result in run_checks(umbrella) if not result.ok]
             if published

@@ -213,6 +213,7 @@ def test_review_pages_run_a_bounded_number_of_queries(
     # 10: the review page also shows its AMSTAR 2 panel and its outcome results (one query each).
     with django_assert_max_num_queries(10):
         client.get(reviews[0].get_absolute_url())
-    # 10: the overview leads with the key findings (research questions and narratives, here none).
-    with django_assert_max_num_queries(10):
+    # 11: the overview leads with the key findings (research questions and narratives, here
+    # none) and names the latest release (issue 20).
+    with django_assert_max_num_queries(11):
         client.get(umbrella.get_absolute_url())

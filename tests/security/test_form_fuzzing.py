@@ -52,6 +52,7 @@ FORMS = [
     "reviews:publish",
     "reviews:umbrella-create",  # a site page: no project in its URL
     "tokens:list",  # issue 19: an account page (a new token's name)
+    "releases:release-add",  # issue 20: the notes of a release (the number guards a stale page)
 ]
 SITE_PAGES = {"reviews:umbrella-create", "tokens:list"}
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')

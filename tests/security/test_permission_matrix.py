@@ -16,6 +16,7 @@ from django.utils import timezone
 from appraisal.services import ItemInput, save_appraisal
 from dataio.models import ImportJob
 from dataio.uploads import report_path
+from releases.services import publish_release
 from reviews.members.models import token_digest
 from reviews.models import (
     ExcludedReview,
@@ -159,7 +160,26 @@ RULES = {
     **{f"api:{name}": (READ, 200) for name in API_PROJECT_RESOURCES},
     "tokens:list": (LOGIN, 200),
     "tokens:revoke": (LOGIN, 405),
+    # Living releases (issue 20): read like the project; only owners publish one; the "as of"
+    # links redirect to the release's frozen copy.
+    **{
+        f"releases:{name}": (READ, 200)
+        for name in (
+            "release-list",
+            "changes",
+            "draft",
+            "feed",
+            "release-detail",
+            "workbook",
+            "cite-bib",
+            "cite-json",
+        )
+    },
+    "releases:release-add": (MANAGE, 200),
+    "releases:read": (READ, 302),
+    "releases:read-page": (READ, 302),
 }
+RELEASE_PAGES = {name for name in RULES if name.startswith("releases:")}
 # Account pages are not about one umbrella review; tests/security/test_accounts.py covers them.
 NOT_PROJECT_PAGES = {
     "login",
@@ -259,8 +279,14 @@ def add_page_rows(umbrella, users) -> dict[str, dict]:
     )
     domain, _ = OutcomeDomain.objects.get_or_create(umbrella=umbrella, name="Clinical")
     outcome = Outcome.objects.create(umbrella=umbrella, name=f"Depression {EVIL}", domain=domain)
+    # Its study effect needs a measure that can be re-analysed (the model's rule, which the
+    # workbook import of a release's frozen copy applies too).
     result = OutcomeResult.objects.create(
-        review=review, outcome=outcome, evidence_type="narrative", finding="improvement"
+        review=review,
+        outcome=outcome,
+        evidence_type="narrative",
+        finding="improvement",
+        measure="smd",
     )
     effect = StudyEffect.objects.create(
         outcome_result=result,
@@ -359,6 +385,12 @@ def add_page_rows(umbrella, users) -> dict[str, dict]:
         "api:review": {"pk": review.pk},
         "api:outcome-overlap": {"pk": outcome.pk},
         "tokens:revoke": {"pk": 1},  # GET is refused before any token is looked up
+        # Release 1 exists once `add_release` ran (the pages that need it call it).
+        **{
+            f"releases:{name}": {"number": 1}
+            for name in ("release-detail", "workbook", "cite-bib", "cite-json", "read")
+        },
+        "releases:read-page": {"number": 1, "rest": "reviews/"},
         **{
             f"dataio:import-{page}": {"job": job.pk}
             for page in ("status", "report", "confirm", "cancel")
@@ -366,9 +398,20 @@ def add_page_rows(umbrella, users) -> dict[str, dict]:
     }
 
 
+def add_release(umbrella, users) -> None:
+    """Release 1 of `umbrella` (published for the moment it takes), its notes user data."""
+    published = umbrella.is_published
+    UmbrellaReview.objects.filter(pk=umbrella.pk).update(is_published=True)
+    umbrella.refresh_from_db()
+    publish_release(umbrella=umbrella, user=users["owner"], notes=f"Release notes {EVIL}")
+    UmbrellaReview.objects.filter(pk=umbrella.pk).update(is_published=published)
+
+
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_access_matrix(client, project, name):
     umbrella, users, kwargs = project
+    if name in RELEASE_PAGES:
+        add_release(umbrella, users)
     level, allowed_status = RULES[name]
     url_kwargs = kwargs.get(name, {})
     if level not in SITE_LEVELS:
@@ -395,6 +438,8 @@ def test_access_matrix(client, project, name):
 )
 def test_user_data_is_escaped_on_every_page_and_in_plots(client, project, name):
     umbrella, users, kwargs = project
+    if name in RELEASE_PAGES:
+        add_release(umbrella, users)
     client.force_login(users["owner"])
     response = client.get(reverse(name, kwargs={"slug": umbrella.slug, **kwargs.get(name, {})}))
     if not response["Content-Type"].startswith("text/html"):

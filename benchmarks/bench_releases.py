@@ -1,0 +1,120 @@
+"""Releases benchmark (issue 20): time to publish a release of the large synthetic project and
+the storage each release takes.
+
+Publishes two releases of `synthetic-large-seed-<seed>` (published by the run) with a change in
+between (one result's estimate), and reports per release: the wall time of `publish_release`
+(export, import into the frozen copy, the byte-for-byte check, the figures), the stored bytes
+(workbook and figures JSON) and the rows of its frozen copy; then the time of the change page's
+diff (two stored figure documents, no live query) and of the draft page's (live figures).
+Writes benchmarks/results.json (section "releases").
+
+    benchmarks/with-default-postgres.sh sh -c '.venv/bin/python manage.py migrate -v0 &&
+      .venv/bin/python manage.py generate_synthetic --size large --seed 1 --publish &&
+      .venv/bin/python benchmarks/bench_releases.py'
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umbrella.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from appraisal.models import Appraisal  # noqa: E402
+from releases.diff import diff  # noqa: E402
+from releases.figures import reader_figures  # noqa: E402
+from releases.services import publish_release  # noqa: E402
+from reviews.models import (  # noqa: E402
+    IncludedReview,
+    Inclusion,
+    PrimaryStudy,
+    UmbrellaReview,
+)
+from reviews.versioning import save_versioned  # noqa: E402
+from synthesis.models import OutcomeResult, StudyEffect  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results.json"
+
+
+def copy_rows(copy: UmbrellaReview) -> dict[str, int]:
+    """Rows of the frozen copy in the tables that hold most of them."""
+    return {
+        "included reviews": IncludedReview.objects.filter(umbrella=copy).count(),
+        "primary studies": PrimaryStudy.objects.filter(umbrella=copy).count(),
+        "inclusions": Inclusion.objects.filter(review__umbrella=copy).count(),
+        "outcome results": OutcomeResult.objects.filter(review__umbrella=copy).count(),
+        "study effects": StudyEffect.objects.filter(outcome_result__review__umbrella=copy).count(),
+        "appraisals": Appraisal.objects.filter(review__umbrella=copy).count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--slug", help="the project (default: synthetic-large-seed-<seed>)")
+    parser.add_argument("--no-save", action="store_true", help="print only")
+    args = parser.parse_args()
+    umbrella = UmbrellaReview.objects.get(slug=args.slug or f"synthetic-large-seed-{args.seed}")
+    if not umbrella.is_published:
+        raise SystemExit(f"{umbrella.slug} is not published: generate it with --publish")
+    owner, _ = get_user_model().objects.get_or_create(username="bench-release-owner")
+    releases = []
+    for step in (1, 2):
+        if step == 2:  # one change between the releases: a result's estimate moves
+            result = OutcomeResult.objects.filter(
+                review__umbrella=umbrella, estimate__isnull=False
+            ).first()
+            assert result is not None
+            result.estimate = (result.ci_low + result.ci_high) / 2
+            save_versioned(result, loaded_version=result.version)
+        began = time.perf_counter()
+        release = publish_release(umbrella=umbrella, user=owner, notes=f"Benchmark {step}")
+        seconds = time.perf_counter() - began
+        figures_bytes = len(json.dumps(release.figures, ensure_ascii=False).encode())
+        releases.append(
+            {
+                "number": release.number,
+                "publish_s": round(seconds, 1),
+                "workbook_bytes": release.workbook_size,
+                "figures_json_bytes": figures_bytes,
+                "copy_rows": copy_rows(release.snapshot),
+            }
+        )
+        print(f"release {release.number}: {releases[-1]}")
+    first, second = umbrella.releases.order_by("number")[:2]
+    began = time.perf_counter()
+    changes = diff(first.figures, second.figures)
+    diff_ms = 1000 * (time.perf_counter() - began)
+    began = time.perf_counter()
+    diff(second.figures, reader_figures(umbrella))
+    draft_s = time.perf_counter() - began
+    figures = {
+        "project": umbrella.slug,
+        "database": connection.vendor,
+        "releases": releases,
+        "diff_of_two_stored_releases_ms": round(diff_ms, 1),
+        "outcomes_changed": len(changes.section("outcomes").entries),
+        "draft_against_latest_s": round(draft_s, 2),
+    }
+    print(json.dumps(figures, indent=2))
+    if not args.no_save:
+        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        results["releases"] = figures
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

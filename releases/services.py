@@ -1,0 +1,133 @@
+"""Publishing a release: store the workbook and the figures, and materialise the frozen copy.
+
+One transaction: the project's workbook export (every sheet, every appraisal: the canonical
+record) is stored with its SHA-256; the same bytes are imported into a new hidden project, the
+frozen copy, which the "as of" pages read through the ordinary views; the copy is exported
+again and must give the stored bytes back byte for byte (else nothing is written: a release
+that its pages could not reproduce is refused); and the reader figures are computed from the
+copy, so the change page and the as-of pages cannot disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from dataio.workbook.export import project_tables, xlsx_bytes
+from dataio.workbook.service import import_workbook
+from reviews.models import UmbrellaReview
+from reviews.project.revisions import bump_revision, changed
+
+from .diff import change_log, diff
+from .figures import reader_figures
+from .models import Release
+
+NOT_PUBLISHED = "Only a published umbrella review can be released: publish it first."
+FROZEN = "A release cannot itself be released."
+
+
+def next_number(umbrella: UmbrellaReview) -> int:
+    latest = Release.objects.filter(umbrella=umbrella).aggregate(n=Max("number"))["n"]
+    return (latest or 0) + 1
+
+
+def latest_release(umbrella: UmbrellaReview) -> Release | None:
+    return Release.objects.filter(umbrella=umbrella).order_by("-number").first()
+
+
+def draft_notes(umbrella: UmbrellaReview) -> str:
+    """The change log of the draft against the latest release: the notes form's start."""
+    latest = latest_release(umbrella)
+    if latest is None:
+        return "First release."
+    return change_log(diff(latest.figures, reader_figures(umbrella)))
+
+
+def _copy_slug(umbrella: UmbrellaReview, number: int) -> str:
+    """A free slug for the frozen copy: `<slug>--release-<n>` (shortened to fit), numbered on
+    if a project took it first."""
+    stem = f"{umbrella.slug[:60]}--release-{number}"
+    slug, extra = stem, 1
+    while UmbrellaReview.objects.filter(slug=slug).exists():
+        extra += 1
+        slug = f"{stem}-{extra}"
+    return slug
+
+
+def workbook_of(umbrella: UmbrellaReview) -> bytes:
+    """The whole project as XLSX bytes: the canonical, reproducible export."""
+    return xlsx_bytes(project_tables(umbrella))
+
+
+def _materialise(umbrella: UmbrellaReview, data: bytes, number: int, user: User) -> UmbrellaReview:
+    slug = _copy_slug(umbrella, number)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{umbrella.slug}-release-{number}.xlsx"
+        path.write_bytes(data)
+        result = import_workbook(path, slug=slug, user=user, name=f"release {number}")
+    if not result.written:
+        problems = "; ".join(
+            f"{p.sheet} row {p.row} {p.column}: {p.reason}" for p in result.problems[:5]
+        )
+        raise ValidationError(f"The project's workbook could not be frozen: {problems}")
+    # From here on every write to the copy is refused (reviews.project.revisions.changed).
+    UmbrellaReview.objects.filter(slug=slug).update(
+        frozen_from=umbrella,
+        frozen_number=number,
+        is_published=umbrella.is_published,
+        extraction_mode=umbrella.extraction_mode,
+    )
+    return UmbrellaReview.objects.get(slug=slug)
+
+
+def publish_release(*, umbrella: UmbrellaReview, user: User, notes: str) -> Release:
+    """Publish the next release of `umbrella` with `notes` (ValidationError if refused)."""
+    if umbrella.is_frozen:
+        raise ValidationError(FROZEN)
+    if not umbrella.is_published:
+        raise ValidationError(NOT_PUBLISHED)
+    with transaction.atomic():
+        # One release at a time per project: the number and the copy's slug stay unique.
+        UmbrellaReview.objects.select_for_update().filter(pk=umbrella.pk).first()
+        number = next_number(umbrella)
+        data = workbook_of(umbrella)
+        copy = _materialise(umbrella, data, number, user)
+        if workbook_of(copy) != data:
+            raise ValidationError(
+                "The frozen copy does not reproduce the project's workbook byte for byte; "
+                "nothing was released."
+            )
+        release = _store(umbrella, copy, number, data, user, notes)
+        # The project's pages (its releases list) and every earlier release's pages (their
+        # banner names the latest) are kept per data revision: retire them.
+        changed(umbrella)
+        transaction.on_commit(lambda: bump_revision(umbrella.frozen_copies.all()))
+        return release
+
+
+def _store(
+    umbrella: UmbrellaReview, copy: UmbrellaReview, number: int, data: bytes, user: User, notes: str
+) -> Release:
+    figures: dict[str, Any] = reader_figures(copy)
+    release = Release(
+        umbrella=umbrella,
+        number=number,
+        published_at=timezone.now(),
+        published_by=user,
+        notes=notes.strip() or (draft_notes(umbrella) if number > 1 else "First release."),
+        workbook=data,
+        workbook_sha256=hashlib.sha256(data).hexdigest(),
+        workbook_size=len(data),
+        figures=figures,
+        snapshot=copy,
+    )
+    release.save()
+    return release

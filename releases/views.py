@@ -1,0 +1,237 @@
+"""The release pages: the list, publishing one, a release, what changed, the draft, downloads.
+
+Every view reaches the project through `reviews.access` (`UmbrellaAccessMixin`): whoever may
+read the project reads its releases; only owners publish one. A release is read "as of" through
+its frozen copy, whose pages are the ordinary pages (`read/` redirects there).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.views.generic import TemplateView, View
+
+from appraisal.visibility import exported_appraisals
+from dataio.workbook.export import project_tables, xlsx_bytes
+from reviews.access import UmbrellaAccessMixin, can_manage
+
+from .cite import Citable, bibtex, csl_json
+from .diff import ReleaseDiff, change_log, diff
+from .figures import reader_figures
+from .forms import ReleaseForm
+from .models import Release
+from .selectors import project_of, release_of, releases_of
+from .services import (
+    NOT_PUBLISHED,
+    draft_notes,
+    latest_release,
+    next_number,
+    publish_release,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _shown(changes: ReleaseDiff, before: str, after: str) -> dict[str, Any]:
+    """What the change tables (releases/_diff.html) need besides the diff."""
+    return {
+        "changes": changes,
+        "before_label": before,
+        "after_label": after,
+        "other_sections": [
+            ("Overlap of primary studies", changes.overlap, "overlap"),
+            ("Key-findings narratives", changes.key_findings, "narratives"),
+            ("PRISMA counts", changes.prisma, "prisma"),
+        ],
+    }
+
+
+class ProjectReleasesMixin(UmbrellaAccessMixin):
+    """The project of the URL (never a frozen copy: its releases are its project's)."""
+
+    nav_section = "overview"
+
+
+class ReleaseListView(ProjectReleasesMixin, TemplateView):
+    template_name = "releases/release_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        releases = list(releases_of(project_of(self.umbrella)))
+        return super().get_context_data(
+            releases=releases,
+            can_manage=can_manage(self.request.user, self.umbrella),
+            **kwargs,
+        )
+
+
+class PublishReleaseView(ProjectReleasesMixin, TemplateView):
+    """Owners publish the next release, its notes pre-filled with the generated change log."""
+
+    template_name = "releases/release_form.html"
+    manage_access = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        number = next_number(project_of(self.umbrella))
+        if "form" not in kwargs:
+            kwargs["form"] = ReleaseForm(
+                initial={"number": number, "notes": draft_notes(self.umbrella)},
+                expected=number,
+            )
+        return super().get_context_data(number=number, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        umbrella = project_of(self.umbrella)
+        form = ReleaseForm(request.POST, expected=next_number(umbrella))
+        if not umbrella.is_published:
+            form.add_error(None, NOT_PUBLISHED)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        assert isinstance(request.user, User)  # manage_access: logged in
+        try:
+            release = publish_release(
+                umbrella=umbrella, user=request.user, notes=form.cleaned_data["notes"]
+            )
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, f"Release {release.number} is published.")
+        return redirect(release.get_absolute_url())
+
+
+class ReleaseDetailView(ProjectReleasesMixin, TemplateView):
+    template_name = "releases/release_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        umbrella = project_of(self.umbrella)
+        release = release_of(umbrella, self.kwargs["number"], light=True)
+        latest = latest_release(umbrella)
+        return super().get_context_data(
+            release=release,
+            previous=release.number - 1 if release.number > 1 else None,
+            latest_number=latest.number if latest else None,
+            **kwargs,
+        )
+
+
+def _numbers(request: HttpRequest, numbers: list[int]) -> tuple[int | None, int | None, str]:
+    """The two releases asked for (`from`, `to`), else the latest two; an error in words."""
+    default_to = numbers[0] if numbers else None
+    default_from = numbers[1] if len(numbers) > 1 else None
+    chosen = []
+    for name, default in (("from", default_from), ("to", default_to)):
+        raw = request.GET.get(name, "")
+        if not raw:
+            chosen.append(default)
+            continue
+        if not raw.isdigit() or int(raw) not in numbers:
+            return None, None, f"There is no release {raw!r} to compare ('{name}')."
+        chosen.append(int(raw))
+    return chosen[0], chosen[1], ""
+
+
+class ChangesView(ProjectReleasesMixin, TemplateView):
+    """What changed between any two releases, from their stored figures alone."""
+
+    template_name = "releases/changes.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        umbrella = project_of(self.umbrella)
+        numbers = list(
+            Release.objects.filter(umbrella=umbrella)
+            .order_by("-number")
+            .values_list("number", flat=True)
+        )
+        first, second, error = _numbers(self.request, numbers)
+        context: dict[str, Any] = {"numbers": numbers, "error": error, "first": first}
+        context["second"] = second
+        if first is not None and second is not None:
+            stored = dict(
+                Release.objects.filter(umbrella=umbrella, number__in=[first, second]).values_list(
+                    "number", "figures"
+                )
+            )
+            changes = diff(stored[first], stored[second])
+            context |= _shown(changes, f"Release {first}", f"Release {second}")
+        return super().get_context_data(**context, **kwargs)
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        if context["error"]:
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)
+
+
+class DraftChangesView(ProjectReleasesMixin, TemplateView):
+    """The draft against the latest release: what the next release would change."""
+
+    template_name = "releases/draft.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        umbrella = project_of(self.umbrella)
+        latest = latest_release(umbrella)
+        changes = diff(latest.figures if latest else {}, reader_figures(umbrella))
+        before = f"Release {latest.number}" if latest else "No release"
+        return super().get_context_data(
+            latest=latest,
+            notes=change_log(changes),
+            can_manage=can_manage(self.request.user, umbrella),
+            **_shown(changes, before, "Current version"),
+            **kwargs,
+        )
+
+
+class ReadReleaseView(ProjectReleasesMixin, View):
+    """`releases/<n>/read/<page>`: the page as of release n, on the release's frozen copy."""
+
+    def get(
+        self, request: HttpRequest, *args: Any, number: int, rest: str = "", **kwargs: Any
+    ) -> HttpResponse:
+        release = release_of(project_of(self.umbrella), number, light=True)
+        return HttpResponseRedirect(f"/u/{release.snapshot.slug}/{rest}")
+
+
+class ReleaseWorkbookView(ProjectReleasesMixin, View):
+    """The release's workbook, holding of the appraisals what the reader may see of them
+    (the frozen copy's export follows the same blinding rule as the live one)."""
+
+    def get(self, request: HttpRequest, *args: Any, number: int, **kwargs: Any) -> HttpResponse:
+        release = release_of(project_of(self.umbrella), number, light=True)
+        copy = release.snapshot
+        tables = project_tables(copy, exported_appraisals(request.user, copy))
+        response = HttpResponse(xlsx_bytes(tables), content_type=XLSX)
+        name = f"{self.umbrella.slug}-release-{number}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class CiteView(ProjectReleasesMixin, View):
+    """Cite this version: BibTeX or CSL-JSON."""
+
+    FORMATS = {
+        "bib": (bibtex, "application/x-bibtex; charset=utf-8"),
+        "json": (csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8"),
+    }
+
+    def get(
+        self, request: HttpRequest, *args: Any, number: int, fmt: str, **kwargs: Any
+    ) -> HttpResponse:
+        umbrella = project_of(self.umbrella)
+        release = release_of(umbrella, number, light=True)
+        item = Citable(
+            slug=umbrella.slug,
+            title=umbrella.title,
+            version=release.number,
+            issued=release.published_at.date(),
+            url=request.build_absolute_uri(release.get_absolute_url()),
+            doi=umbrella.doi,
+            note=umbrella.citation,
+        )
+        write, kind = self.FORMATS[fmt]
+        response = HttpResponse(write(item), content_type=kind)
+        name = f"{umbrella.slug}-release-{number}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

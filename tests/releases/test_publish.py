@@ -1,0 +1,155 @@
+"""Publishing releases: the stored record, its immutability, and the change between two."""
+
+import hashlib
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from releases.diff import ADDED, CHANGED, Change, Entry, diff
+from releases.models import Release, ReleaseChanged
+from releases.services import workbook_of
+from reviews.models import IncludedReview, UmbrellaReview
+from reviews.project.revisions import FrozenProject
+from reviews.versioning import save_versioned
+from synthesis.models import OutcomeResult
+
+pytestmark = pytest.mark.django_db
+
+
+def _rerate(review: IncludedReview, rating: str) -> None:
+    review.published_rating = rating
+    save_versioned(review, loaded_version=review.version)
+
+
+def test_a_release_is_unchanged_by_later_edits(small_project):
+    first = small_project.release(notes="First release.")
+    stored = bytes(first.workbook)
+    assert first.number == 1
+    assert first.workbook_sha256 == hashlib.sha256(stored).hexdigest()
+    assert first.workbook_size == len(stored)
+    # Edits to the live project after the release ...
+    _rerate(
+        IncludedReview.objects.get(umbrella=small_project.umbrella, label="Baker 2021"), "moderate"
+    )
+    small_project.add_review("Chen 2023", "moderate", 0.25, [0, 2])
+    OutcomeResult.objects.filter(
+        review__umbrella=small_project.umbrella, review__label="Adams 2018"
+    ).update(estimate=0.45)
+    assert workbook_of(small_project.umbrella) != stored
+    # ... leave the release's record and the export of its frozen copy byte-identical.
+    first = Release.objects.get(pk=first.pk)
+    assert bytes(first.workbook) == stored
+    assert first.workbook_intact
+    assert workbook_of(first.snapshot) == stored
+    assert first.snapshot.frozen_from == small_project.umbrella
+    assert first.snapshot.frozen_number == 1
+    assert first.snapshot.slug == "living--release-1"
+
+
+def test_the_diff_of_two_releases_lists_exactly_the_expected_changes(small_project):
+    first = small_project.release()
+    _rerate(
+        IncludedReview.objects.get(umbrella=small_project.umbrella, label="Baker 2021"), "moderate"
+    )
+    small_project.add_review("Chen 2023", "moderate", 0.25, [0, 2])
+    second = small_project.release()
+    assert second.number == 2
+    changes = diff(first.figures, second.figures)
+    assert changes.section("reviews").entries == (
+        Entry("Baker 2021", CHANGED, (Change("rating", "Low", "Moderate"),)),
+        Entry(
+            "Chen 2023",
+            ADDED,
+            (
+                Change("title", None, "Peer support review Chen 2023"),
+                Change("year", None, 2023),
+                Change("rating", None, "Moderate"),
+            ),
+        ),
+    )
+    # Baker's rating now counts as "high or moderate", and Chen adds an improvement; the
+    # outcome's reviews now include each of the three trials twice (CCA 1/3 → 1/2).
+    assert changes.section("outcomes").entries == (
+        Entry(
+            "Hope",
+            CHANGED,
+            (
+                Change("reviews", 2, 3),
+                Change("meta_analyses", 2, 3),
+                Change(
+                    "summary",
+                    "1 of 2 meta-analyses found an improvement; 1 from a review rated high or "
+                    "moderate.",
+                    "2 of 3 meta-analyses found an improvement; 2 from a review rated high or "
+                    "moderate.",
+                ),
+                Change("cca_percent", 33.333333, 50.0),
+            ),
+        ),
+    )
+    assert changes.overlap == (
+        Change("n_inclusions", 4, 6),
+        Change("cca_percent", 33.333333, 50.0),
+        Change("cca_adjusted_percent", 33.333333, 50.0),
+    )
+    assert (changes.key_findings, changes.prisma) == ((), ())
+    # Left blank, the notes are the generated change log against release 1.
+    assert second.notes.splitlines() == [
+        "- Reviews added: Chen 2023.",
+        "- Review Baker 2021: AMSTAR 2 rating Low → Moderate.",
+        "- Outcome Hope: reviews 2 → 3; meta-analyses 2 → 3; finding “1 of 2 meta-analyses "
+        "found an improvement; 1 from a review rated high or moderate.” → “2 of 3 "
+        "meta-analyses found an improvement; 2 from a review rated high or moderate.”; "
+        "CCA (%) 33.33 → 50.",
+        "- Overlap of primary studies: inclusions 4 → 6; CCA (%) 33.33 → 50; "
+        "CCA adjusted (%) 33.33 → 50.",
+    ]
+
+
+def test_the_frozen_copy_refuses_every_write(small_project, client, tmp_path):
+    release = small_project.release()
+    copy = release.snapshot
+    review = IncludedReview.objects.get(umbrella=copy, label="Adams 2018")
+    # The service (and so every form, admin save and restore that goes through it).
+    review.title = "Changed"
+    with pytest.raises(FrozenProject, match="This is a release of the umbrella review"):
+        save_versioned(review, loaded_version=review.version)
+    assert IncludedReview.objects.get(pk=review.pk).title == "Peer support review Adams 2018"
+    # A form POST, even by the project's owner (and a superuser).
+    client.force_login(small_project.owner)
+    edit = reverse("reviews:review-edit", kwargs={"slug": copy.slug, "pk": review.pk})
+    response = client.post(edit, {"label": "X", "title": "Changed", "version": review.version})
+    assert response.status_code == 403
+    admin = get_user_model().objects.create_superuser("root", password="pw")
+    client.force_login(admin)
+    assert client.get(edit).status_code == 403
+    response = client.post(
+        reverse("admin:reviews_includedreview_change", args=[review.pk]),
+        {"label": "X", "title": "Changed", "umbrella": copy.pk, "review_type": "sr_meta_analysis",
+         "version": review.version},
+    )  # fmt: skip
+    assert IncludedReview.objects.get(pk=review.pk).title == "Peer support review Adams 2018"
+    # A workbook import into the copy.
+    path = tmp_path / "more.xlsx"
+    path.write_bytes(workbook_of(small_project.umbrella))
+    with pytest.raises((FrozenProject, CommandError)):
+        call_command("import_workbook", str(path), "--project", copy.slug, "--update")
+    assert workbook_of(copy) == bytes(release.workbook)
+    # The stored release itself.
+    release.notes = "Rewritten"
+    with pytest.raises(ReleaseChanged):
+        release.save()
+    with pytest.raises(ReleaseChanged):
+        release.delete()
+
+
+def test_only_a_published_project_can_be_released(small_project):
+    UmbrellaReview.objects.filter(pk=small_project.umbrella.pk).update(is_published=False)
+    small_project.umbrella.refresh_from_db()
+    with pytest.raises(ValidationError, match="Only a published umbrella review can be released"):
+        small_project.release()
+    assert not Release.objects.exists()
+    assert not UmbrellaReview.objects.filter(frozen_from__isnull=False).exists()
