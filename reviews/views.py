@@ -138,7 +138,8 @@ def blinded_dependents(model: type[Model]) -> list[str]:
     while todo:
         for relation in todo.pop()._meta.related_objects:
             related = relation.related_model
-            if related in seen or relation.on_delete is not CASCADE:
+            # A relation to "self" is a model seen already; SET_NULL and PROTECT delete nothing.
+            if not isinstance(related, type) or related in seen or relation.on_delete is not CASCADE:
                 continue
             seen.add(related)
             if is_blinded(related):  # its own blinded parts go with it, unnamed
