@@ -139,7 +139,8 @@ def blinded_dependents(model: type[Model]) -> list[str]:
         for relation in todo.pop()._meta.related_objects:
             related = relation.related_model
             # A relation to "self" is a model seen already; SET_NULL and PROTECT delete nothing.
-            if not isinstance(related, type) or related in seen or relation.on_delete is not CASCADE:
+            cascades = relation.on_delete is CASCADE
+            if not cascades or not isinstance(related, type) or related in seen:
                 continue
             seen.add(related)
             if is_blinded(related):  # its own blinded parts go with it, unnamed
