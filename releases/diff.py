@@ -34,11 +34,11 @@ LABELS = {
     "n": "participants (n)",
     "grade_certainty": "GRADE certainty",
     "credibility": "credibility class",
+    "n_studies": "primary studies",
+    "n_inclusions": "inclusions",
     "cca_percent": "CCA (%)",
     "cca_band": "overlap band",
     "amstar2_rating": "selected review's AMSTAR 2 rating",
-    "n_studies": "primary studies",
-    "n_inclusions": "inclusions",
     "cca_adjusted_percent": "CCA adjusted (%)",
     "domain": "CFIR domain",
     "statement": "statement",
@@ -103,13 +103,22 @@ class ReleaseDiff:
         return next(s for s in self.sections if s.name == name)
 
 
+ORDER = {name: position for position, name in enumerate(LABELS)}
+
+
 def _same(before: Any, after: Any) -> bool:
     # Blank text and a missing value both read "not reported": no change between them.
     return before == after or (before in (None, "") and after in (None, ""))
 
 
+def _order(name: str) -> tuple[int, str]:
+    # LABELS' order, whatever order the stored figures come back in (PostgreSQL's jsonb
+    # keeps keys sorted its own way, not as written).
+    return (ORDER.get(name, len(ORDER)), name)
+
+
 def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Change, ...]:
-    names = [*before, *(name for name in after if name not in before)]
+    names = sorted(before.keys() | after.keys(), key=_order)
     return tuple(
         Change(name, before.get(name), after.get(name))
         for name in names
