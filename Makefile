@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider --durations=15
 
-.PHONY: run test setup lint checks test-sqlite test-postgres test-browser test-sqlite-then-browser screenshots clean bench
+.PHONY: run test setup lint checks test-sqlite test-postgres test-browser test-sqlite-then-browser test-postgres-then-walk screenshots clean bench
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,14 +29,19 @@ run: setup
 	  echo "== Task worker started (process $$worker); the server follows"; \
 	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The two database suites run side by side (one per core); the browser tests follow the shorter
-# SQLite suite on its core while the PostgreSQL suite is still running.
+# The two database suites run side by side (one per core); the browser journeys follow the
+# shorter SQLite suite on its core, and the every-page walk (the longest browser test) follows
+# the PostgreSQL suite on the other, so that both cores finish at about the same time.
+WALK := tests/browser/test_every_page.py
 test: lint checks
-	$(MAKE) --no-print-directory -j2 test-sqlite-then-browser test-postgres
+	$(MAKE) --no-print-directory -j2 test-sqlite-then-browser test-postgres-then-walk
 	@echo "== make test: all checks passed"
 
 test-sqlite-then-browser: test-sqlite
-	@$(MAKE) --no-print-directory test-browser
+	@$(MAKE) --no-print-directory test-browser BROWSER_TESTS="--ignore=$(WALK)"
+
+test-postgres-then-walk: test-postgres
+	@$(MAKE) --no-print-directory test-browser BROWSER_TESTS="$(WALK)"
 
 lint: setup
 	$(BIN)/ruff check .
@@ -64,7 +69,7 @@ test-postgres: setup
 test-browser: setup
 	@echo "== Browser tests (Playwright + headless Chromium)"
 	scripts/ensure-chromium.sh
-	env -u DATABASE_URL $(PYTEST) -m browser
+	env -u DATABASE_URL $(PYTEST) -m browser $(BROWSER_TESTS)
 
 bench: setup
 	@echo "== Benchmarks on PostgreSQL (default settings): model case vs synthetic large"

@@ -4,6 +4,9 @@
 # themselves fail under CI, and skip loudly elsewhere, if it is still missing.
 set -uo pipefail
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
+# Both lanes of `make test` run browser tests: the second waits here while the first installs.
+exec 9>/tmp/umbrella-ensure-chromium.lock
+flock 9
 if [[ -x "$CHROMIUM" ]]; then exit 0; fi
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   echo "== Chromium missing: apt-get install -y chromium"
