@@ -8,8 +8,32 @@ from django.core.cache import cache
 from dataio.demo import PEER_SUPPORT_FIXTURE
 from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
 from tests import fixture_cache
+from tests.db_cache import MigratedDatabase
 
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(django_db_createdb) -> MigratedDatabase:
+    return MigratedDatabase(refresh=django_db_createdb)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings, migrated_database, django_db_blocker
+):
+    # pytest-django's last step before it creates the test database: on SQLite, put the saved
+    # migrated database in place first (tests/db_cache.py).
+    with django_db_blocker.unblock():
+        migrated_database.restore()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, migrated_database, django_db_blocker):
+    # pytest-django's own setup has run (migrating, or finding the restored database migrated).
+    with django_db_blocker.unblock():
+        migrated_database.save()
+    migrated_database.release()
 
 
 @pytest.fixture(autouse=True)
