@@ -3,7 +3,9 @@
 import itertools
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 
 from dataio.demo import PEER_SUPPORT_FIXTURE
 from reviews.models import IncludedReview, PrimaryStudy, ReviewType, UmbrellaReview
@@ -36,36 +38,38 @@ def django_db_setup(django_db_setup, migrated_database, django_db_blocker):
     migrated_database.release()
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    # The manifest storage needs collectstatic first; tests render templates without it.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+@pytest.fixture(scope="session", autouse=True)
+def test_settings():
+    """Settings every test runs with, set once: as a per-test `settings` change each cost a few
+    milliseconds of `setting_changed` signals before and after every one of ~2,000 tests."""
+    switched_off = {"AXES_ENABLED": False, "API_ANON_THROTTLE_RATE": None}
+    production = {name: getattr(django_settings, name) for name in switched_off}
+    with override_settings(
+        # The manifest storage needs collectstatic first; tests render templates without it.
+        STORAGES={
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # The production hasher takes ~0.5 s a password by design; the tests of passwords
+        # check what is stored and accepted, not the cost.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # django-axes needs the request at authenticate(), which the test client's login()
+        # does not pass; and an API throttle counting across a test's requests would make
+        # tests depend on their order. Tests of the throttling itself (marked `axes`,
+        # `throttle`) get the production values back (`throttling_when_tested`).
+        **switched_off,
+    ):
+        yield production
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The production hasher takes ~0.5 s a password by design; the tests of passwords check
-    # what is stored and accepted, not the cost.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def no_login_throttling(request, settings):
-    # django-axes needs the request at authenticate(), which the test client's login() does
-    # not pass; tests of the throttling itself are marked `axes` and keep it on.
-    if "axes" not in request.keywords:
-        settings.AXES_ENABLED = False
-
-
-@pytest.fixture(autouse=True)
-def no_api_throttling(request, settings):
-    # A throttle counting across a test's requests would make tests depend on their order;
-    # tests of the throttling itself are marked `throttle` and keep it on.
-    if "throttle" not in request.keywords:
-        settings.API_ANON_THROTTLE_RATE = None
+def throttling_when_tested(request, test_settings):
+    marked = {"axes": "AXES_ENABLED", "throttle": "API_ANON_THROTTLE_RATE"}
+    names = [name for marker, name in marked.items() if marker in request.keywords]
+    if names:
+        settings = request.getfixturevalue("settings")  # restored after the test
+        for name in names:
+            setattr(settings, name, test_settings[name])
 
 
 @pytest.fixture(autouse=True)
