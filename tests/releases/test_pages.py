@@ -74,6 +74,24 @@ def test_frozen_copies_are_never_listed_and_read_as_their_project(client, small_
     assert [p["slug"] for p in api["results"]] == ["living"]
     overview = reverse("reviews:umbrella-detail", kwargs={"slug": copy.slug})
     assert client.get(overview).status_code == 200
+    # The API serves no copy as a project of its own: a 404 that says where the release is.
+    for resource in ("api:project", "api:reviews"):
+        response = client.get(reverse(resource, kwargs={"slug": copy.slug}))
+        assert response.status_code == 404
+        assert response.json()["detail"] == (
+            "'living--release-1' is release 1 of the project 'living', not a project: read it "
+            "at http://testserver/u/living/releases/1/, its data at "
+            "http://testserver/u/living/releases/1/workbook.xlsx."
+        )
+    # Nor does the admin list a copy or its rows, to superusers either.
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    projects = client.get(reverse("admin:reviews_umbrellareview_changelist"))
+    assert [u.slug for u in projects.context["cl"].result_list] == ["living"]
+    reviews = client.get(reverse("admin:reviews_includedreview_changelist"))
+    assert {r.umbrella_id for r in reviews.context["cl"].result_list} == {small_project.umbrella.pk}
+    change = client.get(reverse("admin:reviews_umbrellareview_change", args=[copy.pk]))
+    assert change.status_code == 302  # the admin's "does not exist" (it may be deleted)
+    client.logout()
     set_published(
         umbrella=small_project.umbrella,
         published=False,
@@ -83,6 +101,9 @@ def test_frozen_copies_are_never_listed_and_read_as_their_project(client, small_
     assert not UmbrellaReview.objects.get(pk=copy.pk).is_published
     assert client.get(overview).status_code == 404
     assert client.get(url("release-list")).status_code == 404
+    # An outsider learns nothing of an unpublished project's release from the API.
+    response = client.get(reverse("api:project", kwargs={"slug": copy.slug}))
+    assert (response.status_code, "release" in response.json()["detail"]) == (404, False)
     client.force_login(small_project.owner)
     response = client.get(overview)
     assert response.status_code == 200
