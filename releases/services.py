@@ -23,8 +23,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from dataio.workbook.export import project_tables, xlsx_bytes
+from dataio.workbook.read import Problem
 from dataio.workbook.service import import_tables
-from dataio.workbook.spec import sheets
+from dataio.workbook.spec import sheet_by_name, sheets
+from reviews.formulas import unescape_formula
 from reviews.models import UmbrellaReview
 from reviews.project.revisions import bump_revision, changed
 
@@ -34,6 +36,12 @@ from .models import Release
 
 NOT_PUBLISHED = "Only a published umbrella review can be released: publish it first."
 FROZEN = "A release cannot itself be released."
+REFUSED = (
+    "This project cannot be released yet: {count} of its rows break a rule that the workbook "
+    "import checks, and a release's workbook must import as it is (its frozen copy is made "
+    "by that import). Correct them and publish again; nothing was released."
+)
+SHOWN_PROBLEMS = 20
 
 
 def next_number(umbrella: UmbrellaReview) -> int:
@@ -69,6 +77,36 @@ def workbook_of(umbrella: UmbrellaReview) -> bytes:
     return xlsx_bytes(project_tables(umbrella))
 
 
+def _where(problem: Problem, tables: dict[str, Any]) -> str:
+    """The sheet, row and the row's natural key (a review's label, an outcome's name): the
+    owner has no file whose row numbers they could look up."""
+    where = f"sheet {problem.sheet}" if problem.sheet else ""
+    if problem.row is None:
+        return where
+    where += f", row {problem.row}"
+    header, rows = tables.get(problem.sheet, ([], []))
+    sheet = sheet_by_name().get(problem.sheet)
+    if sheet is not None and sheet.key and 2 <= problem.row < len(rows) + 2:
+        row = rows[problem.row - 2]  # row 1 is the header
+        key = [row[header.index(name)] for name in sheet.key if name in header]
+        where += " (" + ", ".join(unescape_formula(str(v)) for v in key if v not in (None, ""))
+        where += ")"
+    return where
+
+
+def refusal(problems: list[Problem], tables: dict[str, Any]) -> list[str]:
+    """Why a project's rows cannot be released, one message per problem (the first
+    SHOWN_PROBLEMS), each naming where it is, the column and the rule it breaks."""
+    lines = [REFUSED.format(count=len({(p.sheet, p.row) for p in problems}))]
+    for problem in problems[:SHOWN_PROBLEMS]:
+        column = f", column {problem.column}" if problem.column else ""
+        value = f" (value: {problem.value})" if problem.value else ""
+        lines.append(f"{_where(problem, tables)}{column}{value}: {problem.reason}")
+    if len(problems) > SHOWN_PROBLEMS:
+        lines.append(f"… and {len(problems) - SHOWN_PROBLEMS} more problems of the same check.")
+    return lines
+
+
 def _analyse_copy_tables() -> None:
     """Give PostgreSQL's planner statistics for the rows just written, before the copy is
     exported in the same transaction. Tables never analysed (a project imported into a new
@@ -93,10 +131,7 @@ def _materialise(
     slug = _copy_slug(umbrella, number)
     result = import_tables(tables, slug=slug, user=user, name=f"release {number}")
     if not result.written:
-        problems = "; ".join(
-            f"{p.sheet} row {p.row} {p.column}: {p.reason}" for p in result.problems[:5]
-        )
-        raise ValidationError(f"The project's workbook could not be frozen: {problems}")
+        raise ValidationError(refusal(result.problems, tables))
     # From here on every write to the copy is refused (reviews.project.revisions.changed).
     UmbrellaReview.objects.filter(slug=slug).update(
         frozen_from=umbrella,
