@@ -37,9 +37,9 @@ from .models import Release
 NOT_PUBLISHED = "Only a published umbrella review can be released: publish it first."
 FROZEN = "A release cannot itself be released."
 REFUSED = (
-    "This project cannot be released yet: {count} of its rows break a rule that the workbook "
-    "import checks, and a release's workbook must import as it is (its frozen copy is made "
-    "by that import). Correct them and publish again; nothing was released."
+    "This project cannot be released yet: the workbook import refuses {count} of its rows, and "
+    "a release's workbook must import as it is (its frozen copy is made by that import). "
+    "Correct them and publish again; nothing was released."
 )
 SHOWN_PROBLEMS = 20
 

@@ -274,7 +274,9 @@ def test_a_project_the_import_would_refuse_is_refused_up_front_with_each_reason(
     response = client.post(url("release-add"), {"number": 1, "notes": ""})
     assert response.status_code == 400
     errors = list(response.context["form"].non_field_errors())
-    assert errors[0].startswith("This project cannot be released yet: 2 of its rows break a rule")
+    assert errors[0].startswith(
+        "This project cannot be released yet: the workbook import refuses 2 of its rows"
+    )
     assert errors[1:] == [
         f"sheet study_effects, row 2 (Baker 2021, {result.extraction_id}, Trial 2 2010), column "
         "ci_low (value: -0.1): A ratio (OR) must be positive.",
