@@ -113,7 +113,7 @@ def _analyse_copy_tables() -> None:
     database and released before autovacuum ran) are planned as if nearly empty, and the
     export's joins then crawled; autovacuum cannot help, as it does not see uncommitted rows,
     while ANALYZE in the transaction samples them. Where statistics exist it changes little
-    (docs/releases.md, "Costs"). SQLite plans without statistics."""
+    (measured: docs/performance.md, "Releases"). SQLite plans without statistics."""
     if connection.vendor != "postgresql":
         return
     tables = set()
