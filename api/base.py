@@ -2,7 +2,9 @@
 JSON errors (throttling: `api.throttling`).
 
 Access is the pages' (`reviews.access.get_umbrella`): a published project is open to everyone,
-an unpublished one is a 404 to outsiders. Responses of one project carry an `ETag` built from
+an unpublished one is a 404 to outsiders. A release's frozen copy (issue 20) is no project of
+its own here: its slug answers 404, naming the release's page and workbook to those who may read
+it (the project list leaves copies out too). Responses of one project carry an `ETag` built from
 its data revision (`reviews.project.revisions`), who is asking and the full URL, so a client
 repeating a request with `If-None-Match` gets a 304 until the project's data changes. They also
 carry `Last-Modified`, the time of the project's last change; `If-Modified-Since` alone earns a
@@ -20,6 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
 from rest_framework import exceptions
@@ -123,6 +126,24 @@ def _still_current(request: Request, etag: str, last_modified: datetime | None) 
     )
 
 
+def _frozen_copy_detail(request: Request, copy: UmbrellaReview) -> str:
+    """Where a release is read: the copy stands for a release, which the API does not serve
+    as a project (a client would take it for a second project with the same data)."""
+    project = copy.frozen_from
+    assert project is not None
+    page = reverse(
+        "releases:release-detail", kwargs={"slug": project.slug, "number": copy.frozen_number}
+    )
+    workbook = reverse(
+        "releases:workbook", kwargs={"slug": project.slug, "number": copy.frozen_number}
+    )
+    return (
+        f"'{copy.slug}' is release {copy.frozen_number} of the project '{project.slug}', not a "
+        f"project: read it at {request.build_absolute_uri(page)}, its data at "
+        f"{request.build_absolute_uri(workbook)}."
+    )
+
+
 class ProjectView(APIView):
     """A read of one project (`<slug>` in the URL): its access check, then conditional GET."""
 
@@ -134,6 +155,8 @@ class ProjectView(APIView):
         super().initial(request, *args, **kwargs)  # authentication, throttling
         # The Django request carries the API's user too (DRF sets it on authentication).
         self.umbrella = get_umbrella(request._request, kwargs["slug"])
+        if self.umbrella.is_frozen:
+            raise exceptions.NotFound(_frozen_copy_detail(request, self.umbrella))
         self.etag = etag_for(request, self.umbrella)
         self.last_modified = last_modified_for(self.umbrella)
         if _still_current(request, self.etag, self.last_modified):

@@ -4,9 +4,12 @@ the storage each release takes.
 Publishes two releases of `synthetic-large-seed-<seed>` (published by the run) with a change in
 between (one result's estimate), and reports per release: the wall time of `publish_release`
 (export, import into the frozen copy, the byte-for-byte check, the figures), the stored bytes
-(workbook and figures JSON) and the rows of its frozen copy; then the time of the change page's
-diff (two stored figure documents, no live query) and of the draft page's (live figures).
-Writes benchmarks/results.json (section "releases").
+(workbook and figures JSON), the rows of its frozen copy and, on PostgreSQL, how much the
+database grew (the copy's rows with their audit history and indexes, the stored release); then
+the time of the change page's diff (two stored figure documents, no live query) and of the draft
+page's (live figures). The machine's load average is recorded beside the times (a shared
+machine's figures are read with it). Writes benchmarks/results.json (section "releases").
+Run by `make bench` (benchmarks/run.sh), or alone against a database that has the project:
 
     benchmarks/with-default-postgres.sh sh -c '.venv/bin/python manage.py migrate -v0 &&
       .venv/bin/python manage.py generate_synthetic --size large --seed 1 --publish &&
@@ -61,6 +64,15 @@ def copy_rows(copy: UmbrellaReview) -> dict[str, int]:
     }
 
 
+def database_bytes() -> int | None:
+    """The database's size on disk (PostgreSQL), to measure what one release adds."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return cursor.fetchone()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
@@ -78,19 +90,28 @@ def main() -> None:
                 review__umbrella=umbrella, estimate__isnull=False
             ).first()
             assert result is not None
-            result.estimate = (result.ci_low + result.ci_high) / 2
+            # Half way to the upper limit (the synthetic CIs are symmetric: the midpoint is
+            # the estimate already, which the first runs "moved" to, changing nothing).
+            result.estimate = (result.estimate + result.ci_high) / 2
             save_versioned(result, loaded_version=result.version)
+        size_before = database_bytes()
         began = time.perf_counter()
         release = publish_release(umbrella=umbrella, user=owner, notes=f"Benchmark {step}")
         seconds = time.perf_counter() - began
+        load = os.getloadavg()[0]
+        size_after = database_bytes()
         figures_bytes = len(json.dumps(release.figures, ensure_ascii=False).encode())
         releases.append(
             {
                 "number": release.number,
                 "publish_s": round(seconds, 1),
+                "load_average_1min": round(load, 1),
                 "workbook_bytes": release.workbook_size,
                 "figures_json_bytes": figures_bytes,
                 "copy_rows": copy_rows(release.snapshot),
+                "database_growth_bytes": (
+                    size_after - size_before if size_before and size_after else None
+                ),
             }
         )
         print(f"release {release.number}: {releases[-1]}")

@@ -123,10 +123,35 @@ def render(results: dict, markdown: bool = False) -> str:
         out += [f"Background recomputation of every page: {after['recompute_s']:.1f} s"]
     if "coherence" in results:
         out += ["", coherence_line(results["coherence"])]
+    if "releases" in results:
+        out += ["", *release_lines(results["releases"], markdown)]
     imported = results.get("import")
     if imported:
         out += ["", import_line(imported)]
     return "\n".join(out)
+
+
+def release_lines(figures: dict, markdown: bool) -> list[str]:
+    """Time to publish each release and what it stores (bench_releases.py)."""
+    rows = [
+        [
+            str(r["number"]),
+            f"{r['publish_s']:.1f}",
+            f"{r.get('load_average_1min', '–')}",
+            f"{r['workbook_bytes']:,}",
+            f"{r['figures_json_bytes']:,}",
+            f"{sum(r['copy_rows'].values()):,}",
+            f"{r['database_growth_bytes'] / 1e6:.0f}" if r.get("database_growth_bytes") else "–",
+        ]
+        for r in figures["releases"]
+    ]
+    header = ["release of " + figures["project"], "publish s", "load avg", "workbook bytes",
+              "figures JSON bytes", "copy rows", "database growth MB"]  # fmt: skip
+    return [
+        table(header, rows, markdown),
+        f"Diff of two stored releases: {figures['diff_of_two_stored_releases_ms']:.1f} ms; "
+        f"draft against the latest release: {figures['draft_against_latest_s']:.1f} s",
+    ]
 
 
 def coherence_line(check: dict) -> str:

@@ -4,7 +4,8 @@
 # come from a database configured as in production), load the model case and the large
 # synthetic project, then run the page benchmarks, the overlap and AMSTAR 2 timings, the read
 # API's paginated results (bench_api.py), the HTTP load test (anonymous, then logged-in), the
-# first page after a write and two servers on one Redis (bench_after_write.py), and the workbook import
+# first page after a write and two servers on one Redis (bench_after_write.py), two releases of
+# the large project (bench_releases.py), and the workbook import
 # against loaddata. The figures are printed as a
 # table and written to benchmarks/results.json.
 # The cluster is stopped and deleted on exit, also when a step fails.
@@ -39,6 +40,9 @@ if [[ -z "${BENCH_SKIP_LOAD:-}" ]]; then
 fi
 # The first reader after a write (background recomputation) and two servers' coherence (issue 21).
 $PY benchmarks/bench_after_write.py --seed "$SEED"
+# Two releases of the large project (issue 20): time to publish one, what each stores. Last
+# of the benchmarks on this database: it moves one estimate and adds two frozen copies.
+$PY benchmarks/bench_releases.py --seed "$SEED"
 # Workbook import vs loaddata (issue 8), in a database of its own (it empties its database).
 # A quarter of the full 100k results + 200k links keeps loaddata's half to a few minutes;
 # BENCH_IMPORT_SCALE=1 for the full size.

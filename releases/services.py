@@ -1,28 +1,32 @@
 """Publishing a release: store the workbook and the figures, and materialise the frozen copy.
 
 One transaction: the project's workbook export (every sheet, every appraisal: the canonical
-record) is stored with its SHA-256; the same bytes are imported into a new hidden project, the
-frozen copy, which the "as of" pages read through the ordinary views; the copy is exported
-again and must give the stored bytes back byte for byte (else nothing is written: a release
-that its pages could not reproduce is refused); and the reader figures are computed from the
-copy, so the change page and the as-of pages cannot disagree.
+record) is stored with its SHA-256; the same typed rows the file was written from are imported,
+with every check of a workbook import, into a new hidden project, the frozen copy, which the
+"as of" pages read through the ordinary views (no file is parsed on the way: nothing a file
+format does to a value can come between the project and its copy, and parsing was most of a
+large release's time); the copy is exported again and must give the stored bytes back byte for
+byte (else nothing is written: a release that its pages could not reproduce is refused); and
+the reader figures are computed from the copy, so the change page and the as-of pages cannot
+disagree.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from dataio.workbook.export import project_tables, xlsx_bytes
-from dataio.workbook.service import import_workbook
+from dataio.workbook.read import Problem
+from dataio.workbook.service import import_tables
+from dataio.workbook.spec import sheet_by_name, sheets
+from reviews.formulas import unescape_formula
 from reviews.models import UmbrellaReview
 from reviews.project.revisions import bump_revision, changed
 
@@ -32,6 +36,12 @@ from .models import Release
 
 NOT_PUBLISHED = "Only a published umbrella review can be released: publish it first."
 FROZEN = "A release cannot itself be released."
+REFUSED = (
+    "This project cannot be released yet: the workbook import refuses {count} of its rows, and "
+    "a release's workbook must import as it is (its frozen copy is made by that import). "
+    "Correct them and publish again; nothing was released."
+)
+SHOWN_PROBLEMS = 20
 
 
 def next_number(umbrella: UmbrellaReview) -> int:
@@ -67,17 +77,61 @@ def workbook_of(umbrella: UmbrellaReview) -> bytes:
     return xlsx_bytes(project_tables(umbrella))
 
 
-def _materialise(umbrella: UmbrellaReview, data: bytes, number: int, user: User) -> UmbrellaReview:
+def _where(problem: Problem, tables: dict[str, Any]) -> str:
+    """The sheet, row and the row's natural key (a review's label, an outcome's name): the
+    owner has no file whose row numbers they could look up."""
+    where = f"sheet {problem.sheet}" if problem.sheet else ""
+    if problem.row is None:
+        return where
+    where += f", row {problem.row}"
+    header, rows = tables.get(problem.sheet, ([], []))
+    sheet = sheet_by_name().get(problem.sheet)
+    if sheet is not None and sheet.key and 2 <= problem.row < len(rows) + 2:
+        row = rows[problem.row - 2]  # row 1 is the header
+        key = [row[header.index(name)] for name in sheet.key if name in header]
+        where += " (" + ", ".join(unescape_formula(str(v)) for v in key if v not in (None, ""))
+        where += ")"
+    return where
+
+
+def refusal(problems: list[Problem], tables: dict[str, Any]) -> list[str]:
+    """Why a project's rows cannot be released, one message per problem (the first
+    SHOWN_PROBLEMS), each naming where it is, the column and the rule it breaks."""
+    lines = [REFUSED.format(count=len({(p.sheet, p.row) for p in problems}))]
+    for problem in problems[:SHOWN_PROBLEMS]:
+        column = f", column {problem.column}" if problem.column else ""
+        value = f" (value: {problem.value})" if problem.value else ""
+        lines.append(f"{_where(problem, tables)}{column}{value}: {problem.reason}")
+    if len(problems) > SHOWN_PROBLEMS:
+        lines.append(f"… and {len(problems) - SHOWN_PROBLEMS} more problems of the same check.")
+    return lines
+
+
+def _analyse_copy_tables() -> None:
+    """Give PostgreSQL's planner statistics for the rows just written, before the copy is
+    exported in the same transaction. Tables never analysed (a project imported into a new
+    database and released before autovacuum ran) are planned as if nearly empty, and the
+    export's joins then crawled; autovacuum cannot help, as it does not see uncommitted rows,
+    while ANALYZE in the transaction samples them. Where statistics exist it changes little
+    (measured: docs/performance.md, "Releases"). SQLite plans without statistics."""
+    if connection.vendor != "postgresql":
+        return
+    tables = set()
+    for sheet in sheets():
+        tables.add(sheet.model._meta.db_table)
+        tables.update(f.m2m_db_table() for f in sheet.model._meta.local_many_to_many)
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def _materialise(
+    umbrella: UmbrellaReview, tables: dict[str, Any], number: int, user: User
+) -> UmbrellaReview:
     slug = _copy_slug(umbrella, number)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{umbrella.slug}-release-{number}.xlsx"
-        path.write_bytes(data)
-        result = import_workbook(path, slug=slug, user=user, name=f"release {number}")
+    result = import_tables(tables, slug=slug, user=user, name=f"release {number}")
     if not result.written:
-        problems = "; ".join(
-            f"{p.sheet} row {p.row} {p.column}: {p.reason}" for p in result.problems[:5]
-        )
-        raise ValidationError(f"The project's workbook could not be frozen: {problems}")
+        raise ValidationError(refusal(result.problems, tables))
     # From here on every write to the copy is refused (reviews.project.revisions.changed).
     UmbrellaReview.objects.filter(slug=slug).update(
         frozen_from=umbrella,
@@ -85,6 +139,7 @@ def _materialise(umbrella: UmbrellaReview, data: bytes, number: int, user: User)
         is_published=umbrella.is_published,
         extraction_mode=umbrella.extraction_mode,
     )
+    _analyse_copy_tables()
     return UmbrellaReview.objects.get(slug=slug)
 
 
@@ -98,8 +153,9 @@ def publish_release(*, umbrella: UmbrellaReview, user: User, notes: str) -> Rele
         # One release at a time per project: the number and the copy's slug stay unique.
         UmbrellaReview.objects.select_for_update().filter(pk=umbrella.pk).first()
         number = next_number(umbrella)
-        data = workbook_of(umbrella)
-        copy = _materialise(umbrella, data, number, user)
+        tables = project_tables(umbrella)
+        data = xlsx_bytes(tables)
+        copy = _materialise(umbrella, tables, number, user)
         if workbook_of(copy) != data:
             raise ValidationError(
                 "The frozen copy does not reproduce the project's workbook byte for byte; "

@@ -97,7 +97,8 @@ class PublishReleaseView(ProjectReleasesMixin, TemplateView):
                 umbrella=umbrella, user=request.user, notes=form.cleaned_data["notes"]
             )
         except ValidationError as error:
-            form.add_error(None, " ".join(error.messages))
+            for message in error.messages:  # a refusal lists each row that blocks it
+                form.add_error(None, message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, f"Release {release.number} is published.")
         return redirect(release.get_absolute_url())

@@ -11,7 +11,9 @@ applied to everything the admin shows, not only to the rows of a change list:
   every row of the related table, which showed other projects' titles and vocabulary terms;
 - autocomplete and search run on the remote admin's scoped queryset, so they follow.
 
-Superusers see everything, as before.
+Superusers see everything, except the rows of releases' frozen copies (issue 20): a copy is
+read through its release's pages and changed by nobody, so no change list shows its rows twice
+over as if they were a project's, and its change pages answer 404 in the admin.
 """
 
 from django.contrib import admin
@@ -106,7 +108,8 @@ class ProjectScopedAdmin(ScopedChoices, ProjectWritesAdmin):
     """
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        prefix = "" if self.umbrella_path == "pk" else f"{self.umbrella_path}__"
+        queryset = super().get_queryset(request).filter(**{f"{prefix}frozen_from__isnull": True})
         if request.user.is_superuser:
             return queryset
         own = own_umbrella_ids(request.user)
@@ -114,6 +117,5 @@ class ProjectScopedAdmin(ScopedChoices, ProjectWritesAdmin):
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
-        if request.user.is_superuser:
-            return filters
+        # Superusers too: Django's own filters would offer the frozen copies (rows left out).
         return [scoped_list_filter(self.model, entry) for entry in filters]

@@ -3,7 +3,9 @@
 Rows are sorted by natural key and the XLSX package is written with fixed timestamps, so
 exporting the same data twice gives byte-identical files (the round-trip tests compare
 bytes). Text that a spreadsheet would run as a formula is escaped with a leading quote by
-`reviews.formulas.escape_formula`; the reader undoes it; numbers stay numbers.
+`reviews.formulas.escape_formula`; the reader undoes it; numbers stay numbers, and a negative
+zero (PostgreSQL keeps the sign of a zero, SQLite does not) is written as 0, the same number,
+so equal data gives equal files on either database and a file read back exports unchanged.
 
 What a download holds of the AMSTAR 2 appraisals follows the blinding rule of the pages
 (`appraisal.visibility.exported_appraisals`: the appraisals the user may read, usernames for
@@ -88,9 +90,18 @@ def sheet_rows(
     return out
 
 
+def _cell(value: Any) -> Any:
+    if value.__class__ is float:
+        # -0.0 + 0.0 is 0.0 and every other float is unchanged: an XLSX cell "-0" reads
+        # back as 0, so a negative zero would not survive a round trip.
+        return value + 0.0
+    return escape_formula(value)
+
+
 def _escaped(rows: list[list[Any]]) -> list[list[Any]]:
-    """Rows with formula-like text escaped (the reader's `unescape_formula` undoes it)."""
-    return [[escape_formula(value) for value in row] for row in rows]
+    """Rows with formula-like text escaped (the reader's `unescape_formula` undoes it) and
+    negative zeros written as 0."""
+    return [[_cell(value) for value in row] for row in rows]
 
 
 def project_tables(

@@ -323,6 +323,21 @@ def _read_xlsx(path: Path, shown: str, tables, problems, progress) -> None:
 _UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, _Unreadable)
 
 
+def read_tables(
+    tables: dict[str, tuple[list[str], list[list[Any]]]],
+) -> tuple[dict[str, Table], list[Problem]]:
+    """Tables from typed rows as the exporter makes them (`export.project_tables`: a header
+    and rows of Python values per sheet), checked cell by cell exactly as the cells of an
+    XLSX file are: the same import without writing and parsing a file (a release's copy)."""
+    found: dict[str, Table] = {}
+    problems: list[Problem] = []
+    for name, (header, rows) in tables.items():
+        sheet = _known(name, name, problems)
+        if sheet is not None:
+            found[sheet.name] = _table(sheet, [header, *rows], False, problems, lambda *_: None)
+    return found, problems
+
+
 def read_workbook(
     path: Path, *, name: str = "", progress: Callable[[str, int, int], None] | None = None
 ) -> tuple[dict[str, Table], list[Problem]]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from .read import read_workbook
+from .read import Problem, Table, read_tables, read_workbook
 from .validate import validate
 from .write import Checked, Counts, write
 
@@ -77,19 +77,47 @@ def import_workbook(
     on_phase("reading")
     tables, read_problems = read_workbook(Path(path), name=name, progress=progress)
     result = ImportResult(name or str(path), slug, dry_run, update)
+    source = name or Path(path).name
+    return _import(result, tables, read_problems, user, source, progress, on_phase)
+
+
+def import_tables(
+    tables: dict[str, tuple[list[str], list[list[Any]]]],
+    *,
+    slug: str,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    name: str,
+) -> ImportResult:
+    """Import typed rows as the exporter makes them (`export.project_tables`) into the new
+    project `slug`, with every check of a workbook import (`read.read_tables`): a project
+    copied without a file in between, so no value is changed by a file format on the way
+    (a release's frozen copy). `name` names the source in messages and history."""
+    found, read_problems = read_tables(tables)
+    return _import(ImportResult(name, slug, False, False), found, read_problems, user, name)
+
+
+def _import(
+    result: ImportResult,
+    tables: dict[str, Table],
+    read_problems: list[Problem],
+    user: AbstractBaseUser | AnonymousUser | None,
+    source: str,
+    progress: Callable[[str, int, int], None] | None = None,
+    on_phase: Callable[[str], None] = lambda _: None,
+) -> ImportResult:
     result.rows = sum(len(t.rows) for t in tables.values())
     # Checking and writing share one transaction, so the checks see the data written.
     with transaction.atomic():
         on_phase("checking")
-        plan = validate(tables, slug=slug, read_problems=read_problems, progress=progress)
+        plan = validate(tables, slug=result.project, read_problems=read_problems, progress=progress)
         result.problems = plan.problems
         if plan.problems:
             return result
         on_phase("writing")
         result.counts = write(
-            plan, update=update, progress=progress, user=user, source=name or Path(path).name
+            plan, update=result.update, progress=progress, user=user, source=source
         )
-        if dry_run:
+        if result.dry_run:
             # A dry run writes inside the transaction and rolls it back: its counts are
             # exactly what the import would do, and nothing stays.
             transaction.set_rollback(True)

@@ -11,10 +11,16 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from releases.models import Release
-from reviews.models import IncludedReview, UmbrellaReview
+from reviews.models import (
+    ExcludedReview,
+    ExclusionReason,
+    IncludedReview,
+    PrismaFlow,
+    UmbrellaReview,
+)
 from reviews.publishing.services import set_published
 from reviews.versioning import save_versioned
-from synthesis.models import OutcomeResult
+from synthesis.models import OutcomeResult, StudyEffect
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +80,24 @@ def test_frozen_copies_are_never_listed_and_read_as_their_project(client, small_
     assert [p["slug"] for p in api["results"]] == ["living"]
     overview = reverse("reviews:umbrella-detail", kwargs={"slug": copy.slug})
     assert client.get(overview).status_code == 200
+    # The API serves no copy as a project of its own: a 404 that says where the release is.
+    for resource in ("api:project", "api:reviews"):
+        response = client.get(reverse(resource, kwargs={"slug": copy.slug}))
+        assert response.status_code == 404
+        assert response.json()["detail"] == (
+            "'living--release-1' is release 1 of the project 'living', not a project: read it "
+            "at http://testserver/u/living/releases/1/, its data at "
+            "http://testserver/u/living/releases/1/workbook.xlsx."
+        )
+    # Nor does the admin list a copy or its rows, to superusers either.
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    projects = client.get(reverse("admin:reviews_umbrellareview_changelist"))
+    assert [u.slug for u in projects.context["cl"].result_list] == ["living"]
+    reviews = client.get(reverse("admin:reviews_includedreview_changelist"))
+    assert {r.umbrella_id for r in reviews.context["cl"].result_list} == {small_project.umbrella.pk}
+    change = client.get(reverse("admin:reviews_umbrellareview_change", args=[copy.pk]))
+    assert change.status_code == 302  # the admin's "does not exist" (it may be deleted)
+    client.logout()
     set_published(
         umbrella=small_project.umbrella,
         published=False,
@@ -83,6 +107,9 @@ def test_frozen_copies_are_never_listed_and_read_as_their_project(client, small_
     assert not UmbrellaReview.objects.get(pk=copy.pk).is_published
     assert client.get(overview).status_code == 404
     assert client.get(url("release-list")).status_code == 404
+    # An outsider learns nothing of an unpublished project's release from the API.
+    response = client.get(reverse("api:project", kwargs={"slug": copy.slug}))
+    assert (response.status_code, "release" in response.json()["detail"]) == (404, False)
     client.force_login(small_project.owner)
     response = client.get(overview)
     assert response.status_code == 200
@@ -222,3 +249,39 @@ def test_release_pages_run_a_bounded_number_of_queries(
     with django_assert_max_num_queries(len(two.captured_queries)):
         response = client.get(url(name))
     assert response.status_code == 200
+
+
+def test_a_project_the_import_would_refuse_is_refused_up_front_with_each_reason(
+    client, small_project
+):
+    # Both rows were valid when saved; an edit of another row broke them afterwards (an
+    # excluded review added; the result's measure changed to a ratio), which the import checks
+    # again: on PRISMA, the exclusions by reason; on a study row, its result's measure.
+    umbrella = small_project.umbrella
+    reason = ExclusionReason.objects.create(umbrella=umbrella, name="Wrong population")
+    PrismaFlow.objects.create(umbrella=umbrella, assessed=5, excluded=1, studies_included=4)
+    for title in ("Excluded A", "Excluded B"):
+        ExcludedReview.objects.create(umbrella=umbrella, title=title, reason=reason)
+    result = OutcomeResult.objects.get(review__umbrella=umbrella, review__label="Baker 2021")
+    StudyEffect.objects.create(
+        outcome_result=result, label="Trial 2 2010", kind="estimate", estimate=0.1,
+        ci_low=-0.1, ci_high=0.3,
+    )  # fmt: skip
+    OutcomeResult.objects.filter(pk=result.pk).update(
+        measure="or", estimate=1.1, ci_low=0.9, ci_high=1.3
+    )
+    client.force_login(small_project.owner)
+    response = client.post(url("release-add"), {"number": 1, "notes": ""})
+    assert response.status_code == 400
+    errors = list(response.context["form"].non_field_errors())
+    assert errors[0].startswith(
+        "This project cannot be released yet: the workbook import refuses 2 of its rows"
+    )
+    assert errors[1:] == [
+        f"sheet study_effects, row 2 (Baker 2021, {result.extraction_id}, Trial 2 2010), column "
+        "ci_low (value: -0.1): A ratio (OR) must be positive.",
+        "sheet prisma_flow, row 2: The counts do not add up: reports excluded: excluded = sum "
+        "of the reasons fails (1 ≠ 2).",
+    ]
+    assert not Release.objects.exists()
+    assert list(UmbrellaReview.objects.values_list("slug", flat=True)) == ["living"]

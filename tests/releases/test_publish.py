@@ -1,13 +1,17 @@
 """Publishing releases: the stored record, its immutability, and the change between two."""
 
 import hashlib
+import math
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
+from dataio.workbook.export import project_tables
+from dataio.workbook.service import import_workbook
 from releases.diff import ADDED, CHANGED, Change, Entry, diff
 from releases.models import Release, ReleaseChanged
 from releases.services import workbook_of
@@ -153,3 +157,29 @@ def test_only_a_published_project_can_be_released(small_project):
         small_project.release()
     assert not Release.objects.exists()
     assert not UmbrellaReview.objects.filter(frozen_from__isnull=False).exists()
+
+
+def test_a_negative_zero_is_released_and_its_workbook_reads_back_unchanged(small_project, tmp_path):
+    # PostgreSQL keeps the sign of a zero that COPY wrote (a synthetic CI limit rounded to
+    # -0.0; the bulk import of a CSV holding "-0.0"); an XLSX cell "-0" reads back as 0, which
+    # made the large synthetic project's frozen copy differ from its workbook by a byte.
+    result = OutcomeResult.objects.get(review__label="Baker 2021")
+    with connection.cursor() as cursor:  # the ORM sends -0.0 as 0: write it as COPY does
+        cursor.execute(
+            f"UPDATE {OutcomeResult._meta.db_table} SET ci_high = CAST('-0' AS DOUBLE PRECISION)"
+            " WHERE id = %s",
+            [result.pk],
+        )
+    live = OutcomeResult.objects.values_list("ci_high", flat=True).get(pk=result.pk)
+    assert live == 0.0  # -0.0 on PostgreSQL, 0.0 on SQLite (which drops the sign)
+    release = small_project.release()
+    stored = bytes(release.workbook)
+    assert workbook_of(release.snapshot) == stored
+    sheet = project_tables(release.snapshot)["outcome_results"]
+    (ci_high,) = [row[sheet[0].index("ci_high")] for row in sheet[1] if row[0] == "Baker 2021"]
+    assert (ci_high, math.copysign(1, ci_high)) == (0.0, 1.0)
+    # The workbook a reader downloads is the release: imported anywhere, it exports the same.
+    path = tmp_path / "release-1.xlsx"
+    path.write_bytes(stored)
+    assert import_workbook(path, slug="reader-copy").written
+    assert workbook_of(UmbrellaReview.objects.get(slug="reader-copy")) == stored
