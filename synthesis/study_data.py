@@ -20,6 +20,7 @@ from reviews.labels import LabelledEnum
 from . import stats
 from ._validation import FloatArray
 from .findings import Z_95, is_ratio
+from .harmonise import record_text
 from .study_rows import (
     BINARY,
     BINARY_MEASURES,
@@ -30,6 +31,7 @@ from .study_rows import (
     StudyRow,
     _numbers,
     effect_of,
+    effect_with_record,
     rounded_limit,
     row_problems,
 )
@@ -80,6 +82,9 @@ class StudyResult:
     vi: float
     weight_percent: float | None  # None: left out of the pooling
     excluded_reason: str = ""
+    #: How an estimate row's value and SE were obtained (synthesis.harmonise.record_text):
+    #: formula, constant, source; "" for counts and means (computed as metafor escalc).
+    record: str = ""
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -181,13 +186,48 @@ def reanalyse(
             "A ratio's lower CI limit printed as 0.00 (rounded) is used as printed: its SE "
             "comes from the upper half of the CI."
         )
-    effects = [effect_of(row, measure) for row in rows]
+    with_records = [effect_with_record(row, measure, conventions.se_from_ci) for row in rows]
+    effects = [(yi, vi) for yi, vi, _ in with_records]
+    records = ["" if rec is None else record_text(rec) for _, _, rec in with_records]
     keep = [i for i, (yi, _) in enumerate(effects) if math.isfinite(yi)]
-    keys = [row.study or f"\x00{i}" for i, row in enumerate(rows)]
-    dependent = len({keys[i] for i in keep}) < len(keep)
+    dependent = len({row.study or f"\x00{i}" for i, row in enumerate(rows) if i in keep}) < len(
+        keep
+    )
     if method == "MH" and dependent:
         notes.append("Mantel–Haenszel cannot combine dependent outcomes: REML is shown instead.")
         method = "REML"
+    return _with_records(
+        _pool_rows(rows, measure, method, requested, notes, conventions, effects, keep, dependent),
+        records,
+    )
+
+
+def _with_records(analysis: Reanalysis, records: list[str]) -> Reanalysis:
+    """Each input row's result carries its estimate record (the study table shows it)."""
+    if not any(records):
+        return analysis
+    per_row = [
+        replace(result, record=record)
+        for result, record in zip(analysis.row_results, records, strict=True)
+    ]
+    if analysis.combined_rows:
+        return replace(analysis, combined_rows=per_row)
+    return replace(analysis, studies=per_row)
+
+
+def _pool_rows(
+    rows: Sequence[StudyRow],
+    measure: str,
+    method: str,
+    requested: str,
+    notes: list[str],
+    conventions: stats.Conventions,
+    effects: list[tuple[float, float]],
+    keep: list[int],
+    dependent: bool,
+) -> Reanalysis:
+    """The pooling itself, once the rows' effects are known (reanalyse's second half)."""
+    keys = [row.study or f"\x00{i}" for i, row in enumerate(rows)]
     if method == "MH":
         return _reanalyse_mh(rows, measure, effects, keep, requested, notes, conventions)
     if len(keep) < len(rows):
@@ -288,21 +328,26 @@ def _reanalyse_by_study(
     analysis = _finish(rows, firsts, yi, vi, measure, method, requested, studies, pooled, notes,
                        conventions)  # fmt: skip
     weight_of = {key: st.weight_percent or 0.0 for key, st in zip(study_keys, studies, strict=True)}
+    # Each row shows its study's weight (the combined row's): the study is what is pooled.
     per_row = [
-        StudyResult(row.label, *effects[i], None, _row_note(i, keep, members.get(keys[i], []),
-                                                            weight_of.get(keys[i], 0.0)))
+        StudyResult(row.label, *effects[i], weight_of.get(keys[i]) if i in keep else None,
+                    _row_note(i, keep, members.get(keys[i], [])))
         for i, row in enumerate(rows)
     ]  # fmt: skip
     return replace(analysis, combined_rows=per_row)
 
 
-def _row_note(i: int, keep: list[int], members: list[int], weight: float) -> str:
+def _row_note(i: int, keep: list[int], members: list[int]) -> str:
     """What the study table says of one row when rows of a study were combined."""
     if i not in keep:
         return "double zero"
     if len(members) == 1:
-        return f"its study's weight {weight:.1f}%"
-    return f"combined with {len(members) - 1} other row(s) of its study (weight {weight:.1f}%)"
+        return ""
+    others = len(members) - 1
+    return (
+        f"combined with {others} other row{'s' if others > 1 else ''} of its study; "
+        "the weight is that of the combined study"
+    )
 
 
 def _study_label(members: list[StudyRow]) -> str:
