@@ -72,6 +72,9 @@ class StudyEffectForm(FieldsetsMixin, VersionedForm):
         self.fields["study"].required = False
         self.fields["label"].required = False
         self.fields["label"].help_text = "Leave blank to use the registry study's label."
+        reported = cast(forms.ChoiceField, self.fields["reported_measure"])
+        measures = StudyEffect._meta.get_field("reported_measure").choices or []
+        reported.choices = [("", "the result's measure"), *measures]
 
     def clean(self):
         cleaned = super().clean()

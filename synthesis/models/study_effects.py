@@ -19,7 +19,7 @@ from .results import Measure, OutcomeResult
 class StudyDataKind(models.TextChoices):
     BINARY = "binary", "Events / n per arm"
     CONTINUOUS = "continuous", "Mean, SD, n per arm"
-    ESTIMATE = "estimate", "Estimate with its 95% CI, its SE or (SMD/g) arm sizes"
+    ESTIMATE = "estimate", "Estimate (with its CI, SE or arm sizes)"
 
 
 # The fields each kind of row needs; the other kinds' fields are cleared on save.
