@@ -20,7 +20,7 @@ from reviews.labels import LabelledEnum
 from . import stats
 from ._validation import FloatArray
 from .findings import Z_95, is_ratio
-from .harmonise import record_text
+from .harmonise import harmonise, record_text
 from .study_rows import (
     BINARY,
     BINARY_MEASURES,
@@ -31,7 +31,6 @@ from .study_rows import (
     StudyRow,
     _numbers,
     effect_of,
-    effect_with_record,
     rounded_limit,
     row_problems,
 )
@@ -165,8 +164,30 @@ def reanalyse(
     Rows sharing a study key are combined into one composite per study at the conventions'
     correlation r (Borenstein et al. 2009, ch. 24), so k counts studies. ``conventions`` (ours
     by default, or ``stats.METAUMBRELLA``) also decides the credibility grading's prediction
-    interval, largest study and excess-significance test.
+    interval, largest study and excess-significance test, and the quantile of an estimate
+    row's SE from its CI; each estimate row's result carries its record (``record``).
     """
+    analysis = _reanalyse(rows, measure, method, conventions)
+    records = [
+        record_text(harmonise(row.estimate_inputs(), measure, conventions.se_from_ci).provenance)
+        if row.kind == ESTIMATE
+        else ""
+        for row in rows
+    ]
+    if not any(records):
+        return analysis
+    per_row = [
+        replace(result, record=record)
+        for result, record in zip(analysis.row_results, records, strict=True)
+    ]
+    if analysis.combined_rows:
+        return replace(analysis, combined_rows=per_row)
+    return replace(analysis, studies=per_row)
+
+
+def _reanalyse(
+    rows: Sequence[StudyRow], measure: str, method: str, conventions: stats.Conventions
+) -> Reanalysis:
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
     for row in rows:
@@ -186,48 +207,13 @@ def reanalyse(
             "A ratio's lower CI limit printed as 0.00 (rounded) is used as printed: its SE "
             "comes from the upper half of the CI."
         )
-    with_records = [effect_with_record(row, measure, conventions.se_from_ci) for row in rows]
-    effects = [(yi, vi) for yi, vi, _ in with_records]
-    records = ["" if rec is None else record_text(rec) for _, _, rec in with_records]
+    effects = [effect_of(row, measure, conventions.se_from_ci) for row in rows]
     keep = [i for i, (yi, _) in enumerate(effects) if math.isfinite(yi)]
-    dependent = len({row.study or f"\x00{i}" for i, row in enumerate(rows) if i in keep}) < len(
-        keep
-    )
+    keys = [row.study or f"\x00{i}" for i, row in enumerate(rows)]
+    dependent = len({keys[i] for i in keep}) < len(keep)
     if method == "MH" and dependent:
         notes.append("Mantel–Haenszel cannot combine dependent outcomes: REML is shown instead.")
         method = "REML"
-    return _with_records(
-        _pool_rows(rows, measure, method, requested, notes, conventions, effects, keep, dependent),
-        records,
-    )
-
-
-def _with_records(analysis: Reanalysis, records: list[str]) -> Reanalysis:
-    """Each input row's result carries its estimate record (the study table shows it)."""
-    if not any(records):
-        return analysis
-    per_row = [
-        replace(result, record=record)
-        for result, record in zip(analysis.row_results, records, strict=True)
-    ]
-    if analysis.combined_rows:
-        return replace(analysis, combined_rows=per_row)
-    return replace(analysis, studies=per_row)
-
-
-def _pool_rows(
-    rows: Sequence[StudyRow],
-    measure: str,
-    method: str,
-    requested: str,
-    notes: list[str],
-    conventions: stats.Conventions,
-    effects: list[tuple[float, float]],
-    keep: list[int],
-    dependent: bool,
-) -> Reanalysis:
-    """The pooling itself, once the rows' effects are known (reanalyse's second half)."""
-    keys = [row.study or f"\x00{i}" for i, row in enumerate(rows)]
     if method == "MH":
         return _reanalyse_mh(rows, measure, effects, keep, requested, notes, conventions)
     if len(keep) < len(rows):
