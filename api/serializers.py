@@ -183,6 +183,8 @@ class StudyEffectSerializer(serializers.ModelSerializer[StudyEffect]):
             "estimate",
             "ci_low",
             "ci_high",
+            "se",
+            "reported_measure",
         ]
 
 

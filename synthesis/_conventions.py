@@ -5,7 +5,8 @@ the way there differ, and a caller picks all of them with one switch, ``Conventi
 
 * **prediction interval** -- ours: Higgins, Thompson & Spiegelhalter (2009), ``t`` on
   ``k - 2`` df for ``k >= 3``; metaumbrella 1.1.0 takes R meta's default (``metagen``,
-  ``method.predict = "V"``: ``t`` on ``k - 1`` df for ``k >= 2``; meta ``set_df_predict``);
+  ``method.predict = "V"``: ``t`` on ``k - 1`` df for ``k >= 2``; meta ``set_df_predict``) --
+  what its vignette prints for ``df.SMD``; metaumbrella 1.0.x's R/umbrella.R had ``t(k - 2)``;
 * **largest study** -- ours: the most precise (smallest variance); metaumbrella: the largest
   sample size (``.largest_overall``: ``max(n_sample)``, ties broken by the smallest
   ``|effect|``; person-time for incidence rates in metaumbrella 1.0);

@@ -16,8 +16,9 @@ import math
 
 import numpy as np
 from scipy.optimize import brentq
-from scipy.special import chdtri, ndtri
+from scipy.special import chdtrc, chdtri, ndtri
 
+from synthesis._results import Heterogeneity
 from synthesis._validation import FloatArray
 
 #: Convergence tolerance of the REML Fisher-scoring iterations (relative to the scale
@@ -306,3 +307,20 @@ def i2_ci_higgins_thompson(q: float, k: int, level: float) -> tuple[float, float
         return 100.0 * (h2 - 1.0) / h2
 
     return to_i2(ln_h - z * se_ln_h), to_i2(ln_h + z * se_ln_h)
+
+
+def heterogeneity_from_q(q: float, y: FloatArray, v: FloatArray, level: float) -> Heterogeneity:
+    """Everything that follows from Cochran's ``q`` of ``k >= 2`` effects ``y`` (variances
+    ``v``): ``df = k - 1``, ``p(Q)``, ``I2 = max(0, (Q - df)/Q)`` (per cent), ``H2 = Q/df``
+    (Higgins & Thompson 2002), the I2 interval and the Q-profile interval of tau^2."""
+    k = int(y.size)
+    df = k - 1
+    return Heterogeneity(
+        q=q,
+        df=df,
+        q_p=float(chdtrc(df, q)),
+        i2=max(0.0, (q - df) / q) * 100.0 if q > 0.0 else 0.0,
+        h2=q / df,
+        i2_ci=i2_ci_higgins_thompson(q, k, level),
+        tau2_ci=tau2_qprofile_ci(y, v, level),
+    )

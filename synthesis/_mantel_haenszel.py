@@ -6,12 +6,11 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import chdtrc
 
 from synthesis._effect_sizes import BinaryMeasure, binary_effect, double_zero_mask
 from synthesis._effect_sizes import _tables as _binary_tables
-from synthesis._heterogeneity import i2_ci_higgins_thompson, tau2_qprofile_ci
-from synthesis._results import Pooled
+from synthesis._heterogeneity import heterogeneity_from_q
+from synthesis._results import NO_HETEROGENEITY, Pooled
 from synthesis._results import pooled_result as _pooled
 
 
@@ -91,30 +90,20 @@ def mantel_haenszel(
     level = 0.95
     k = int(a.size)
     y, v = yi_all[in_q], vi_all[in_q]
-    k_q = int(y.size)
-    if k_q >= 2:
-        df = k_q - 1
-        q = float(np.dot(1.0 / v, (y - est) ** 2))
-        q_p = float(chdtrc(df, q))
-        i2 = max(0.0, (q - df) / q) * 100.0 if q > 0.0 else 0.0
-        h2 = q / df
-        i2_ci = i2_ci_higgins_thompson(q, k_q, level)
-        tau2_ci: tuple[float, float] | None = tau2_qprofile_ci(y, v, level)
-    else:  # as metafor: Q = 0 on 0 df; we leave p(Q) and H^2 undefined, as for k = 1
-        df, q, q_p, i2, h2, i2_ci, tau2_ci = 0, 0.0, math.nan, 0.0, math.nan, None, None
+    # Q around the MH estimate; with fewer than 2 tables in Q, as metafor: Q = 0 on 0 df (we
+    # leave p(Q) and H^2 undefined, as for k = 1).
+    heterogeneity = (
+        heterogeneity_from_q(float(np.dot(1.0 / v, (y - est) ** 2)), y, v, level)
+        if y.size >= 2
+        else NO_HETEROGENEITY
+    )
     return _pooled(
         est,
         math.sqrt(var),
         level,
+        heterogeneity,
         k=k,
         tau2=0.0,
-        q=q,
-        df=df,
-        q_p=q_p,
-        i2=i2,
-        h2=h2,
-        i2_ci=i2_ci,
-        tau2_ci=tau2_ci,
         hksj=None,
         prediction_interval=None,
         method="MH",

@@ -31,6 +31,28 @@ class HKSJ:
 
 
 @dataclass(frozen=True)
+class Heterogeneity:
+    """The heterogeneity statistics of a pooling, as :class:`Pooled` carries them: Cochran's
+    ``q`` on ``df``, its p value ``q_p``, ``i2`` (per cent) and ``h2``, the Higgins-Thompson
+    interval ``i2_ci`` and the Q-profile interval ``tau2_ci``. One object, so that every
+    pooling (inverse variance, Mantel-Haenszel, a single study) hands them over alike."""
+
+    q: float
+    df: int
+    q_p: float
+    i2: float
+    h2: float
+    i2_ci: tuple[float, float] | None
+    tau2_ci: tuple[float, float] | None
+
+
+#: One study, or one table left in Q: Q = 0 on 0 df, p(Q) and H^2 undefined, no intervals.
+NO_HETEROGENEITY = Heterogeneity(
+    q=0.0, df=0, q_p=math.nan, i2=0.0, h2=math.nan, i2_ci=None, tau2_ci=None
+)
+
+
+@dataclass(frozen=True)
 class Pooled:
     """A pooled estimate with its heterogeneity statistics.
 
@@ -144,12 +166,16 @@ def z_test(estimate: float, se: float) -> tuple[float, float]:
     return z, float(2.0 * ndtr(-abs(z)))
 
 
-def pooled_result(estimate: float, se: float, level: float, **rest: Any) -> Pooled:
-    """The estimate with its SE, its normal-theory CI at `level` and its z test; `rest` are
-    the other fields of the result."""
+def pooled_result(
+    estimate: float, se: float, level: float, heterogeneity: Heterogeneity, **rest: Any
+) -> Pooled:
+    """The estimate with its SE, its normal-theory CI at `level` and its z test, with its
+    heterogeneity statistics; `rest` are the other fields of the result."""
     crit = float(ndtri(0.5 + level / 2.0))
     z, p = z_test(estimate, se)
     ci_low, ci_high = estimate - crit * se, estimate + crit * se
+    h = heterogeneity
     return Pooled(
-        estimate=estimate, se=se, ci_low=ci_low, ci_high=ci_high, z=z, p=p, level=level, **rest
-    )
+        estimate=estimate, se=se, ci_low=ci_low, ci_high=ci_high, z=z, p=p, level=level,
+        q=h.q, df=h.df, q_p=h.q_p, i2=h.i2, h2=h.h2, i2_ci=h.i2_ci, tau2_ci=h.tau2_ci, **rest,
+    )  # fmt: skip

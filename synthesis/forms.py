@@ -53,8 +53,9 @@ class StudyEffectForm(FieldsetsMixin, VersionedForm):
         ("Study", ["study", "label", "kind", "reverse", "note"]),
         ("Intervention arm (arm 1)", ["events1", "n1", "mean1", "sd1"]),
         ("Control arm (arm 2)", ["events2", "n2", "mean2", "sd2"]),
-        ("Estimate with its 95% CI (on the result's measure scale, e.g. RR 0.86)",
-         ["estimate", "ci_low", "ci_high"]),
+        ("Estimate as printed (e.g. RR 0.86), with its 95% CI or its SE; arm sizes above "
+         "(for an SMD they alone give the SE)",
+         ["estimate", "ci_low", "ci_high", "se", "reported_measure"]),
     ]  # fmt: skip
 
     class Meta:
@@ -71,6 +72,9 @@ class StudyEffectForm(FieldsetsMixin, VersionedForm):
         self.fields["study"].required = False
         self.fields["label"].required = False
         self.fields["label"].help_text = "Leave blank to use the registry study's label."
+        reported = cast(forms.ChoiceField, self.fields["reported_measure"])
+        measures = StudyEffect._meta.get_field("reported_measure").choices or []
+        reported.choices = [("", "the result's measure"), *measures]
 
     def clean(self):
         cleaned = super().clean()
@@ -87,7 +91,8 @@ class PasteStudiesForm(forms.Form):
         label="Rows (CSV or tab-separated, with a header row)",
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         help_text="e.g. label,events1,n1,events2,n2 — or label,mean1,sd1,n1,mean2,sd2,n2 — "
-        "or label,estimate,ci_low,ci_high. All rows are saved or none.",
+        "or label,estimate,ci_low,ci_high (or se instead of the CI; n1,n2 beside it, alone for "
+        "an SMD; reported_measure when printed in another measure). All rows are saved or none.",
     )
 
 

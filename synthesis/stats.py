@@ -78,15 +78,15 @@ from synthesis._effect_sizes import (
 from synthesis._heterogeneity import (
     ConvergenceError,
     cochran_q,
-    i2_ci_higgins_thompson,
+    heterogeneity_from_q,
     tau2_dl,
     tau2_pm,
-    tau2_qprofile_ci,
     tau2_reml,
 )
 from synthesis._mantel_haenszel import mantel_haenszel
 from synthesis._results import (
     HKSJ,
+    NO_HETEROGENEITY,
     Egger,
     ExcessSignificance,
     Pooled,
@@ -152,27 +152,6 @@ Method = Literal["FE", "DL", "REML", "PM"]
 _METHODS = ("FE", "DL", "REML", "PM")
 
 
-def _heterogeneity(
-    y: FloatArray, v: FloatArray, level: float
-) -> tuple[float, float, float, int, float, float, float, tuple[float, float] | None]:
-    """Fixed-effect mean, its variance, Cochran Q, df, p(Q), I2 (%), H2 and the I2 CI."""
-    w = 1.0 / v
-    mu_fe, q = cochran_q(y, w)
-    k = y.size
-    df = k - 1
-    i2 = max(0.0, (q - df) / q) * 100.0 if q > 0.0 else 0.0
-    return (
-        mu_fe,
-        1.0 / float(w.sum()),
-        q,
-        df,
-        float(chdtrc(df, q)),
-        i2,
-        q / df,
-        i2_ci_higgins_thompson(q, k, level),
-    )
-
-
 def _single_study(
     y: float, v: float, level: float, method: str, excluded: tuple[int, ...]
 ) -> Pooled:
@@ -181,15 +160,9 @@ def _single_study(
         y,
         math.sqrt(v),
         level,
+        NO_HETEROGENEITY,
         k=1,
         tau2=0.0,
-        q=0.0,
-        df=0,
-        q_p=math.nan,
-        i2=0.0,
-        h2=math.nan,
-        i2_ci=None,
-        tau2_ci=None,
         hksj=None,
         prediction_interval=None,
         method=method,
@@ -234,7 +207,11 @@ def _pool_arrays(
     k = y.size
     if k == 1:
         return _single_study(float(y[0]), float(v[0]), level, method, excluded)
-    mu_fe, var_fe, q, df, q_p, i2, h2, i2_ci = _heterogeneity(y, v, level)
+    w_fe = 1.0 / v
+    mu_fe, q = cochran_q(y, w_fe)
+    var_fe = 1.0 / float(w_fe.sum())
+    heterogeneity = heterogeneity_from_q(q, y, v, level)
+    df = heterogeneity.df
     tau2_se: float | None = None
     if method == "FE":
         tau2 = 0.0
@@ -276,15 +253,9 @@ def _pool_arrays(
         mu,
         math.sqrt(var),
         level,
+        heterogeneity,
         k=k,
         tau2=tau2,
-        q=q,
-        df=df,
-        q_p=q_p,
-        i2=i2,
-        h2=h2,
-        i2_ci=i2_ci,
-        tau2_ci=tau2_qprofile_ci(y, v, level),
         hksj=hksj,
         prediction_interval=pred,
         method=method,

@@ -20,6 +20,7 @@ from reviews.labels import LabelledEnum
 from . import stats
 from ._validation import FloatArray
 from .findings import Z_95, is_ratio
+from .harmonise import harmonise, record_text
 from .study_rows import (
     BINARY,
     BINARY_MEASURES,
@@ -80,6 +81,9 @@ class StudyResult:
     vi: float
     weight_percent: float | None  # None: left out of the pooling
     excluded_reason: str = ""
+    #: How an estimate row's value and SE were obtained (synthesis.harmonise.record_text):
+    #: formula, constant, source; "" for counts and means (computed as metafor escalc).
+    record: str = ""
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -160,8 +164,30 @@ def reanalyse(
     Rows sharing a study key are combined into one composite per study at the conventions'
     correlation r (Borenstein et al. 2009, ch. 24), so k counts studies. ``conventions`` (ours
     by default, or ``stats.METAUMBRELLA``) also decides the credibility grading's prediction
-    interval, largest study and excess-significance test.
+    interval, largest study and excess-significance test, and the quantile of an estimate
+    row's SE from its CI; each estimate row's result carries its record (``record``).
     """
+    analysis = _reanalyse(rows, measure, method, conventions)
+    records = [
+        record_text(harmonise(row.estimate_inputs(), measure, conventions.se_from_ci).provenance)
+        if row.kind == ESTIMATE
+        else ""
+        for row in rows
+    ]
+    if not any(records):
+        return analysis
+    per_row = [
+        replace(result, record=record)
+        for result, record in zip(analysis.row_results, records, strict=True)
+    ]
+    if analysis.combined_rows:
+        return replace(analysis, combined_rows=per_row)
+    return replace(analysis, studies=per_row)
+
+
+def _reanalyse(
+    rows: Sequence[StudyRow], measure: str, method: str, conventions: stats.Conventions
+) -> Reanalysis:
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
     for row in rows:
@@ -181,7 +207,7 @@ def reanalyse(
             "A ratio's lower CI limit printed as 0.00 (rounded) is used as printed: its SE "
             "comes from the upper half of the CI."
         )
-    effects = [effect_of(row, measure) for row in rows]
+    effects = [effect_of(row, measure, conventions.se_from_ci) for row in rows]
     keep = [i for i, (yi, _) in enumerate(effects) if math.isfinite(yi)]
     keys = [row.study or f"\x00{i}" for i, row in enumerate(rows)]
     dependent = len({keys[i] for i in keep}) < len(keep)
@@ -288,21 +314,26 @@ def _reanalyse_by_study(
     analysis = _finish(rows, firsts, yi, vi, measure, method, requested, studies, pooled, notes,
                        conventions)  # fmt: skip
     weight_of = {key: st.weight_percent or 0.0 for key, st in zip(study_keys, studies, strict=True)}
+    # Each row shows its study's weight (the combined row's): the study is what is pooled.
     per_row = [
-        StudyResult(row.label, *effects[i], None, _row_note(i, keep, members.get(keys[i], []),
-                                                            weight_of.get(keys[i], 0.0)))
+        StudyResult(row.label, *effects[i], weight_of.get(keys[i]) if i in keep else None,
+                    _row_note(i, keep, members.get(keys[i], [])))
         for i, row in enumerate(rows)
     ]  # fmt: skip
     return replace(analysis, combined_rows=per_row)
 
 
-def _row_note(i: int, keep: list[int], members: list[int], weight: float) -> str:
+def _row_note(i: int, keep: list[int], members: list[int]) -> str:
     """What the study table says of one row when rows of a study were combined."""
     if i not in keep:
         return "double zero"
     if len(members) == 1:
-        return f"its study's weight {weight:.1f}%"
-    return f"combined with {len(members) - 1} other row(s) of its study (weight {weight:.1f}%)"
+        return ""
+    others = len(members) - 1
+    return (
+        f"combined with {others} other row{'s' if others > 1 else ''} of its study; "
+        "the weight is that of the combined study"
+    )
 
 
 def _study_label(members: list[StudyRow]) -> str:

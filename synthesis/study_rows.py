@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import stats
+from ._conversions import Provenance
 from .findings import is_ratio
+from .harmonise import EstimateInputs, estimate_problems, harmonise
 
 BINARY = "binary"
 CONTINUOUS = "continuous"
@@ -22,7 +24,8 @@ ESTIMATE = "estimate"
 REQUIRED = {
     BINARY: ("events1", "n1", "events2", "n2"),
     CONTINUOUS: ("mean1", "sd1", "n1", "mean2", "sd2", "n2"),
-    ESTIMATE: ("estimate", "ci_low", "ci_high"),
+    # With its CI, its SE or (SMD/g) the arm sizes: synthesis.harmonise.estimate_problems.
+    ESTIMATE: ("estimate",),
 }
 #: Which kinds of row each effect measure (synthesis.findings.Measure values) can use.
 MEASURE_KINDS = {
@@ -64,6 +67,23 @@ class StudyRow:
     #: The source's arms are the other way round: yi -> -yi on the analysis scale (a ratio
     #: becomes its reciprocal), SE unchanged.
     reverse: bool = False
+    #: An estimate row's SE as printed (on the analysis scale: of the log for a ratio).
+    se: float | None = None
+    #: The measure an estimate row is printed in when it is not the outcome result's ("" =
+    #: the same); synthesis.harmonise converts it.
+    reported_measure: str = ""
+
+    def estimate_inputs(self) -> EstimateInputs:
+        """An estimate row's numbers for synthesis.harmonise."""
+        return EstimateInputs(
+            estimate=float(self.estimate if self.estimate is not None else math.nan),
+            ci_low=self.ci_low,
+            ci_high=self.ci_high,
+            se=self.se,
+            n1=self.n1,
+            n2=self.n2,
+            reported_measure=self.reported_measure,
+        )
 
 
 def row_problems(row: StudyRow, measure: str | None = None) -> list[tuple[str, str]]:
@@ -99,14 +119,27 @@ def row_problems(row: StudyRow, measure: str | None = None) -> list[tuple[str, s
         if row.kind == CONTINUOUS and _numbers(row, (f"sd{arm}",))[0] < 0:
             problems.append((f"sd{arm}", "An SD cannot be negative."))
     if row.kind == ESTIMATE:
-        estimate, ci_low, ci_high = _numbers(row, REQUIRED[ESTIMATE])
-        if not ci_low < ci_high:
-            problems.append(("ci_low", "The lower CI limit must be below the upper."))
-        elif not ci_low <= estimate <= ci_high:
-            problems.append(("estimate", "The estimate must lie inside its CI."))
+        problems.extend(_estimate_problems(row))
     if measure is not None and not problems:
         problems.extend(_measure_problems(row, measure))
     return problems
+
+
+def _estimate_problems(row: StudyRow) -> list[tuple[str, str]]:
+    """An estimate row's own checks (its fit to a measure is harmonise.estimate_problems)."""
+    for name in ("ci_low", "ci_high", "se", "n1", "n2"):
+        value = getattr(row, name)
+        if value is not None and (isinstance(value, bool) or not math.isfinite(value)):
+            return [(name, "Must be a finite number.")]
+    estimate, ci_low, ci_high = row.estimate, row.ci_low, row.ci_high
+    if ci_low is None and ci_high is None and row.se is None and None in (row.n1, row.n2):
+        return [("ci_low", "Give the 95% CI, the SE, or (for an SMD or g) both arm sizes.")]
+    if ci_low is not None and ci_high is not None and estimate is not None:
+        if not ci_low < ci_high:
+            return [("ci_low", "The lower CI limit must be below the upper.")]
+        if not ci_low <= estimate <= ci_high:
+            return [("estimate", "The estimate must lie inside its CI.")]
+    return []
 
 
 def _numbers(row: StudyRow, names: Sequence[str]) -> list[float]:
@@ -129,12 +162,17 @@ def _measure_problems(row: StudyRow, measure: str) -> list[tuple[str, str]]:
                 f"This outcome result's measure ({measure.upper()}) cannot use this kind of data.",
             )
         ]
-    if row.kind == ESTIMATE and is_ratio(measure):
-        # A lower limit of 0 is a rounded one (0.00 as printed), used as such: rounded_limit.
-        estimate, ci_low = _numbers(row, ("estimate", "ci_low"))
-        if ci_low < 0 or estimate <= 0:
-            name = "ci_low" if ci_low < 0 else "estimate"
-            return [(name, f"A ratio ({measure.upper()}) must be positive.")]
+    if row.kind == ESTIMATE:
+        reported = row.reported_measure or measure
+        if reported not in MEASURE_KINDS:
+            return [("reported_measure", f"Unknown measure {reported!r}.")]
+        if is_ratio(reported):
+            # A lower limit of 0 is a rounded one (0.00 as printed), used as such.
+            ci_low = row.ci_low
+            if (ci_low is not None and ci_low < 0) or (row.estimate or 0) <= 0:
+                name = "ci_low" if ci_low is not None and ci_low < 0 else "estimate"
+                return [(name, f"A ratio ({reported.upper()}) must be positive.")]
+        return estimate_problems(row.estimate_inputs(), measure)
     if row.kind == CONTINUOUS:
         return _means_problems(row, measure)
     return []
@@ -162,17 +200,25 @@ def _means_problems(row: StudyRow, measure: str) -> list[tuple[str, str]]:
 
 def rounded_limit(row: StudyRow, measure: str) -> bool:
     """A ratio's lower CI limit printed as 0 (e.g. 0.00): used as printed, noted "rounded"."""
-    return row.kind == ESTIMATE and is_ratio(measure) and row.ci_low == 0
+    return row.kind == ESTIMATE and is_ratio(row.reported_measure or measure) and row.ci_low == 0
 
 
-def effect_of(row: StudyRow, measure: str) -> tuple[float, float]:
-    """``(yi, vi)`` of one row on the analysis scale (log for ratios); NaN for a double zero.
+def effect_of(row: StudyRow, measure: str, se_method: str = "z") -> tuple[float, float]:
+    """``(yi, vi)`` of one row on the analysis scale (log for ratios); NaN for a double zero."""
+    yi, vi, _ = effect_with_record(row, measure, se_method)
+    return yi, vi
 
-    An estimate row's SE comes from its CI with the z quantile (an estimate row carries no
-    arm sizes, which metaumbrella's t quantile needs: docs/methods.md, "Conventions"). A
-    ratio whose lower limit is printed as 0.00 takes its SE from the upper half of its CI
-    (:func:`synthesis.stats.se_from_rounded_ci`). ``row.reverse`` flips the direction.
+
+def effect_with_record(
+    row: StudyRow, measure: str, se_method: str = "z"
+) -> tuple[float, float, Provenance | None]:
+    """``(yi, vi, record)``: an estimate row's record says how its value and SE were obtained
+    (:func:`synthesis.harmonise.harmonise`: SE from its CI with ``se_method``'s quantile -- z,
+    or metaumbrella's t when the arm sizes are known -- or as printed, or from the arm sizes;
+    converted from its reported measure). Rows of counts or means have no record (the effect
+    is computed as metafor ``escalc``). ``row.reverse`` flips the direction.
     """
+    record = None
     if row.kind == BINARY:
         e1, n1, e2, n2 = _numbers(row, REQUIRED[BINARY])
         yi, vi = stats.binary_effect(e1, n1, e2, n2, BINARY_MEASURES[measure])
@@ -181,12 +227,7 @@ def effect_of(row: StudyRow, measure: str) -> tuple[float, float]:
         args = _numbers(row, REQUIRED[CONTINUOUS])
         yi, vi = stats.mean_difference(*args) if measure == "md" else stats.hedges_g(*args)
         y, v = float(yi[0]), float(vi[0])
-    elif rounded_limit(row, measure):
-        estimate, ci_low, ci_high = _numbers(row, REQUIRED[ESTIMATE])
-        converted = stats.se_from_rounded_ci(estimate, ci_low, ci_high)
-        y, v = converted.value, converted.variance
     else:
-        estimate, ci_low, ci_high = _numbers(row, REQUIRED[ESTIMATE])
-        yi, vi = stats.from_confidence_interval(estimate, ci_low, ci_high, is_ratio(measure))
-        y, v = float(yi[0]), float(vi[0])
-    return (-y if row.reverse else y), v
+        converted = harmonise(row.estimate_inputs(), measure, se_method)
+        y, v, record = converted.value, converted.variance, converted.provenance
+    return (-y if row.reverse else y), v, record

@@ -55,6 +55,7 @@ KIND_ALIASES = {
     "estimate": StudyDataKind.ESTIMATE,
     "ci": StudyDataKind.ESTIMATE,
 }
+TEXT_FIELDS = {"reported_measure"}
 INTEGER_FIELDS = {"events1", "n1", "events2", "n2"}
 
 
@@ -72,8 +73,10 @@ def _infer_kind(header: list[str]) -> str:
     return StudyDataKind.ESTIMATE
 
 
-def _number(name: str, text: str) -> float | int | None:
+def _number(name: str, text: str) -> float | int | str | None:
     text = text.strip()
+    if name in TEXT_FIELDS:  # a measure's code, checked by the row's rules
+        return text.lower()
     if not text:
         return None
     value = float(text)  # ValueError names nothing; the caller adds the field
@@ -91,7 +94,8 @@ def import_study_rows(
 
     Columns: label, optional kind (binary/continuous/estimate; inferred from the header when
     absent), then the fields of that kind (events1, n1, events2, n2 / mean1, sd1, n1, mean2,
-    sd2, n2 / estimate, ci_low, ci_high). Every row is validated like the form; any error
+    sd2, n2 / estimate with ci_low, ci_high or se, optional n1, n2 and reported_measure).
+    Every row is validated like the form; any error
     and nothing is saved.
     """
     lines = [line for line in text.strip().splitlines() if line.strip()]

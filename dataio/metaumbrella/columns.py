@@ -19,6 +19,7 @@ COLUMNS = (
     "value",
     "ci_lo",
     "ci_up",
+    "se",
     "n_cases",
     "n_controls",
     "n_cases_exp",

@@ -28,6 +28,7 @@ from .columns import (
     AMSTAR_CODES,
     COLUMNS,
     MEASURES,
+    RATIOS,
     TEXT_COLUMNS,
     factor_name,
     number_text,
@@ -100,7 +101,12 @@ def _data(effect: StudyEffect, measure: str) -> dict[str, float | int | None]:
         if measure in VALUE_FROM_MEANS:
             data["value"], data["ci_lo"], data["ci_up"] = _effect_with_ci(effect, measure)
         return data
-    return {"value": effect.estimate, "ci_lo": effect.ci_low, "ci_up": effect.ci_high}
+    reported = effect.reported_measure or measure
+    arms = ("n_exp", "n_nexp") if reported in RATIOS else ("n_cases", "n_controls")
+    return {
+        "value": effect.estimate, "ci_lo": effect.ci_low, "ci_up": effect.ci_high,
+        "se": effect.se, arms[0]: effect.n1, arms[1]: effect.n2,
+    }  # fmt: skip
 
 
 def export_rows(umbrella: UmbrellaReview) -> list[dict[str, str]]:
@@ -117,7 +123,9 @@ def export_rows(umbrella: UmbrellaReview) -> list[dict[str, str]]:
             "factor": factors[result.pk],
             "author": author,
             "year": year,
-            "measure": MEASURES[result.measure],
+            # An estimate row printed in another measure is written in it: metaumbrella
+            # converts within a factor as the app does (synthesis.harmonise).
+            "measure": MEASURES[effect.reported_measure or result.measure],
             "amstar": number_text(AMSTAR_CODES.get(rating)) if rating else "",
         }
         row.update({k: number_text(v) for k, v in _data(effect, result.measure).items()})

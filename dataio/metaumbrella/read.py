@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reviews.formulas import unescape_formula
@@ -31,6 +31,7 @@ from .columns import (
     MEASURES,
     NUMBER_COLUMNS,
     OTHER_MEASURES,
+    RATIOS,
     ROB_VALUES,
     TEXT_COLUMNS,
     join_label,
@@ -64,6 +65,8 @@ FIELD_COLUMNS = {
     "estimate": "value",
     "ci_low": "ci_lo",
     "ci_high": "ci_up",
+    "se": "se",
+    "reported_measure": "measure",
     "kind": "measure",
 }
 CONTINUOUS_COLUMNS = (
@@ -171,27 +174,32 @@ def _continuous(row: _Row, v: dict[str, float | None]) -> dict[str, float | None
     return dict(zip(names, (v[c] for c in CONTINUOUS_COLUMNS), strict=True))
 
 
-def _estimate(row: _Row, v: dict[str, float | None], log: bool) -> dict[str, float | None]:
-    value, low, high = v["value"], v["ci_lo"], v["ci_up"]
+def _estimate(
+    row: _Row, v: dict[str, float | None], measure: str, log: bool
+) -> dict[str, float | None]:
+    """An estimate with its 95% CI, its SE (of the log for a ratio, as metaumbrella reads
+    `se`) or, for an SMD or G, the group sizes alone; group sizes ride along when given
+    (`n_cases`/`n_controls` for differences, `n_exp`/`n_nexp` for ratios)."""
+    value, low, high, se = v["value"], v["ci_lo"], v["ci_up"], v["se"]
     if value is None:
         row.problem(
             "value",
             "No data the app can store: give counts (n_cases_exp, n_cases_nexp, "
             "n_exp, n_nexp), means (mean_cases, sd_cases, n_cases, mean_controls, "
-            "sd_controls, n_controls) or value with ci_lo and ci_up.",
+            "sd_controls, n_controls) or value with ci_lo and ci_up or with se.",
         )
         return {}
-    for column, bound in (("ci_lo", low), ("ci_up", high)):
-        if bound is None:
-            row.problem(column, "An estimate needs its 95% CI (the app does not store se or var).")
-    if low is None or high is None:
-        return {}
-    if low > high:
+    if low is not None and high is not None and low > high:
         row.problem("ci_lo", f"The CI is reversed: ci_lo ({low:g}) is above ci_up ({high:g}).")
         return {}
-    if log:  # logOR, logRR, logHR: the app keeps ratios as printed
-        value, low, high = math.exp(value), math.exp(low), math.exp(high)
-    return {"estimate": value, "ci_low": low, "ci_high": high}
+    if log:  # logOR, logRR, logHR: the app keeps ratios as printed (se stays on the log)
+        value = math.exp(value)
+        low, high = (None if x is None else math.exp(x) for x in (low, high))
+    arms = ("n_exp", "n_nexp") if measure in RATIOS else ("n_cases", "n_controls")
+    return {
+        "estimate": value, "ci_low": low, "ci_high": high, "se": se,
+        "n1": v[arms[0]], "n2": v[arms[1]],
+    }  # fmt: skip
 
 
 def _line(row: _Row) -> StudyLine | None:
@@ -235,7 +243,7 @@ def _line(row: _Row) -> StudyLine | None:
     if data is None:
         data, kind = _continuous(row, values), "continuous"
     if data is None:
-        data, kind = _estimate(row, values, spelt in LOG_MEASURES), "estimate"
+        data, kind = _estimate(row, values, measure, spelt in LOG_MEASURES), "estimate"
     if row.bad:
         return None
     label = join_label(row.text("author"), row.text("year"))
@@ -262,12 +270,22 @@ def _consistency(result: ReadResult, name: str) -> None:
     def refuse(line: StudyLine, column: str, value: str, reason: str) -> None:
         result.problems.append(Problem(name, line.number, column, value, reason))
 
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for line in result.lines:
+        counts[(line.meta_review, line.factor)][line.measure] += 1
+    # A factor's measure is its rows' most common one (the first on a tie); the other rows
+    # keep theirs as `reported_measure` and are converted (synthesis.harmonise), or refused.
+    measures.update({key: found.most_common(1)[0][0] for key, found in counts.items()})
     for line in result.lines:
         key = (line.meta_review, line.factor)
-        first = measures.setdefault(key, line.measure)
+        first = measures[key]
         if line.measure != first:
-            reason = f"Factor '{line.factor}' already uses {MEASURES[first]}; one per factor."
-            refuse(line, "measure", MEASURES[line.measure], reason)
+            line.row = replace(line.row, reported_measure=line.measure)
+            line.measure = first
+            for field_name, message in row_problems(line.row, first):
+                column = FIELD_COLUMNS.get(field_name, field_name)
+                reason = f"Factor '{line.factor}' uses {MEASURES[first]}: {message}"
+                refuse(line, column, MEASURES[line.row.reported_measure], reason)
         if line.amstar != ratings.setdefault(line.meta_review, line.amstar):
             reason = f"meta_review '{line.meta_review}' has another amstar value on an earlier row."
             refuse(line, "amstar", number_text(AMSTAR_CODES.get(line.amstar)), reason)

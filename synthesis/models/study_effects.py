@@ -13,23 +13,27 @@ from reviews.fields import (
     optional_number,
 )
 
-from .results import OutcomeResult
+from .results import Measure, OutcomeResult
 
 
 class StudyDataKind(models.TextChoices):
     BINARY = "binary", "Events / n per arm"
     CONTINUOUS = "continuous", "Mean, SD, n per arm"
-    ESTIMATE = "estimate", "Estimate with 95% CI"
+    ESTIMATE = "estimate", "Estimate (with its CI, SE or arm sizes)"
 
 
 # The fields each kind of row needs; the other kinds' fields are cleared on save.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     StudyDataKind.BINARY: ("events1", "n1", "events2", "n2"),
     StudyDataKind.CONTINUOUS: ("mean1", "sd1", "n1", "mean2", "sd2", "n2"),
-    StudyDataKind.ESTIMATE: ("estimate", "ci_low", "ci_high"),
+    # Arm sizes on an estimate row give the t quantile, an MD's conversion to g, or an SMD's
+    # SE (synthesis.harmonise); the estimate is required, the rest as the measure allows.
+    StudyDataKind.ESTIMATE: ("estimate", "ci_low", "ci_high", "se", "n1", "n2", "reported_measure"),
 }
 STUDY_DATA_FIELDS = ("events1", "n1", "mean1", "sd1", "events2", "n2", "mean2", "sd2",
-                     "estimate", "ci_low", "ci_high")  # fmt: skip
+                     "estimate", "ci_low", "ci_high", "se", "reported_measure")  # fmt: skip
+#: What a row of each kind must have (the database's check; the rest is row_problems').
+KIND_REQUIRED = {**KIND_FIELDS, StudyDataKind.ESTIMATE: ("estimate",)}
 
 
 def _arm(name: str) -> tuple[models.Field, ...]:
@@ -43,8 +47,8 @@ def _arm(name: str) -> tuple[models.Field, ...]:
 
 
 def _complete(kind: StudyDataKind, *rules: Q, name: str, message: str) -> models.CheckConstraint:
-    """A row of `kind` has every value of its kind (KIND_FIELDS), and they obey the rules."""
-    condition = Q(**{f"{field}__isnull": False for field in KIND_FIELDS[kind]})
+    """A row of `kind` has the values its kind requires (KIND_REQUIRED), and obeys the rules."""
+    condition = Q(**{f"{field}__isnull": False for field in KIND_REQUIRED[kind]})
     for rule in rules:
         condition &= rule
     return models.CheckConstraint(
@@ -56,8 +60,10 @@ class StudyEffect(Versioned):
     """One primary study's data behind an outcome result, for the app's re-analysis.
 
     Arm 1 is the intervention, arm 2 the control (docs/methods.md); `reverse` says the source
-    had them the other way round. An estimate row is on the outcome result's measure scale (a
-    ratio as printed, not its log; a lower limit printed as 0.00 is kept and noted "rounded").
+    had them the other way round. An estimate row is as printed (a ratio, not its log; a lower
+    limit printed as 0.00 is kept and noted "rounded"), with its CI, its SE or (SMD/g) its arm
+    sizes, on the result's measure or on the one it is `reported_measure`d in
+    (synthesis.harmonise converts it and records how).
     Rows of one outcome result linked to the same registry study are one study's outcomes,
     combined before pooling so that k counts studies. Derived numbers
     (effect, variance, weight) are not stored: the re-analysis computes them on every view.
@@ -80,6 +86,20 @@ class StudyEffect(Versioned):
     events2, n2, mean2, sd2 = _arm("control")
     estimate = optional_number()
     ci_low, ci_high = interval("95% CI")
+    se = optional_number(
+        "SE",
+        help_text="The standard error as printed, when the review gives it instead of a CI "
+        "(of the log for a ratio).",
+    )
+    reported_measure = models.CharField(
+        "reported as",
+        max_length=20,
+        choices=[(m.value, m.label) for m in Measure if m != Measure.OTHER],
+        blank=True,
+        default="",
+        help_text="The measure the review prints this study in, when it is not the result's "
+        "(MD → g, SMD ↔ OR, HR → RR/OR, RR → HR are converted; Methods, “Harmonising”).",
+    )
     reverse = models.BooleanField(
         "reverse direction",
         default=False,
@@ -112,10 +132,12 @@ class StudyEffect(Versioned):
             ),
             _complete(
                 StudyDataKind.ESTIMATE,
-                Q(ci_low__lte=F("estimate"), ci_high__gte=F("estimate")),
-                Q(ci_low__lt=F("ci_high")),
+                Q(ci_low__isnull=True, ci_high__isnull=True)
+                | Q(ci_low__lte=F("estimate"), ci_high__gte=F("estimate"), ci_low__lt=F("ci_high")),
+                Q(ci_low__isnull=False) | Q(se__isnull=False) | Q(n1__isnull=False),
+                Q(se__isnull=True) | Q(se__gt=0),
                 name="study_estimate_in_ci",
-                message="An estimate needs ci_low ≤ estimate ≤ ci_high.",
+                message="An estimate needs ci_low ≤ estimate ≤ ci_high, an SE > 0 or arm sizes.",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="study_version_positive"),
         ]
@@ -132,7 +154,9 @@ class StudyEffect(Versioned):
         keep = set(KIND_FIELDS.get(self.kind, ()))
         for name in STUDY_DATA_FIELDS:
             if name not in keep:
-                setattr(self, name, None)
+                setattr(self, name, "" if name == "reported_measure" else None)
+        if self.reported_measure is None:  # a blank cell read as None (paste, workbook)
+            self.reported_measure = ""
 
     def validate_constraints(self, exclude=None):
         # clean() names the field of every broken rule; only the unique label is left here.

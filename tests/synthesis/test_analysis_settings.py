@@ -120,9 +120,18 @@ def test_rows_of_one_registry_study_are_combined_so_k_counts_studies(
     composite = (0.3, (2 * v + 2 * 0.8 * v) / 4)  # two rows of equal variance v
     assert analysis.studies[0].yi == pytest.approx(composite[0])
     assert analysis.studies[0].vi == pytest.approx(composite[1], rel=1e-6)
+    # Each row of the table shows its study's weight (issue #22: the combined rows showed "–")
+    lee = analysis.studies[0].weight_percent
+    assert [r.weight_percent for r in analysis.row_results] == [
+        pytest.approx(lee),
+        pytest.approx(lee),
+        pytest.approx(100 - lee),
+    ]
     html = response.content.decode()
+    assert html.count(f'<td class="num">{lee:.1f}%</td>') == 2
     assert "correlation r = 0.8 between outcomes" in html
-    assert "combined with 1 other row(s) of its study" in html
+    combined = "combined with 1 other row of its study; the weight is that of the combined study"
+    assert combined in html
     # the review reports k = 2: no longer flagged as different
     assert {c.label: c.differs for c in response.context["comparisons"]}["Studies (k)"] is False
 

@@ -105,6 +105,34 @@ def test_prediction_interval_t_on_k_minus_1_as_r_meta():
     assert prediction_interval(pool([0.1, 0.9], [0.04, 0.05], "FE"), METAUMBRELLA) is None
 
 
+@pytest.mark.parametrize(
+    ("factor", "k", "printed", "t_k_minus_2"),
+    [
+        ("Pharmacological", 21, (-0.992, 2.481), (-0.997, 2.487)),
+        ("Surgical", 12, (-0.961, 0.85), (-0.973, 0.862)),
+    ],
+)
+def test_metaumbrella_1_1_prints_t_k_minus_1_not_the_k_minus_2_of_its_1_0_source(
+    factor, k, printed, t_k_minus_2
+):
+    """Issue #22's doubt: the readable R/umbrella.R (cran/metaumbrella up to 1.0.11 and the
+    jamovi module CorentinJGosling/metaumbrella_jamovi) has ``qt(0.975, n_studies - 2)`` for
+    k >= 3, while metaumbrella 1.1.0's vignette 2 (Example 3, ``summary(umbrella(df.SMD))``)
+    prints intervals that only t(k - 1) reproduces at its 3 decimals. The preset follows what
+    1.1.0 prints; ours keeps 1.0's (and Higgins, Thompson & Spiegelhalter's) t(k - 2)."""
+    g, v, _, _ = df_smd(factor)
+    pooled = pool(g, v, "REML")
+    assert pooled.k == k
+    theirs, ours = prediction_interval(pooled, METAUMBRELLA), prediction_interval(pooled, OURS)
+    assert theirs is not None
+    assert ours is not None
+    for got, want in zip(theirs, printed, strict=True):
+        assert_printed(got, want, 3)
+    for got, want in zip(ours, t_k_minus_2, strict=True):
+        assert_printed(got, want, 3)
+    assert round(ours[0], 3) != printed[0]  # t(k - 2) misses the printed interval
+
+
 def test_largest_study_by_sample_size_breaks_ties_on_the_smallest_effect():
     """metaumbrella .largest_overall: which(n_sample == max(n_sample)), then
     which.min(abs(value)); ours: the smallest variance."""

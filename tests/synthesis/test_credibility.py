@@ -94,6 +94,24 @@ def test_class_ii_largest_study(largest_ci, pooled_ci, expected):
     assert grade(i2=80.0, largest_ci=largest_ci, pooled_ci=pooled_ci) == expected
 
 
+def test_class_ii_needs_the_largest_study_on_the_pooled_side_as_metaumbrella():
+    """metaumbrella's .add.evidence_Ioannidis (cran/metaumbrella R/functions_evidence.R):
+    class II when ``sign(largest$ci_lo) == sign(largest$ci_up)`` and those signs equal
+    ``sign(ma_results$ci_lo)`` and ``sign(ma_results$ci_up)``: significant in the pooled
+    direction, not merely significant. Both conventions grade alike; the same rule in its
+    own arithmetic decides these three cases as credibility_class does."""
+
+    def metaumbrella_ii(largest, pooled):
+        sign = lambda x: (x > 0) - (x < 0)  # noqa: E731 - R's sign()
+        return sign(largest[0]) == sign(largest[1]) == sign(pooled[0]) == sign(pooled[1])
+
+    cases = [((0.1, 0.5), (-0.6, -0.3)), ((-0.6, -0.2), (-0.6, -0.3)), ((-0.6, 0.1), (-0.6, -0.3))]
+    for largest, pooled in cases:
+        expected = "II" if metaumbrella_ii(largest, pooled) else "III"
+        assert grade(i2=80.0, largest_ci=largest, pooled_ci=pooled) == expected
+    assert [metaumbrella_ii(*case) for case in cases] == [False, True, False]
+
+
 def test_ratio_scale_null():
     """Intervals on the ratio scale with null = 1."""
     ratio = {

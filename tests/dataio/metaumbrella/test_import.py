@@ -109,7 +109,19 @@ def test_a_dry_run_counts_what_the_import_would_create_and_writes_nothing(make_u
                 "",
                 "No data the app can store: give counts (n_cases_exp, "
                 "n_cases_nexp, n_exp, n_nexp), means (mean_cases, sd_cases, n_cases, "
-                "mean_controls, sd_controls, n_controls) or value with ci_lo and ci_up.",
+                "mean_controls, sd_controls, n_controls) or value with ci_lo and ci_up or "
+                "with se.",
+            ),
+        ),
+        (
+            # an RR without CI or SE: its SE cannot come from the group sizes
+            "Chien 2019,Readmission,Fuhr,2014,RR,0.8,,,,,,,100,100,,,,,,",
+            (
+                2,
+                "se",
+                "",
+                "An RR needs its 95% CI or its SE: only a standardised mean difference has an "
+                "SE that follows from the arm sizes alone.",
             ),
         ),
         (
@@ -223,9 +235,9 @@ def test_the_import_page_dry_runs_then_imports_and_the_export_gives_the_file_bac
     assert download["Content-Disposition"] == 'attachment; filename="peer-metaumbrella.csv"'
     lines = download.content.decode().splitlines()
     assert lines[1:] == [
-        "Chien 2019,Readmission,Fuhr,2014,RR,,,,30,170,12,18,88,82,100,100,,,,,,3",
-        "Chien 2019,Recovery,Pitt,2013,SMD,0.31,0.05,0.57,,,,,,,,,,,,,,3",
-        "Chien 2019,Recovery,Sledge,2011,SMD,,,,40,38,,,,,,,12.5,3.1,10.2,3.4,,3",
+        "Chien 2019,Readmission,Fuhr,2014,RR,,,,,30,170,12,18,88,82,100,100,,,,,,3",
+        "Chien 2019,Recovery,Pitt,2013,SMD,0.31,0.05,0.57,,,,,,,,,,,,,,,3",
+        "Chien 2019,Recovery,Sledge,2011,SMD,,,,,40,38,,,,,,,12.5,3.1,10.2,3.4,,3",
     ]
 
 
