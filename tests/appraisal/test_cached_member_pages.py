@@ -195,3 +195,19 @@ def test_each_browser_gets_a_csrf_token_of_its_own_that_works(team):
     third.force_login(user)
     third.get(url)
     assert third.post(reverse("logout"), {"csrfmiddlewaretoken": tokens[0]}).status_code == 403
+
+
+def test_a_logged_in_outsider_never_gets_a_members_page_of_a_published_project(team):
+    type(team["umbrella"]).objects.filter(pk=team["umbrella"].pk).update(is_published=True)
+    url = review_page(team)
+    researcher = as_user(team["rater_a"])
+    for _ in range(2):
+        html = researcher.get(url).content.decode()
+        assert ">Edit the review</a>" in html
+        assert PROGRESS_LINK in html
+    outsider = as_user(get_user_model().objects.create_user("outsider-x"))
+    for _ in range(2):
+        html = outsider.get(url).content.decode()
+        assert ">Edit the review</a>" not in html
+        assert PROGRESS_LINK not in html
+        assert "outsider-x</a>" in html  # their own name in the header
