@@ -109,6 +109,11 @@ def render(results: dict, markdown: bool = False) -> str:
         load = loads[0]
         out += ["", f"HTTP load test: {load['server']}; pages: {', '.join(load['pages'])}"]
         out += [table(header, rows, markdown)]
+        for load in loads:
+            if "load_average_1min" in load:
+                before, after = load["load_average_1min"]
+                out += [f"{load['readers']}: {load['date']}, machine load average (1 min) "
+                        f"{before:.1f} at the start, {after:.1f} at the end"]  # fmt: skip
         if "ratio_to_anonymous" in loads[-1]:
             out += ["", f"Members / anonymous throughput: {loads[-1]['ratio_to_anonymous']:.0%}"]
     after = results.get("after_write")

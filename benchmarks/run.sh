@@ -12,7 +12,12 @@
 #
 #   benchmarks/run.sh                  # everything
 #   BENCH_SKIP_LOAD=1 benchmarks/run.sh  # pages and computations only
+#   BENCH_ONLY=load benchmarks/run.sh    # the HTTP load test alone (anonymous, then members)
 set -euo pipefail
+case "${BENCH_ONLY:-}" in
+  ""|load) ;;
+  *) echo "BENCH_ONLY=${BENCH_ONLY}: only 'load' (or unset, for everything) is known." >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 
@@ -31,6 +36,13 @@ SEED=${BENCH_SEED:-1}
 /usr/bin/time -f "generate_synthetic --size large: %e s wall, %M KB max RSS" \
   $PY manage.py generate_synthetic --size large --seed "$SEED" --publish 2>&1 | tee "$CLUSTER/generate.log"
 "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d umbrella_bench -qc "VACUUM ANALYZE;" >/dev/null
+
+if [[ "${BENCH_ONLY:-}" == "load" ]]; then
+  uptime  # the machine's load when the test starts (shared machines: say it with the figures)
+  $PY benchmarks/bench_load.py --seed "$SEED"
+  $PY benchmarks/report.py
+  exit 0
+fi
 
 $PY benchmarks/bench_pages.py --seed "$SEED" --generate-log "$CLUSTER/generate.log"
 $PY benchmarks/bench_overlap.py --ccar-only --save  # pairwise CCA at ccaR's size (issue 21)

@@ -11,17 +11,20 @@ nobody — not even a superuser — may write to it: the write, appraise and man
 refuse it, and so does `reviews.project.revisions.changed`, which every write path calls.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 
 from .models import Membership, UmbrellaReview
-from .project.page_cache import serve_public_page
+from .project.page_cache import hole_context, serve_member_page, serve_public_page
 from .project.revisions import current_revision
 from .project.warming import figures_revision, figures_updating
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # AUTH_USER_MODEL is Django's own
 
 
 def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
@@ -32,9 +35,9 @@ def visible_umbrellas(user) -> QuerySet[UmbrellaReview]:
     if user.is_authenticated and user.is_superuser:
         return umbrellas
     if user.is_authenticated:
-        return umbrellas.filter(
-            Q(is_published=True) | Q(membership__user=user) | Q(frozen_from__membership__user=user)
-        ).distinct()
+        # IN subqueries rather than joins: one row per project, no DISTINCT over every column.
+        mine = Membership.objects.filter(user=user).values("umbrella_id")
+        return umbrellas.filter(Q(is_published=True) | Q(pk__in=mine) | Q(frozen_from__in=mine))
     return umbrellas.published()
 
 
@@ -54,13 +57,8 @@ def _members_of(umbrella: UmbrellaReview) -> int:
 
 
 def _has_role(user, umbrella: UmbrellaReview, roles: frozenset[str]) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        umbrella_id=_members_of(umbrella), user=user, role__in=roles
-    ).exists()
+    role = member_role(user, umbrella)
+    return role == SUPERUSER or role in roles
 
 
 SUPERUSER = "superuser"
@@ -73,6 +71,10 @@ def member_role(user, umbrella: UmbrellaReview) -> str | None:
         return None
     if user.is_superuser:
         return SUPERUSER
+    # get_umbrella read it for this request's user in the same query as the project.
+    known = vars(umbrella).get("_viewer_role")
+    if known is not None and known[0] == user.pk:
+        return known[1]
     return (
         Membership.objects.filter(umbrella_id=_members_of(umbrella), user=user)
         .values_list("role", flat=True)
@@ -100,6 +102,26 @@ def can_manage(user, umbrella: UmbrellaReview) -> bool:
     return not umbrella.is_frozen and _has_role(user, umbrella, OWNER_ROLES)
 
 
+def _readable_by_member(user: "User", slug: str) -> UmbrellaReview:
+    """The project `slug` if this logged-in user may read it (`visible_umbrellas`' rule), with
+    their role kept on it for `member_role`: one plain query with the role as a subquery,
+    cheaper to build and run than `visible_umbrellas`' joins, on every member's page.
+    Raises UmbrellaReview.DoesNotExist when there is no such project or it is not theirs."""
+    roles = Membership.objects.filter(umbrella_id=OuterRef("pk"), user_id=user.pk)
+    umbrella = (
+        UmbrellaReview.objects.select_related("data_revision")
+        .annotate(viewer_role=Subquery(roles.values("role")[:1]))
+        .get(slug=slug)
+    )
+    own = role = umbrella.viewer_role
+    if umbrella.frozen_from_id:  # a release's frozen copy: its project's members count
+        role = member_role(user, umbrella)
+    if not (umbrella.is_published or role is not None or own is not None):
+        raise UmbrellaReview.DoesNotExist
+    vars(umbrella)["_viewer_role"] = (user.pk, role)
+    return umbrella
+
+
 def get_umbrella(
     request: HttpRequest,
     slug: str,
@@ -110,8 +132,12 @@ def get_umbrella(
     member: bool = False,
 ) -> UmbrellaReview:
     """Fetch an umbrella review for this request, or raise 404 (not visible) / 403 (no right)."""
+    user = request.user
     try:
-        umbrella = visible_umbrellas(request.user).get(slug=slug)
+        if user.is_authenticated and not user.is_superuser:
+            umbrella = _readable_by_member(user, slug)
+        else:
+            umbrella = visible_umbrellas(user).get(slug=slug)
     except UmbrellaReview.DoesNotExist:
         raise Http404("No such umbrella review.") from None
     if umbrella.is_frozen and (write or appraise or manage):
@@ -164,11 +190,14 @@ class UmbrellaAccessMixin(AccessMixin):
         )
         if needs_login:
             return super().dispatch(request, *args, **kwargs)
-        return serve_public_page(
-            request,
-            self.umbrella,
-            lambda: super(UmbrellaAccessMixin, self).dispatch(request, *args, **kwargs),
-        )
+
+        def render():
+            return super(UmbrellaAccessMixin, self).dispatch(request, *args, **kwargs)
+
+        if request.user.is_authenticated:
+            role = member_role(request.user, self.umbrella)
+            return serve_member_page(request, self.umbrella, role, render)
+        return serve_public_page(request, self.umbrella, render)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -183,4 +212,5 @@ class UmbrellaAccessMixin(AccessMixin):
         context["is_member"] = role is not None
         writer = role in WRITING_ROLES or role == SUPERUSER
         context["can_write"] = writer and not self.umbrella.is_frozen
-        return context
+        # A member's page being kept renders holes for its per-request parts (page_cache).
+        return context | hole_context(self.request)

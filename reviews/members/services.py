@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from ..models import Membership, UmbrellaReview
+from ..project.revisions import changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # AUTH_USER_MODEL is Django's own
@@ -33,6 +34,9 @@ def _lock_members(umbrella: UmbrellaReview) -> None:
     writers anyway), so the owner count it reads cannot change until it commits.
     """
     list(UmbrellaReview.objects.select_for_update().filter(pk=umbrella.pk).values_list("pk"))
+    # Every membership change comes here first: members' kept pages (the project page counts
+    # the members) are retired once it commits; a refused change rolls back and retires none.
+    changed(umbrella)
 
 
 def _check_keeps_an_owner(umbrella: UmbrellaReview, leaving: Membership) -> None:

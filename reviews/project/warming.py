@@ -6,7 +6,8 @@ findings). Without help, the first reader after a write pays for computing them 
 on a large project. So, after the bump, `after_bump` queues `tasks.recompute_figures` for the
 worker (`db_worker`, django-tasks) and marks the project "updating" in the cache. The task
 renders the registered pages once (`register_page`), which fills every cached part of the new
-revision, then records that revision as ready.
+revision, then records that revision as ready. Writes that come while a task is queued and not
+yet started queue no other: the task reads the revision when it starts, so it covers them all.
 
 Meanwhile a page whose view shows computed figures (`UmbrellaAccessMixin.shows_figures`) reads
 them at `figures_revision`: the last revision made ready, while the recomputation runs, so the
@@ -61,6 +62,10 @@ def _ready_key(umbrella_id: int) -> str:
     return f"figures-ready:{umbrella_id}"
 
 
+def _queued_key(umbrella_id: int) -> str:
+    return f"figures-queued:{umbrella_id}"
+
+
 def after_bump(umbrella_ids: Iterable[int]) -> None:
     """Queue the recomputation of these projects' pages (their revision has just moved)."""
     from .tasks import recompute_figures  # the task module imports this one
@@ -69,10 +74,14 @@ def after_bump(umbrella_ids: Iterable[int]) -> None:
         return
     for umbrella_id in umbrella_ids:
         cache.set(_updating_key(umbrella_id), True, WARMING_SECONDS)
+        # Quick writes coalesce: a task queued and not started yet reads the revision when it
+        # starts, so it covers this write too (cache.add is atomic on Redis, a no-op if set).
+        if not cache.add(_queued_key(umbrella_id), True, WARMING_SECONDS):
+            continue
         try:
             recompute_figures.enqueue(umbrella_id)
         except Exception:  # a queue that refuses must not undo a committed write
-            cache.delete(_updating_key(umbrella_id))
+            cache.delete_many([_updating_key(umbrella_id), _queued_key(umbrella_id)])
             logger.exception("Could not queue the recomputation of project %s", umbrella_id)
 
 
@@ -105,6 +114,8 @@ def recompute(umbrella_id: int) -> int | None:
     """Render the registered pages of the project at its current revision, so every cached
     part of that revision is filled, then mark it ready. Returns the revision (None: the
     project no longer exists)."""
+    # Started: a write from now on queues a task of its own (this one may read too early).
+    cache.delete(_queued_key(umbrella_id))
     project = _project(umbrella_id)
     if project is None:
         cache.delete(_updating_key(umbrella_id))

@@ -62,6 +62,19 @@ def test_a_committed_write_queues_one_recomputation_of_its_project(
     assert queued() == [(TASK, [project.pk])]
 
 
+def test_quick_writes_share_one_queued_recomputation_until_it_starts(
+    project, make_review, django_capture_on_commit_callbacks, run_tasks
+):
+    for _ in range(3):  # three writes, each committed, before the worker takes the task
+        add_review(project, make_review, django_capture_on_commit_callbacks)
+    assert queued() == [(TASK, [project.pk])]
+    run_tasks()  # it computed the revision of the third write: ready, nothing updating
+    assert cache.get(warming._ready_key(project.pk)) == 3
+    assert not cache.get(warming._updating_key(project.pk))
+    add_review(project, make_review, django_capture_on_commit_callbacks)
+    assert queued() == [(TASK, [project.pk])] * 2  # after it started, a write queues again
+
+
 def test_a_rolled_back_write_queues_nothing(
     project, make_review, django_capture_on_commit_callbacks
 ):

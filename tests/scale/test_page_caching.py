@@ -52,6 +52,10 @@ def test_the_overview_is_rendered_once_per_revision(client, peer_support, owner)
     client.force_login(owner)  # members skip the public page cache: this is the fragment's
     first = client.get(OVERVIEW)
     assert "groups" in vars(first.context["overview"])  # computed on the miss
+    # Another member (their own kept page, rendered) reads the fragment the owner computed.
+    other = get_user_model().objects.create_user("researcher", password="pw")
+    Membership.objects.create(umbrella=peer_support, user=other, role="researcher")
+    client.force_login(other)
     second = client.get(OVERVIEW)
     assert "groups" not in vars(second.context["overview"])  # served from the cache
     # The same matrix and map (the rest of the page differs by the CSRF token of the form).
@@ -72,11 +76,16 @@ def test_anonymous_readers_get_the_kept_page_in_one_query(
     assert other.content != first.content
 
 
-def test_unpublished_projects_and_members_are_never_served_kept_pages(client, peer_support, owner):
+def test_members_are_never_served_the_public_page_nor_the_public_theirs(
+    client, peer_support, owner
+):
+    public = client.get(OVERVIEW).content  # kept for the public
     client.force_login(owner)
-    client.get(OVERVIEW)
-    assert client.get(OVERVIEW).context is not None
+    first = client.get(OVERVIEW)
+    assert first.context is not None  # not the public page: rendered for the member
+    assert client.get(OVERVIEW).context is None  # then kept for them (page_cache)
     client.logout()
+    assert client.get(OVERVIEW).content == public
     UmbrellaReview.objects.filter(pk=peer_support.pk).update(is_published=False)
     assert client.get(OVERVIEW).status_code == 404
 
