@@ -14,6 +14,11 @@ must not count that study twice: its rows are combined first, so that ``k`` coun
   ``N = N1 + N2``, ``M = (N1 M1 + N2 M2)/N``,
   ``SD^2 = ((N1-1) SD1^2 + (N2-1) SD2^2 + N1 N2/N (M1 - M2)^2) / (N - 1)``,
   applied pairwise for more than two groups.
+* **Several independent subgroups** reported as effects (no arm data): their fixed-effect
+  (inverse-variance) mean, ``Y = sum(w_j Y_j)/sum(w_j)``, ``V = 1/sum(w_j)``, ``w_j = 1/V_j``
+  -- what metaumbrella does with ``multiple_es = "groups"`` (1.1.0: metaConvert
+  ``aggregate_df(dependence = "subgroups")``; 1.0: ``.unique_es_subgroups``), also when the
+  arms are known. On ratio scales this is not the merged-arm effect: see docs/methods.md.
 """
 
 from __future__ import annotations
@@ -52,6 +57,14 @@ def combine_dependent_outcomes(
     cross = total**2 - float(v.sum())  # sum over ordered pairs j != l of sqrt(V_j V_l)
     var = (float(v.sum()) + r * cross) / m**2
     return float(y.mean()), var
+
+
+def combine_subgroups(effects: ArrayLike, variances: ArrayLike) -> tuple[float, float]:
+    """One study's independent subgroups as one effect: their fixed-effect (inverse-variance)
+    mean and its variance ``1/sum(1/V_j)`` (metaumbrella's ``multiple_es = "groups"``)."""
+    y, v = yi_vi(effects, variances)
+    w = 1.0 / v
+    return float(np.sum(w * y) / w.sum()), float(1.0 / w.sum())
 
 
 def merge_arms_counts(events: ArrayLike, n: ArrayLike) -> tuple[float, float]:

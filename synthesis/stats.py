@@ -17,8 +17,9 @@ Umbrella-review grading:
     (``OURS`` or ``METAUMBRELLA``: :func:`prediction_interval`, :func:`largest_study`,
     :func:`tess_psst`).
 Dependent effects and harmonisation (issue #22):
-    :func:`combine_dependent_outcomes`, :func:`combine_by_study`, :func:`merge_arms_counts`,
-    :func:`merge_arms_means`; :func:`se_from_ci`, :func:`se_from_rounded_ci`,
+    :func:`combine_dependent_outcomes`, :func:`combine_subgroups`, :func:`combine_by_study`,
+    :func:`merge_arms_counts`, :func:`merge_arms_means`; :func:`se_from_ci`,
+    :func:`se_from_rounded_ci`,
     :func:`smd_from_md_ci`, :func:`smd_from_estimate_and_n`, :func:`smd_to_log_or`,
     :func:`log_or_to_smd`, :func:`ratio_as`, :func:`reverse` (each returns a
     :class:`Converted` with its :class:`Provenance`).
@@ -64,6 +65,7 @@ from synthesis._credibility import credibility_class, excess_significance
 from synthesis._dependence import (
     combine_by_study,
     combine_dependent_outcomes,
+    combine_subgroups,
     merge_arms_counts,
     merge_arms_means,
 )
@@ -122,6 +124,7 @@ __all__ = [
     "binary_effect",
     "combine_by_study",
     "combine_dependent_outcomes",
+    "combine_subgroups",
     "credibility_class",
     "double_zero_studies",
     "egger",
