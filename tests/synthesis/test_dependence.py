@@ -14,8 +14,10 @@ import pytest
 
 from synthesis.stats import (
     METAUMBRELLA,
+    binary_effect,
     combine_by_study,
     combine_dependent_outcomes,
+    combine_subgroups,
     merge_arms_counts,
     merge_arms_means,
     pool,
@@ -30,6 +32,26 @@ def test_composite_of_two_outcomes_by_hand():
     assert y == pytest.approx(0.3)
     assert v == pytest.approx(0.25 * (0.06 + 2 * 0.5 * math.sqrt(0.0008)))
     assert v == pytest.approx(0.0220711, abs=1e-7)
+
+
+def test_subgroups_as_metaumbrella_combines_them_by_hand_and_not_as_merged_arms():
+    """Fixed-effect mean (metaumbrella multiple_es = "groups"): weights 1/0.02 = 50 and
+    1/0.05 = 20, Y = (50 * 0.4 + 20 * -0.1)/70 = 18/70 = 0.257143, V = 1/70. On a log OR
+    it is not the merged arm's effect: groups 10/50 and 30/50 events against 20/100 have
+    log OR 0 (V = 1/10 + 1/40 + 1/20 + 1/80 = 0.1875) and log 6 = 1.791759 (V = 0.145833),
+    FE mean 1.007865; merged (40/100 vs 20/100) log(40 * 80/(60 * 20)) = 0.980829."""
+    y, v = combine_subgroups([0.4, -0.1], [0.02, 0.05])
+    assert y == pytest.approx(18 / 70)
+    assert v == pytest.approx(1 / 70)
+    yg, vg = binary_effect([10, 30], [50, 50], [20, 20], [100, 100], "OR")
+    np.testing.assert_allclose(vg, [0.1875, 0.1458333], rtol=1e-6)
+    fe, fe_v = combine_subgroups(yg, vg)
+    w = 1 / vg
+    assert fe == pytest.approx(w[1] * math.log(6) / w.sum())
+    assert fe == pytest.approx(1.007865, abs=1e-6)
+    assert fe_v == pytest.approx(1 / w.sum())
+    (merged,), _ = binary_effect(40, 100, 20, 100, "OR")
+    assert merged == pytest.approx(0.980829, abs=1e-6)
 
 
 def test_composite_limits_r_one_and_r_zero():
