@@ -24,7 +24,7 @@ from synthesis._validation import (
     check_events,
     check_positive,
     check_whole,
-    first_true,
+    raise_first,
 )
 
 BinaryMeasure = Literal["RR", "OR", "RD"]
@@ -71,20 +71,22 @@ def hedges_g(
     f = _arms(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
     n1a, n2a = f["n1"], f["n2"]
     m = n1a + n2a - 2.0
-    i = first_true(m < 2.0)
-    if i is not None:
-        raise ValueError(
-            f"study {i}: n1 + n2 must be >= 4 for a standardised mean difference (got "
+    raise_first(
+        m < 2.0,
+        lambda i: (
+            "n1 + n2 must be >= 4 for a standardised mean difference (got "
             f"{float(n1a[i] + n2a[i])!r}): Hedges' correction needs n1 + n2 - 2 >= 2 degrees "
             "of freedom"
-        )
+        ),
+    )
     sp = np.sqrt(((n1a - 1.0) * f["sd1"] ** 2 + (n2a - 1.0) * f["sd2"] ** 2) / m)
-    i = first_true(~(sp > 0))
-    if i is not None:
-        raise ValueError(
-            f"study {i}: the pooled SD is 0 (no spread in either arm): a standardised mean "
+    raise_first(
+        ~(sp > 0),
+        lambda i: (
+            "the pooled SD is 0 (no spread in either arm): a standardised mean "
             "difference is undefined"
-        )
+        ),
+    )
     d = (f["m1"] - f["m2"]) / sp
     j = np.exp(gammaln(m / 2.0) - 0.5 * np.log(m / 2.0) - gammaln((m - 1.0) / 2.0))
     g = j * d
@@ -108,9 +110,7 @@ def mean_difference(
     f = _arms(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
     yi = f["m1"] - f["m2"]
     vi = f["sd1"] ** 2 / f["n1"] + f["sd2"] ** 2 / f["n2"]
-    i = first_true(~(vi > 0))
-    if i is not None:
-        raise ValueError(f"study {i}: sd1 and sd2 are both 0: the mean difference has variance 0")
+    raise_first(~(vi > 0), lambda i: "sd1 and sd2 are both 0: the mean difference has variance 0")
     return yi, vi
 
 
@@ -218,17 +218,16 @@ def from_confidence_interval(
     if ratio:
         for name in ("estimate", "ci_low", "ci_high"):
             check_positive(f[name], name)
-    i = first_true(~(lo < hi))
-    if i is not None:
-        raise ValueError(
-            f"study {i}: ci_low ({float(lo[i])!r}) must be below ci_high ({float(hi[i])!r})"
-        )
-    i = first_true((est < lo) | (est > hi))
-    if i is not None:
-        raise ValueError(
-            f"study {i}: estimate ({float(est[i])!r}) lies outside its interval "
+    raise_first(
+        ~(lo < hi), lambda i: f"ci_low ({float(lo[i])!r}) must be below ci_high ({float(hi[i])!r})"
+    )
+    raise_first(
+        (est < lo) | (est > hi),
+        lambda i: (
+            f"estimate ({float(est[i])!r}) lies outside its interval "
             f"[{float(lo[i])!r}, {float(hi[i])!r}]"
-        )
+        ),
+    )
     z = float(ndtri(0.975))
     if ratio:
         yi = np.log(est)

@@ -7,7 +7,7 @@ study (0-based index) and field, e.g. ``"study 3: sd1 must be > 0 (got 0.0)"``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -41,6 +41,14 @@ def first_true(mask: NDArray[np.bool_]) -> int | None:
     """The index of the first True (the study an error message names), or None."""
     hits = np.flatnonzero(mask)
     return int(hits[0]) if hits.size else None
+
+
+def raise_first(mask: NDArray[np.bool_], message: Callable[[int], str]) -> None:
+    """Raise ``ValueError("study i: <message(i)>")`` for the first study ``i`` where ``mask``
+    is True: the one shape of every per-study check, so each message names its study."""
+    i = first_true(mask)
+    if i is not None:
+        raise ValueError(f"study {i}: {message(i)}")
 
 
 def as_vector(value: ArrayLike, name: str) -> FloatArray:
@@ -80,40 +88,33 @@ def as_vectors(**fields: ArrayLike) -> dict[str, FloatArray]:
 
 def check_finite(arr: FloatArray, name: str) -> None:
     """Raise for the first NaN/inf value."""
-    i = first_true(~np.isfinite(arr))
-    if i is not None:
-        raise ValueError(f"study {i}: {name} must be finite (got {float(arr[i])!r})")
+    raise_first(~np.isfinite(arr), lambda i: f"{name} must be finite (got {float(arr[i])!r})")
 
 
 def check_positive(arr: FloatArray, name: str) -> None:
     """Raise for the first value that is not strictly positive."""
-    i = first_true(~(arr > 0))
-    if i is not None:
-        raise ValueError(f"study {i}: {name} must be > 0 (got {float(arr[i])!r})")
+    raise_first(~(arr > 0), lambda i: f"{name} must be > 0 (got {float(arr[i])!r})")
 
 
 def check_at_least(arr: FloatArray, name: str, minimum: float) -> None:
     """Raise for the first value below ``minimum``."""
-    i = first_true(arr < minimum)
-    if i is not None:
-        raise ValueError(f"study {i}: {name} must be >= {minimum:g} (got {float(arr[i])!r})")
+    raise_first(arr < minimum, lambda i: f"{name} must be >= {minimum:g} (got {float(arr[i])!r})")
 
 
 def check_whole(arr: FloatArray, name: str) -> None:
     """Raise for the first value that is not a whole number (counts of people or events)."""
-    i = first_true(arr != np.floor(arr))
-    if i is not None:
-        raise ValueError(f"study {i}: {name} must be a whole number (got {float(arr[i])!r})")
+    raise_first(
+        arr != np.floor(arr), lambda i: f"{name} must be a whole number (got {float(arr[i])!r})"
+    )
 
 
 def check_events(events: FloatArray, n: FloatArray, e_name: str, n_name: str) -> None:
     """Events must lie in ``[0, n]``."""
     check_at_least(events, e_name, 0.0)
-    i = first_true(events > n)
-    if i is not None:
-        raise ValueError(
-            f"study {i}: {e_name} ({float(events[i])!r}) must not exceed {n_name} ({float(n[i])!r})"
-        )
+    raise_first(
+        events > n,
+        lambda i: f"{e_name} ({float(events[i])!r}) must not exceed {n_name} ({float(n[i])!r})",
+    )
 
 
 def check_level(level: float) -> float:
@@ -140,18 +141,20 @@ def check_magnitudes(y: FloatArray, v: FloatArray) -> None:
     Q (or overflow to a division by zero); rescaling the effects (e.g. grams to kilograms)
     brings genuine data back into range, since every result is scale-equivariant.
     """
-    i = first_true(np.abs(y) > MAX_ABS_EFFECT)
-    if i is not None:
-        raise ValueError(
-            f"study {i}: yi = {float(y[i])!r} is outside the range computed reliably "
+    raise_first(
+        np.abs(y) > MAX_ABS_EFFECT,
+        lambda i: (
+            f"yi = {float(y[i])!r} is outside the range computed reliably "
             f"(|yi| <= {MAX_ABS_EFFECT:g}); rescale the effects"
-        )
-    i = first_true((v < MIN_VARIANCE) | (v > MAX_VARIANCE))
-    if i is not None:
-        raise ValueError(
-            f"study {i}: vi = {float(v[i])!r} is outside the range computed reliably "
+        ),
+    )
+    raise_first(
+        (v < MIN_VARIANCE) | (v > MAX_VARIANCE),
+        lambda i: (
+            f"vi = {float(v[i])!r} is outside the range computed reliably "
             f"[{MIN_VARIANCE:g}, {MAX_VARIANCE:g}]; rescale the effects"
-        )
+        ),
+    )
 
 
 def labels(groups: Sequence[object] | ArrayLike, k: int) -> list[object]:
