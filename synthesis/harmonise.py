@@ -188,11 +188,15 @@ def harmonise(row: EstimateInputs, measure: str, se_method: str = "z") -> Conver
     return stats.ratio_as(own, LOG_NAMES[measure])
 
 
-def record_text(provenance: Provenance) -> str:
-    """The record as one line of text for the page: formula; constant; source; notes."""
+def record_text(provenance: Provenance, shown: str = "") -> str:
+    """The record as one line of text for the page: formula; constant; source; notes.
+
+    ``shown`` is a note the page already prints beside the value (a rounded limit): it is
+    left out here, so that the row says it once.
+    """
     parts = [provenance.formula]
     if provenance.constant != "none":
         parts.append(provenance.constant)
     parts.append(f"source: {provenance.source}")
-    parts.extend(provenance.notes)
+    parts.extend(note for note in provenance.notes if note != shown)
     return " — ".join(parts)

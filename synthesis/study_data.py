@@ -168,17 +168,19 @@ def reanalyse(
     row's SE from its CI; each estimate row's result carries its record (``record``).
     """
     analysis = _reanalyse(rows, measure, method, conventions)
-    records = [
-        record_text(harmonise(row.estimate_inputs(), measure, conventions.se_from_ci).provenance)
-        if row.kind == ESTIMATE
-        else ""
-        for row in rows
-    ]
-    if not any(records):
+    if not any(row.kind == ESTIMATE for row in rows):
         return analysis
     per_row = [
-        replace(result, record=record)
-        for result, record in zip(analysis.row_results, records, strict=True)
+        replace(
+            result,
+            record=record_text(
+                harmonise(row.estimate_inputs(), measure, conventions.se_from_ci).provenance,
+                shown=result.excluded_reason,
+            ),
+        )
+        if row.kind == ESTIMATE
+        else result
+        for row, result in zip(rows, analysis.row_results, strict=True)
     ]
     if analysis.combined_rows:
         return replace(analysis, combined_rows=per_row)

@@ -163,10 +163,17 @@ def test_a_ratio_limit_printed_as_zero_is_kept_and_noted(client, owner, make_rev
     analysis = response.context["analysis"]
     # metaumbrella's rule: SE from the upper half, (ln 1.6 - ln 0.2) / z
     assert math.sqrt(analysis.studies[0].vi) == pytest.approx(math.log(8) / 1.959963984540054)
-    assert "printed as 0.00 (rounded) is used as printed" in response.content.decode()
-    assert analysis.studies[0].excluded_reason == (
-        "rounded: lower CI limit printed as 0.00; SE from the upper half of the CI"
-    )
+    html = response.content.decode()
+    assert "printed as 0.00 (rounded) is used as printed" in html
+    note = "rounded: lower CI limit printed as 0.00; SE from the upper half of the CI"
+    assert analysis.studies[0].excluded_reason == note
+    # said once in the study table: beside the value, not again in "How this value was
+    # obtained", whose record keeps the formula and the source
+    assert html.count(note) == 1
+    record = analysis.studies[0].record
+    assert record.startswith("SE = (log(hi) - log(estimate)) / z — z(0.975) = 1.959964")
+    assert "metaumbrella" in record
+    assert note not in record
 
 
 def test_arms_metafor_accepts_are_stored_and_pooled(client, owner, make_review):
