@@ -8,11 +8,12 @@ class AppraisalConfig(AppConfig):
     def ready(self):
         # Plugged into the reviews app, which sits below this one and never imports it.
         from reviews.history.tracking import track
-        from reviews.project.sections import Section, register_section
+        from reviews.project.sections import register_section
         from reviews.project.warming import register_page
         from reviews.registry.ratings import register_consensus
 
         from .selectors import consensus_join
+        from .settings_views import AppraisalSettingsView
         from .visibility import history_visible
 
         register_consensus(join=consensus_join, rating_field="overall")
@@ -32,6 +33,6 @@ class AppraisalConfig(AppConfig):
         )
         # The AMSTAR 2 settings are a project setting: open to every member, like the vocabularies.
         track({"appraisal.appraisalsettings": "umbrella"})
-        register_section(Section("amstar2", "AMSTAR 2", "appraisal:settings"))
+        register_section(AppraisalSettingsView.section)
         # The AMSTAR 2 table's summary is recomputed in the background after each write.
         register_page("appraisal:appraisal-table")

@@ -7,7 +7,7 @@ picklable and easy to serialise (``dataclasses.asdict``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from scipy.special import ndtr, ndtri
@@ -53,8 +53,9 @@ NO_HETEROGENEITY = Heterogeneity(
 
 
 @dataclass(frozen=True)
-class Pooled:
-    """A pooled estimate with its heterogeneity statistics.
+class Pooled(Heterogeneity):
+    """A pooled estimate with its heterogeneity statistics (the fields of
+    :class:`Heterogeneity`, inherited, so that they are declared once).
 
     ``i2`` and the bounds of ``i2_ci`` are in per cent and Q-based for every method
     (``I2 = max(0, (Q - df)/Q) * 100``, Higgins & Thompson 2002) -- this differs from
@@ -80,13 +81,6 @@ class Pooled:
     z: float
     p: float
     tau2: float
-    q: float
-    df: int
-    q_p: float
-    i2: float
-    h2: float
-    i2_ci: tuple[float, float] | None
-    tau2_ci: tuple[float, float] | None
     hksj: HKSJ | None
     prediction_interval: tuple[float, float] | None
     method: str = ""
@@ -174,8 +168,8 @@ def pooled_result(
     crit = float(ndtri(0.5 + level / 2.0))
     z, p = z_test(estimate, se)
     ci_low, ci_high = estimate - crit * se, estimate + crit * se
-    h = heterogeneity
+    statistics = {f.name: getattr(heterogeneity, f.name) for f in fields(Heterogeneity)}
     return Pooled(
         estimate=estimate, se=se, ci_low=ci_low, ci_high=ci_high, z=z, p=p, level=level,
-        q=h.q, df=h.df, q_p=h.q_p, i2=h.i2, h2=h.h2, i2_ci=h.i2_ci, tau2_ci=h.tau2_ci, **rest,
+        **statistics, **rest,
     )  # fmt: skip

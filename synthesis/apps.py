@@ -9,13 +9,14 @@ class SynthesisConfig(AppConfig):
         # The history page lives in the reviews app, which sits below this one.
         from reviews.history.tracking import track
         from reviews.project.headlines import register_headlines
-        from reviews.project.sections import Section, register_section
+        from reviews.project.sections import register_section
         from reviews.project.warming import register_page
         from reviews.publishing.checks import register_check
 
         from .extraction.visibility import history_visible
         from .selectors.checks import results_not_checked
         from .selectors.headlines import compose
+        from .settings_views import AnalysisSettingsView
         from .vocabularies import register_vocabularies
 
         register_check("results-not-checked", results_not_checked)
@@ -34,7 +35,7 @@ class SynthesisConfig(AppConfig):
                 "synthesis.analysissettings": "umbrella",
             }
         )
-        register_section(Section("analysis", "Analysis", "synthesis:settings"))
+        register_section(AnalysisSettingsView.section)
         # Extractions are blinded like AMSTAR 2 rater appraisals, their history too; they are
         # not restored (a submitted extraction is final; its rows change only in its form).
         track(

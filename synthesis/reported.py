@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .findings import Z_95, decimals_of, is_ratio, null_value, two_sided_p
+from .findings import Z_95, ResultValues, decimals_of, is_ratio, null_value, two_sided_p
 
 FLOAT_SLACK = 1e-9  # binary floats: 0.15 - 0.1 is not exactly 0.05
 
@@ -65,19 +65,6 @@ class Criterion:
     name: str
     status: Status
     basis: str  # what decided it, or why it cannot be decided
-
-
-@dataclass(frozen=True)
-class ReportedFigures:
-    measure: str
-    n: int | None = None
-    estimate: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    p_value: float | None = None
-    i2_percent: float | None = None
-    pi_low: float | None = None
-    pi_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +125,7 @@ def _excludes_null(name: str, low: float, high: float, null: float, basis: str) 
     return Criterion(name, Status.MET if low > null or high < null else Status.NOT_MET, basis)
 
 
-def _p_criteria(f: ReportedFigures) -> list[Criterion]:
+def _p_criteria(f: ResultValues) -> list[Criterion]:
     names = ((P_6, 1e-6), (P_3, 1e-3), (P_05, 0.05))
     if f.p_value is not None:
         low, high = max(0.0, f.p_value - half_unit(f.p_value)), f.p_value + half_unit(f.p_value)
@@ -158,8 +145,9 @@ def _p_criteria(f: ReportedFigures) -> list[Criterion]:
     return [*criteria, _excludes_null(P_05, f.ci_low, f.ci_high, null, basis)]
 
 
-def reported_criteria(f: ReportedFigures) -> ReportedCredibility:
-    """The credibility criteria a review's reported pooled figures decide.
+def reported_criteria(f: ResultValues) -> ReportedCredibility:
+    """The credibility criteria a review's reported pooled figures decide (an outcome result's
+    own values: its measure, n, estimate and CI, p, I² and prediction interval).
 
     * cases: participants are an upper bound on cases, so n ≤ 1,000 means "not met"; a larger
       n cannot tell (cases are not reported);

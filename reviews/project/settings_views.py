@@ -7,15 +7,17 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms import modelform_factory
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
 from ..access import UmbrellaAccessMixin
+from ..forms import VersionedForm
 from ..versioning import StaleEdit, version_of
 from ..views import VersionedFormView
-from .sections import settings_nav
+from .sections import Section, settings_nav
 from .settings_forms import MergeForm, ProjectDetailsForm
 from .vocabularies import KINDS, TermInUse, TermKind, delete_term, merge_terms, use_counts, uses_of
 
@@ -36,17 +38,29 @@ class SettingsMixin(UmbrellaAccessMixin):
 class OneRowSettingsView(SettingsMixin, VersionedFormView):
     """A settings section that edits the project's one row of `settings_model` (a project
     without a row uses the model's defaults; the first save creates it). Upper apps subclass
-    it for their sections (AMSTAR 2, analysis), naming the model, form and URL."""
+    it for their sections (AMSTAR 2, analysis), naming the `section` (which their `ready()`
+    registers with the navigation), the model and the fields the page edits."""
 
+    section: Section  # its key marks the navigation; its URL name is this page's
     settings_model: type[Any]  # a Versioned model with a one-to-one `umbrella`
-    url_name = ""
+    fields: list[str]
+    labels: dict[str, str] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Each follows from the section and the fields, so a section is declared only once.
+        cls.settings_section = cls.section.key
+        cls.heading = f"{cls.section.label} settings"
+        cls.form_class = modelform_factory(
+            cls.settings_model, form=VersionedForm, fields=cls.fields, labels=cls.labels
+        )
 
     def get_instance(self) -> Any:
         saved = self.settings_model.objects.filter(umbrella=self.umbrella).first()
         return saved or self.settings_model(umbrella=self.umbrella)
 
     def get_success_url(self, instance: object) -> str:
-        return reverse(self.url_name, args=[self.umbrella.slug])
+        return reverse(self.section.url_name, args=[self.umbrella.slug])
 
 
 class ProjectSettingsView(SettingsMixin, VersionedFormView):

@@ -13,7 +13,6 @@ from ..models import AnalysisSettings, OutcomeResult, ReanalysisMethod, StudyEff
 from ..reported import (
     Comparison,
     ReportedCredibility,
-    ReportedFigures,
     Status,
     compare,
     reported_criteria,
@@ -81,20 +80,6 @@ def comparisons(result: OutcomeResult, analysis: Reanalysis) -> list[Comparison]
     return rows
 
 
-def reported_figures(result: OutcomeResult) -> ReportedFigures:
-    return ReportedFigures(
-        measure=result.measure,
-        n=result.n,
-        estimate=result.estimate,
-        ci_low=result.ci_low,
-        ci_high=result.ci_high,
-        p_value=result.p_value,
-        i2_percent=result.i2_percent,
-        pi_low=result.pi_low,
-        pi_high=result.pi_high,
-    )
-
-
 #: How a page names the conventions beside a class (stats.Conventions.name → words).
 CONVENTION_LABELS = {
     stats.OURS.name: "our conventions",
@@ -156,7 +141,7 @@ def credibility_cell(
         return CredibilityCell("", "", error=attempt.error or "no study to pool")
     if result.evidence_type != "meta_analysis" or result.estimate is None:
         return CredibilityCell("", "")
-    reported = reported_criteria(reported_figures(result))
+    reported = reported_criteria(result.result_values())
     return CredibilityCell(reported.grade or "", "reported figures", reported)
 
 

@@ -340,6 +340,34 @@ def test_amstar_settings_are_saved_with_history(owner_client, team):
     assert (saved.use_adapted_variants, saved.version) == (True, 2)
 
 
+@pytest.mark.parametrize(
+    ("url_name", "key", "heading", "label"),
+    [
+        ("appraisal:settings", "amstar2", "AMSTAR 2 settings", "Use the adapted AMSTAR 2 variants"),
+        (
+            "synthesis:settings",
+            "analysis",
+            "Analysis settings",
+            "Conventions of the credibility classes",
+        ),
+    ],
+)
+def test_one_row_settings_pages_follow_their_section(
+    owner_client, team, url_name, key, heading, label
+):
+    """The page's navigation mark, heading, form labels and success message, from its section."""
+    umbrella, _ = team
+    url = reverse(url_name, args=[umbrella.slug])
+    page = owner_client.get(url)
+    assert page.context["settings_section"] == key
+    assert f'<a href="{url}" aria-current="page">' in page.content.decode()
+    assert page.context["heading"] == heading
+    assert f">{label}</label>" in page.content.decode()
+    saved = owner_client.post(url, {**page.context["form"].initial, "version": 1}, follow=True)
+    assert saved.redirect_chain == [(url, 302)]
+    assert [str(m) for m in saved.context["messages"]] == [f"{heading} added."]
+
+
 def test_settings_navigation_lists_the_registered_sections(owner_client, team):
     umbrella, _ = team
     response = owner_client.get(reverse("reviews:project-settings", args=[umbrella.slug]))
