@@ -112,15 +112,14 @@ def start(*, umbrella: UmbrellaReview, user: User, number: int, notes: str) -> P
 
 
 def _move(job: PublishJob, expected: tuple[str, ...], status: str, **fields: Any) -> bool:
-    """Move the job on if it is still in one of the `expected` states."""
-    moved = PublishJob.objects.filter(pk=job.pk, status__in=expected).update(
+    """Move the job on if it is still in one of the `expected` states (else another run or
+    an abandonment moved it first); the job then reads its row again."""
+    if not PublishJob.objects.filter(pk=job.pk, status__in=expected).update(
         status=status, **fields
-    )
-    if moved:
-        job.status = status
-        for name, value in fields.items():
-            setattr(job, name, value)
-    return bool(moved)
+    ):
+        return False
+    job.refresh_from_db()
+    return True
 
 
 def run(job_id: str) -> str:
