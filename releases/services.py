@@ -48,8 +48,8 @@ REFUSED = (
 SHOWN_PROBLEMS = 20
 Tables = dict[str, tuple[list[str], list[list[Any]]]]
 STALE = (
-    "Release {published} was published after release {expected} was asked for: read what "
-    "changed and publish again; nothing was released."
+    "Release {published} was published while this publish of release {expected} waited: read "
+    "what changed and publish again; nothing was released."
 )
 NOT_REPRODUCED = (
     "The frozen copy does not reproduce the project's workbook (sheet {sheet}); nothing was "

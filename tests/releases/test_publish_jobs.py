@@ -134,8 +134,8 @@ def test_the_number_is_checked_again_when_the_job_runs(small_project):
     assert jobs.run(str(stale.pk)) == Status.REFUSED
     stale.refresh_from_db()
     assert stale.reasons == [
-        "Release 1 was published after release 1 was asked for: read what changed and "
-        "publish again; nothing was released."
+        "Release 1 was published while this publish of release 1 waited: read what changed "
+        "and publish again; nothing was released."
     ]
     assert list(Release.objects.values_list("number", "notes")) == [
         (1, "Published first, by a command.")
