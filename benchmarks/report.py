@@ -152,8 +152,15 @@ def release_lines(figures: dict, markdown: bool) -> list[str]:
     ]
     header = ["release of " + figures["project"], "publish s", "load avg", "workbook bytes",
               "figures JSON bytes", "copy rows", "database growth MB"]  # fmt: skip
+    checks = [
+        f"release {r['number']}: {c['typed_rows_s']:.1f} s (typed rows) instead of "
+        f"{c['workbook_again_s']:.1f} s (its workbook written again)"
+        for r in figures["releases"]
+        if (c := r.get("copy_check"))
+    ]
     return [
         table(header, rows, markdown),
+        *(["The frozen copy's check: " + "; ".join(checks)] if checks else []),
         f"Diff of two stored releases: {figures['diff_of_two_stored_releases_ms']:.1f} ms; "
         f"draft against the latest release: {figures['draft_against_latest_s']:.1f} s",
     ]

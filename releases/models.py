@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -63,3 +64,62 @@ class Release(models.Model):
     def workbook_intact(self) -> bool:
         """Do the stored bytes still hash to the digest taken when they were stored?"""
         return hashlib.sha256(bytes(self.workbook)).hexdigest() == self.workbook_sha256
+
+
+class PublishJob(models.Model):
+    """One owner's request to publish the next release, on its way through the task worker
+    (`releases.jobs`, `releases.tasks`): publishing a large project outlasts a web request.
+
+    It keeps what the owner asked for (the number they saw, the notes), the state, and the
+    outcome: the release it made, or the reasons it was refused. The random id is the handle
+    of its status page, which only the project's owners read (`releases.views`).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the publishing worker"
+        RUNNING = "running", "Publishing"
+        DONE = "done", "Published"
+        REFUSED = "refused", "Refused: nothing was released"
+        FAILED = "failed", "Failed: nothing was released"
+
+    PENDING = (Status.QUEUED, Status.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    umbrella = models.ForeignKey(
+        UmbrellaReview, on_delete=models.CASCADE, related_name="publish_jobs"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField(help_text="The release number the owner published.")
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    # Why it was refused (`releases.services.refusal`'s lines) or why it failed, in words.
+    reasons = models.JSONField(default=list, blank=True)
+    release = models.OneToOneField(
+        Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One publish at a time per project, whatever races the page and the worker run.
+            models.UniqueConstraint(
+                fields=["umbrella"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_pending_publish_per_project",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.umbrella} release {self.number} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "releases:publish-status", kwargs={"slug": self.umbrella.slug, "job": self.pk}
+        )
+
+    @property
+    def pending(self) -> bool:
+        return self.status in self.PENDING

@@ -1,14 +1,18 @@
 """Publishing a release: store the workbook and the figures, and materialise the frozen copy.
 
 One transaction: the project's workbook export (every sheet, every appraisal: the canonical
-record) is stored with its SHA-256; the same typed rows the file was written from are imported,
-with every check of a workbook import, into a new hidden project, the frozen copy, which the
-"as of" pages read through the ordinary views (no file is parsed on the way: nothing a file
-format does to a value can come between the project and its copy, and parsing was most of a
-large release's time); the copy is exported again and must give the stored bytes back byte for
-byte (else nothing is written: a release that its pages could not reproduce is refused); and
-the reader figures are computed from the copy, so the change page and the as-of pages cannot
-disagree.
+record) is written once and stored with its SHA-256; the same typed rows the file was written
+from are imported, with every check of a workbook import, into a new hidden project, the frozen
+copy, which the "as of" pages read through the ordinary views (no file is parsed on the way:
+nothing a file format does to a value can come between the project and its copy, and parsing
+was most of a large release's time); the copy's typed rows must equal the stored file's, cell
+for cell and type for type, so the copy exports the stored bytes again (else nothing is
+written: a release that its pages could not reproduce is refused; the tests and the benchmark
+compare the bytes themselves); and the reader figures are computed from the copy, so the change
+page and the as-of pages cannot disagree.
+
+The owner's page does not wait for this (a large project takes minutes): it queues a publish
+job (`releases.jobs`) that the task worker runs.
 """
 
 from __future__ import annotations
@@ -42,6 +46,15 @@ REFUSED = (
     "Correct them and publish again; nothing was released."
 )
 SHOWN_PROBLEMS = 20
+Tables = dict[str, tuple[list[str], list[list[Any]]]]
+STALE = (
+    "Release {published} was published while this publish of release {expected} waited: read "
+    "what changed and publish again; nothing was released."
+)
+NOT_REPRODUCED = (
+    "The frozen copy does not reproduce the project's workbook (sheet {sheet}); nothing was "
+    "released."
+)
 
 
 def next_number(umbrella: UmbrellaReview) -> int:
@@ -77,7 +90,7 @@ def workbook_of(umbrella: UmbrellaReview) -> bytes:
     return xlsx_bytes(project_tables(umbrella))
 
 
-def _where(problem: Problem, tables: dict[str, Any]) -> str:
+def _where(problem: Problem, tables: Tables) -> str:
     """The sheet, row and the row's natural key (a review's label, an outcome's name): the
     owner has no file whose row numbers they could look up."""
     where = f"sheet {problem.sheet}" if problem.sheet else ""
@@ -94,7 +107,7 @@ def _where(problem: Problem, tables: dict[str, Any]) -> str:
     return where
 
 
-def refusal(problems: list[Problem], tables: dict[str, Any]) -> list[str]:
+def refusal(problems: list[Problem], tables: Tables) -> list[str]:
     """Why a project's rows cannot be released, one message per problem (the first
     SHOWN_PROBLEMS), each naming where it is, the column and the rule it breaks."""
     lines = [REFUSED.format(count=len({(p.sheet, p.row) for p in problems}))]
@@ -126,7 +139,7 @@ def _analyse_copy_tables() -> None:
 
 
 def _materialise(
-    umbrella: UmbrellaReview, tables: dict[str, Any], number: int, user: User
+    umbrella: UmbrellaReview, tables: Tables, number: int, user: User
 ) -> UmbrellaReview:
     slug = _copy_slug(umbrella, number)
     result = import_tables(tables, slug=slug, user=user, name=f"release {number}")
@@ -143,8 +156,34 @@ def _materialise(
     return UmbrellaReview.objects.get(slug=slug)
 
 
-def publish_release(*, umbrella: UmbrellaReview, user: User, notes: str) -> Release:
-    """Publish the next release of `umbrella` with `notes` (ValidationError if refused)."""
+def _same_cells(first: list[Any], second: list[Any]) -> bool:
+    """Two rows hold the same values of the same types (1 and 1.0, or True and 1, are written
+    differently; a NaN is equal to itself here), so they are written as the same cells."""
+    if first == second:
+        return all(a.__class__ is b.__class__ for a, b in zip(first, second, strict=True))
+    return [(a.__class__, repr(a)) for a in first] == [(b.__class__, repr(b)) for b in second]
+
+
+def unreproduced_sheet(tables: Tables, copied: Tables) -> str | None:
+    """The first sheet whose rows differ between the two exports' typed tables, else None.
+    The file is a function of its tables (`xlsx_bytes`), so equal tables give equal bytes
+    without writing the copy's file."""
+    if list(tables) != list(copied):
+        return "(the list of sheets)"
+    for name, (header, rows) in tables.items():
+        copied_header, copied_rows = copied[name]
+        if header != copied_header or len(rows) != len(copied_rows):
+            return name
+        if not all(_same_cells(a, b) for a, b in zip(rows, copied_rows, strict=True)):
+            return name
+    return None
+
+
+def publish_release(
+    *, umbrella: UmbrellaReview, user: User, notes: str, expected: int | None = None
+) -> Release:
+    """Publish the next release of `umbrella` with `notes` (ValidationError if refused); with
+    `expected`, only if the next number is still that (a queued publish checks it again)."""
     if umbrella.is_frozen:
         raise ValidationError(FROZEN)
     if not umbrella.is_published:
@@ -153,14 +192,14 @@ def publish_release(*, umbrella: UmbrellaReview, user: User, notes: str) -> Rele
         # One release at a time per project: the number and the copy's slug stay unique.
         UmbrellaReview.objects.select_for_update().filter(pk=umbrella.pk).first()
         number = next_number(umbrella)
+        if expected is not None and number != expected:
+            raise ValidationError(STALE.format(published=number - 1, expected=expected))
         tables = project_tables(umbrella)
         data = xlsx_bytes(tables)
         copy = _materialise(umbrella, tables, number, user)
-        if workbook_of(copy) != data:
-            raise ValidationError(
-                "The frozen copy does not reproduce the project's workbook byte for byte; "
-                "nothing was released."
-            )
+        sheet = unreproduced_sheet(tables, project_tables(copy))
+        if sheet is not None:
+            raise ValidationError(NOT_REPRODUCED.format(sheet=sheet))
         release = _store(umbrella, copy, number, data, user, notes)
         # The project's pages (its releases list) and every earlier release's pages (their
         # banner names the latest) are kept per data revision: retire them.
@@ -173,12 +212,17 @@ def _store(
     umbrella: UmbrellaReview, copy: UmbrellaReview, number: int, data: bytes, user: User, notes: str
 ) -> Release:
     figures: dict[str, Any] = reader_figures(copy)
+    if not notes.strip():
+        # The copy's figures are the project's (that is what the copy proves): the change log
+        # against the previous release needs no second computation from the live project.
+        previous = latest_release(umbrella)
+        notes = change_log(diff(previous.figures, figures)) if previous else "First release."
     release = Release(
         umbrella=umbrella,
         number=number,
         published_at=timezone.now(),
         published_by=user,
-        notes=notes.strip() or (draft_notes(umbrella) if number > 1 else "First release."),
+        notes=notes.strip(),
         workbook=data,
         workbook_sha256=hashlib.sha256(data).hexdigest(),
         workbook_size=len(data),

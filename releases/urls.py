@@ -10,6 +10,7 @@ RELEASE = "<int:number>/"
 release_urls = [
     path("", views.ReleaseListView.as_view(), name="release-list"),
     path("new/", views.PublishReleaseView.as_view(), name="release-add"),
+    path("publishing/<uuid:job>/", views.PublishStatusView.as_view(), name="publish-status"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("draft/", views.DraftChangesView.as_view(), name="draft"),
     path("feed.atom", feeds.ReleaseFeed(), name="feed"),

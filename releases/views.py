@@ -1,4 +1,5 @@
-"""The release pages: the list, publishing one, a release, what changed, the draft, downloads.
+"""The release pages: the list, publishing one (and its status page), a release, what changed,
+the draft, downloads.
 
 Every view reaches the project through `reviews.access` (`UmbrellaAccessMixin`): whoever may
 read the project reads its releases; only owners publish one. A release is read "as of" through
@@ -13,26 +14,22 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView, View
 
 from appraisal.visibility import exported_appraisals
 from dataio.workbook.export import project_tables, xlsx_bytes
 from reviews.access import UmbrellaAccessMixin, can_manage
+from reviews.models import UmbrellaReview
 
+from . import jobs
 from .cite import Citable, bibtex, csl_json
 from .diff import ReleaseDiff, change_log, diff
 from .figures import reader_figures
 from .forms import ReleaseForm
-from .models import Release
+from .models import PublishJob, Release
 from .selectors import project_of, release_of, releases_of
-from .services import (
-    NOT_PUBLISHED,
-    draft_notes,
-    latest_release,
-    next_number,
-    publish_release,
-)
+from .services import draft_notes, latest_release, next_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,6 +58,8 @@ class ReleaseListView(ProjectReleasesMixin, TemplateView):
     template_name = "releases/release_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # No word here of a publish on its way: this page is kept per data revision, which a
+        # queued or refused publish does not change (the form's page, never kept, says it).
         releases = list(releases_of(project_of(self.umbrella)))
         return super().get_context_data(
             releases=releases,
@@ -70,38 +69,70 @@ class ReleaseListView(ProjectReleasesMixin, TemplateView):
 
 
 class PublishReleaseView(ProjectReleasesMixin, TemplateView):
-    """Owners publish the next release, its notes pre-filled with the generated change log."""
+    """Owners publish the next release, its notes pre-filled with the generated change log
+    (or, from a refused or failed publish's page, with the notes it was asked with). The
+    POST checks what is cheap and queues the publish (`releases.jobs`): its status page
+    follows it."""
 
     template_name = "releases/release_form.html"
     manage_access = True
 
+    def _earlier_notes(self, umbrella: UmbrellaReview) -> str | None:
+        """The notes of the finished publish job `?notes_of=<id>` of this project, if any."""
+        try:
+            job = PublishJob.objects.filter(
+                pk=self.request.GET.get("notes_of", ""), umbrella=umbrella
+            ).first()
+        except ValidationError:  # not a job id
+            return None
+        return job.notes if job and not job.pending else None
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        number = next_number(project_of(self.umbrella))
+        umbrella = project_of(self.umbrella)
+        number = next_number(umbrella)
         if "form" not in kwargs:
+            notes = self._earlier_notes(umbrella)
             kwargs["form"] = ReleaseForm(
-                initial={"number": number, "notes": draft_notes(self.umbrella)},
+                initial={"number": number, "notes": notes or draft_notes(self.umbrella)},
                 expected=number,
             )
-        return super().get_context_data(number=number, **kwargs)
+        return super().get_context_data(number=number, pending=jobs.pending_job(umbrella), **kwargs)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         umbrella = project_of(self.umbrella)
         form = ReleaseForm(request.POST, expected=next_number(umbrella))
-        if not umbrella.is_published:
-            form.add_error(None, NOT_PUBLISHED)
+        for reason in jobs.cheap_refusals(umbrella):
+            form.add_error(None, reason)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         assert isinstance(request.user, User)  # manage_access: logged in
         try:
-            release = publish_release(
-                umbrella=umbrella, user=request.user, notes=form.cleaned_data["notes"]
+            job = jobs.start(
+                umbrella=umbrella,
+                user=request.user,
+                number=form.cleaned_data["number"],
+                notes=form.cleaned_data["notes"],
             )
-        except ValidationError as error:
-            for message in error.messages:  # a refusal lists each row that blocks it
-                form.add_error(None, message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(request, f"Release {release.number} is published.")
-        return redirect(release.get_absolute_url())
+        except jobs.PublishPending as pending:
+            messages.error(request, str(pending))
+            return redirect(pending.job)
+        return redirect(job)
+
+
+class PublishStatusView(ProjectReleasesMixin, TemplateView):
+    """A publish on its way (the page refreshes itself while it waits or runs), then its
+    outcome: the release, the reasons it was refused, or the failure. Owners only."""
+
+    template_name = "releases/publish_status.html"
+    manage_access = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs["job"] = get_object_or_404(  # the URL's job id, this project's only
+            PublishJob.objects.select_related("user", "release"),
+            pk=self.kwargs["job"],
+            umbrella=project_of(self.umbrella),
+        )
+        return super().get_context_data(**kwargs)
 
 
 class ReleaseDetailView(ProjectReleasesMixin, TemplateView):

@@ -1,5 +1,6 @@
 """Living releases in Chromium (issue 20's "Done when"): the owner publishes release 1, adds a
-review and its result, publishes release 2 with the generated change log; the change page, the
+review and its result, publishes release 2 with the generated change log (each publish runs
+in the task worker, here `run_tasks`, while its status page waits); the change page, the
 feed and release 1 read "as of" show the change; every release page fits both widths."""
 
 import re
@@ -57,18 +58,27 @@ def fits(page: Page) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
-def publish(page: Page, site: str, number: int) -> str:
-    """Publish the next release from the releases page; the notes it was published with."""
+def publish(page: Page, site: str, number: int, run_tasks) -> str:
+    """Publish the next release from the releases page, through the task worker (its status
+    page refreshes itself); the notes it was published with."""
     page.goto(f"{site}/u/living/releases/")
     page.get_by_role("link", name=f"Publish release {number}").click()
     notes = page.get_by_label("Release notes").input_value()
     fits(page)
     page.get_by_role("button", name=f"Publish release {number}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Publishing release {number}")
+    expect(page.get_by_role("status")).to_have_text("Status: Waiting for the publishing worker.")
+    fits(page)
+    run_tasks()
+    expect(page.get_by_role("heading", name=f"Release {number} is published")).to_be_visible()
+    page.get_by_role("link", name=f"Read release {number}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Release {number}")
     return notes
 
 
-def test_release_add_a_review_release_again_and_read_what_changed(site, browser: Browser):
+def test_release_add_a_review_release_again_and_read_what_changed(
+    site, browser: Browser, run_tasks
+):
     page = browser.new_context().new_page()
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Username").fill("owner")
@@ -76,7 +86,7 @@ def test_release_add_a_review_release_again_and_read_what_changed(site, browser:
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/login" not in url)
 
-    assert publish(page, site, 1) == "First release."
+    assert publish(page, site, 1, run_tasks) == "First release."
     fits(page)
 
     # A new review and its narrative result, through the site's forms.
@@ -97,7 +107,7 @@ def test_release_add_a_review_release_again_and_read_what_changed(site, browser:
     page.goto(f"{site}/u/living/releases/draft/")
     expect(page.locator(".release-notes")).to_contain_text("Reviews added: Carter 2022.")
     fits(page)
-    notes = publish(page, site, 2)
+    notes = publish(page, site, 2, run_tasks)
     assert notes.splitlines()[0] == "- Reviews added: Carter 2022."
     assert "- Outcome Hope: reviews 2 → 3;" in notes
     expect(page.locator(".release-notes")).to_contain_text("Reviews added: Carter 2022.")

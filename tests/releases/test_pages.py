@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from releases.models import Release
+from releases.models import PublishJob, Release
 from reviews.models import (
     ExcludedReview,
     ExclusionReason,
@@ -118,7 +118,7 @@ def test_frozen_copies_are_never_listed_and_read_as_their_project(client, small_
     assert client.get(reverse("dataio:import", kwargs={"slug": copy.slug})).status_code == 403
 
 
-def test_an_owner_publishes_with_the_generated_notes(client, small_project):
+def test_an_owner_publishes_with_the_generated_notes(client, small_project, run_tasks):
     small_project.release()
     small_project.add_review("Chen 2023", "moderate", 0.25, [0, 2])
     client.force_login(small_project.owner)
@@ -126,7 +126,9 @@ def test_an_owner_publishes_with_the_generated_notes(client, small_project):
     assert form.initial["number"] == 2
     assert form.initial["notes"].splitlines()[0] == "- Reviews added: Chen 2023."
     response = client.post(url("release-add"), {"number": 2, "notes": "Chen 2023 added."})
-    assert response["Location"] == url("release-detail", number=2)
+    job = PublishJob.objects.get()
+    assert response["Location"] == url("publish-status", job=job.pk)
+    run_tasks()
     assert Release.objects.get(number=2).notes == "Chen 2023 added."
 
 
@@ -146,6 +148,7 @@ def test_a_stale_or_refused_publish_says_why_and_writes_nothing(client, small_pr
         "Only a published umbrella review can be released: publish it first."
     ]
     assert not Release.objects.exists()
+    assert not PublishJob.objects.exists()
     assert UmbrellaReview.objects.count() == 1
 
 
@@ -251,8 +254,8 @@ def test_release_pages_run_a_bounded_number_of_queries(
     assert response.status_code == 200
 
 
-def test_a_project_the_import_would_refuse_is_refused_up_front_with_each_reason(
-    client, small_project
+def test_a_project_the_import_would_refuse_is_refused_with_each_reason(
+    client, small_project, run_tasks
 ):
     # Both rows were valid when saved; an edit of another row broke them afterwards (an
     # excluded review added; the result's measure changed to a ratio), which the import checks
@@ -272,8 +275,12 @@ def test_a_project_the_import_would_refuse_is_refused_up_front_with_each_reason(
     )
     client.force_login(small_project.owner)
     response = client.post(url("release-add"), {"number": 1, "notes": ""})
-    assert response.status_code == 400
-    errors = list(response.context["form"].non_field_errors())
+    job = PublishJob.objects.get()
+    assert response["Location"] == url("publish-status", job=job.pk)
+    run_tasks()
+    job.refresh_from_db()
+    assert job.status == PublishJob.Status.REFUSED
+    errors = job.reasons
     assert errors[0].startswith(
         "This project cannot be released yet: the workbook import refuses 2 of its rows"
     )
@@ -285,3 +292,11 @@ def test_a_project_the_import_would_refuse_is_refused_up_front_with_each_reason(
     ]
     assert not Release.objects.exists()
     assert list(UmbrellaReview.objects.values_list("slug", flat=True)) == ["living"]
+    # The status page shows each reason, not its colour alone, and no refresh any more.
+    page = client.get(url("publish-status", job=job.pk))
+    assert page.context["job"] == job
+    text = page.content.decode()
+    assert "Release 1 was not published" in text
+    assert "Status: Refused: nothing was released." in text
+    assert "A ratio (OR) must be positive." in text
+    assert 'http-equiv="refresh"' not in text

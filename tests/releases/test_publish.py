@@ -13,8 +13,9 @@ from django.urls import reverse
 from dataio.workbook.export import project_tables
 from dataio.workbook.service import import_workbook
 from releases.diff import ADDED, CHANGED, Change, Entry, diff
+from releases.figures import reader_figures as figures
 from releases.models import Release, ReleaseChanged
-from releases.services import workbook_of
+from releases.services import unreproduced_sheet, workbook_of
 from reviews.models import IncludedReview, UmbrellaReview
 from reviews.project.revisions import FrozenProject
 from reviews.versioning import save_versioned
@@ -183,3 +184,45 @@ def test_a_negative_zero_is_released_and_its_workbook_reads_back_unchanged(small
     path.write_bytes(stored)
     assert import_workbook(path, slug="reader-copy").written
     assert workbook_of(UmbrellaReview.objects.get(slug="reader-copy")) == stored
+
+
+def test_the_copy_is_checked_cell_for_cell_and_type_for_type(small_project):
+    # Publishing compares the copy's typed rows with those the stored file was written from
+    # (not a second file): any value, type, row or column that differs is named by its sheet.
+    tables = project_tables(small_project.umbrella)
+    assert unreproduced_sheet(tables, project_tables(small_project.umbrella)) is None
+    header, rows = tables["outcome_results"]
+    k = header.index("k")
+    assert isinstance(rows[0][k], int)
+
+    def altered(change) -> dict:
+        copied = {name: (list(h), [list(r) for r in body]) for name, (h, body) in tables.items()}
+        change(copied["outcome_results"])
+        return copied
+
+    def as_float(sheet):
+        sheet[1][0][k] = float(sheet[1][0][k])  # 4 and 4.0 compare equal, but are other cells
+
+    def nan_both(sheet):
+        sheet[1][0][k] = float("nan")
+
+    assert unreproduced_sheet(tables, altered(as_float)) == "outcome_results"
+    assert unreproduced_sheet(tables, altered(lambda s: s[1].pop())) == "outcome_results"
+    assert unreproduced_sheet(tables, altered(lambda s: s[0].reverse())) == "outcome_results"
+    assert unreproduced_sheet(altered(nan_both), altered(nan_both)) is None
+    assert unreproduced_sheet(tables, {**tables, "extra": ([], [])}) == "(the list of sheets)"
+
+
+def test_blank_notes_come_from_the_copys_figures_computed_once(small_project, monkeypatch):
+    from releases import services
+
+    small_project.release()
+    small_project.add_review("Chen 2023", "moderate", 0.25, [0, 2])
+    computed = []
+    monkeypatch.setattr(
+        services, "reader_figures", lambda umbrella: computed.append(umbrella) or figures(umbrella)
+    )
+    second = small_project.release()
+    # Once, of the copy: the live project's figures (seconds on a large one) are not read.
+    assert computed == [second.snapshot]
+    assert second.notes.splitlines()[0] == "- Reviews added: Chen 2023."

@@ -129,6 +129,7 @@ NOT_FUZZED_HERE = {
     "reviews:invitation-revoke": "takes no fields (the invitation is in the URL)",
     "tokens:revoke": "takes no fields (the token is in the URL; someone else's is a 404, "
     "tests/api/test_tokens.py)",
+    "releases:publish-status": "a read-only status page (publishing again is release-add)",
 }
 
 

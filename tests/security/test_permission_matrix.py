@@ -16,6 +16,7 @@ from django.utils import timezone
 from appraisal.services import ItemInput, save_appraisal
 from dataio.models import ImportJob
 from dataio.uploads import report_path
+from releases.models import PublishJob
 from releases.services import publish_release
 from reviews.members.models import token_digest
 from reviews.models import (
@@ -176,6 +177,7 @@ RULES = {
         )
     },
     "releases:release-add": (MANAGE, 200),
+    "releases:publish-status": (MANAGE, 200),  # a publish on its way, then its outcome
     "releases:read": (READ, 302),
     "releases:read-page": (READ, 302),
 }
@@ -322,6 +324,10 @@ def add_page_rows(umbrella, users) -> dict[str, dict]:
     )
     report_path(job).parent.mkdir(parents=True, exist_ok=True)
     report_path(job).write_text("sheet,row,column,value,reason\n", encoding="utf-8")
+    publishing = PublishJob.objects.create(
+        umbrella=umbrella, user=users["owner"], number=1, notes=EVIL, status="refused",
+        reasons=[f"Refused {EVIL}"],
+    )  # fmt: skip
     answers = {n: ItemInput(answer="yes") for n in range(1, 17) if n not in (9, 11)}
     answers |= {9: ItemInput(rct="yes"), 11: ItemInput(rct="yes")}
     for role, rater in (("first", users["researcher"]), ("second", users["owner"])):
@@ -391,6 +397,7 @@ def add_page_rows(umbrella, users) -> dict[str, dict]:
             for name in ("release-detail", "workbook", "cite-bib", "cite-json", "read")
         },
         "releases:read-page": {"number": 1, "rest": "reviews/"},
+        "releases:publish-status": {"job": publishing.pk},
         **{
             f"dataio:import-{page}": {"job": job.pk}
             for page in ("status", "report", "confirm", "cancel")
