@@ -19,16 +19,16 @@ from django.views.generic import TemplateView, View
 from appraisal.visibility import exported_appraisals
 from dataio.workbook.export import project_tables, xlsx_bytes
 from reviews.access import UmbrellaAccessMixin, can_manage
+from reviews.project.warming import mark_updating
 
 from .cite import Citable, bibtex, csl_json
 from .diff import ReleaseDiff, change_log, diff
-from .figures import reader_figures
+from .draft import draft_figures, starting_notes
 from .forms import ReleaseForm
 from .models import Release
 from .selectors import project_of, release_of, releases_of
 from .services import (
     NOT_PUBLISHED,
-    draft_notes,
     latest_release,
     next_number,
     publish_release,
@@ -76,11 +76,17 @@ class PublishReleaseView(ProjectReleasesMixin, TemplateView):
     manage_access = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        number = next_number(project_of(self.umbrella))
+        umbrella = project_of(self.umbrella)
+        number = next_number(umbrella)
         if "form" not in kwargs:
+            # The change log of figures kept per revision; while they are being computed the
+            # notes start blank (publishing then writes the log) and the page says so.
+            notes = starting_notes(umbrella, latest_release(umbrella))
+            if notes is None:
+                mark_updating(umbrella)
+                kwargs["notes_updating"] = True
             kwargs["form"] = ReleaseForm(
-                initial={"number": number, "notes": draft_notes(self.umbrella)},
-                expected=number,
+                initial={"number": number, "notes": notes or ""}, expected=number
             )
         return super().get_context_data(number=number, **kwargs)
 
@@ -174,14 +180,21 @@ class DraftChangesView(ProjectReleasesMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         umbrella = project_of(self.umbrella)
         latest = latest_release(umbrella)
-        changes = diff(latest.figures if latest else {}, reader_figures(umbrella))
-        before = f"Release {latest.number}" if latest else "No release"
+        # Kept per data revision (releases.draft): a repeated view is a cache read. While they
+        # are computed after a write, the page says "Updating…" and shows the previous
+        # revision's changes if kept, headed as such (base.html's notice), never as current.
+        draft = draft_figures(umbrella)
+        context: dict[str, Any] = {"latest": latest, "updating": not draft.current}
+        if not draft.current:
+            mark_updating(umbrella)
+            context["figures_updating"] = draft.figures is not None
+        if draft.figures is not None:
+            changes = diff(latest.figures if latest else {}, draft.figures)
+            before = f"Release {latest.number}" if latest else "No release"
+            after = "Current version" if draft.current else "Before the latest change"
+            context |= {"notes": change_log(changes), **_shown(changes, before, after)}
         return super().get_context_data(
-            latest=latest,
-            notes=change_log(changes),
-            can_manage=can_manage(self.request.user, umbrella),
-            **_shown(changes, before, "Current version"),
-            **kwargs,
+            can_manage=can_manage(self.request.user, umbrella), **context, **kwargs
         )
 
 
