@@ -12,6 +12,7 @@ from releases import draft
 from releases.figures import reader_figures
 from reviews.models import DataRevision, Membership, UmbrellaReview
 from reviews.project import warming
+from reviews.project.revisions import changed
 from reviews.versioning import save_versioned
 from synthesis.models import OutcomeResult
 
@@ -225,3 +226,33 @@ def test_the_recomputation_keeps_figures_of_living_projects_only(small_project, 
     draft.keep_after_write(release.snapshot)  # a frozen copy has no draft
     draft.keep_after_write(UmbrellaReview.objects.get(pk=project.pk))
     assert computed == ["living"]
+
+
+def test_an_edit_that_moves_no_reader_figure_leaves_the_draft_empty(client, small_project, commit):
+    # What the releases benchmark first did: move the estimate of a meta-analysis that is not
+    # the selected one (Baker 2021 is rated low, Adams 2018 high) within a CI still crossing
+    # zero. The outcome's figures are its selected meta-analysis and the count of findings,
+    # so nothing a reader sees moved and the diff is rightly empty.
+    commit(small_project.release)
+    result = OutcomeResult.objects.get(
+        review__umbrella=small_project.umbrella, review__label="Baker 2021"
+    )
+    result.estimate, result.ci_low, result.ci_high = 0.0, -0.2, 0.2
+    commit(save_versioned, result, loaded_version=result.version)
+    response = client.get(url("draft"))
+    assert response.context["notes"] == "No changes."
+
+    # A review whose meta-analysis the rule selects (rated high, larger k) changes the finding.
+    def add_chen() -> None:
+        small_project.add_review("Chen 2023", "high", 0.5, [0, 2])
+        OutcomeResult.objects.filter(review__label="Chen 2023").update(k=9, n=900)
+        changed(small_project.umbrella)
+
+    commit(add_chen)
+    (outcome,) = client.get(url("draft")).context["changes"].section("outcomes").entries
+    moved = {c.field: (c.before, c.after) for c in outcome.changes}
+    assert moved["selected_review"] == ("Adams 2018", "Chen 2023")
+    assert (moved["estimate"], moved["k"], moved["n"]) == ((0.3, 0.5), (4, 9), (400, 900))
+    assert moved["summary"][1] == (
+        "2 of 3 meta-analyses found an improvement; 2 from a review rated high or moderate."
+    )
