@@ -31,7 +31,7 @@ from reviews.models import IncludedReview, UmbrellaReview
 from reviews.project.revisions import current_revision
 from reviews.project.warming import after_bump, recompute_pending
 
-from .diff import change_log, diff
+from .diff import ReleaseDiff, change_log, diff
 from .figures import FIGURES_FORMAT, reader_figures
 from .models import Release
 
@@ -127,13 +127,36 @@ def draft_figures(umbrella: UmbrellaReview) -> Draft:
     return Draft(earlier if newest is not None and newest < revision else None, current=False)
 
 
+def _changes_key(umbrella_id: int, revision: int, number: int) -> str:
+    return f"release-draft-changes:{FIGURES_FORMAT}:{umbrella_id}:{revision}:{number}"
+
+
+def draft_changes(
+    umbrella: UmbrellaReview, latest: Release | None
+) -> tuple[ReleaseDiff | None, bool]:
+    """The draft's changes against the `latest` release (None: no release), and whether they
+    are of the current revision (module docstring). Kept per revision and release, so a
+    repeated view reads neither figure document: `latest` may come without its figures
+    (`selectors.releases_of`), which are then read only to compute the changes."""
+    number = latest.number if latest else 0
+    key = _changes_key(umbrella.pk, current_revision(umbrella), number)
+    kept: ReleaseDiff | None = cache.get(key)
+    if kept is not None:
+        return kept, True
+    live = draft_figures(umbrella)
+    if live.figures is None:
+        return None, False
+    changes = diff(latest.figures if latest else {}, live.figures)
+    if live.current:
+        cache.set(key, changes, KEEP_SECONDS)
+    return changes, live.current
+
+
 def starting_notes(umbrella: UmbrellaReview, latest: Release | None) -> str | None:
     """The publish form's notes to start from: "First release.", else the change log against
     the `latest` release — None while the current figures are being computed (an earlier
     revision's log would leave out the latest change)."""
     if latest is None:
         return "First release."
-    draft = draft_figures(umbrella)
-    if not draft.current or draft.figures is None:
-        return None
-    return change_log(diff(latest.figures, draft.figures))
+    changes, current = draft_changes(umbrella, latest)
+    return change_log(changes) if changes is not None and current else None

@@ -23,7 +23,7 @@ from reviews.project.warming import mark_updating
 
 from .cite import Citable, bibtex, csl_json
 from .diff import ReleaseDiff, change_log, diff
-from .draft import draft_figures, starting_notes
+from .draft import draft_changes, starting_notes
 from .forms import ReleaseForm
 from .models import Release
 from .selectors import project_of, release_of, releases_of
@@ -81,7 +81,7 @@ class PublishReleaseView(ProjectReleasesMixin, TemplateView):
         if "form" not in kwargs:
             # The change log of figures kept per revision; while they are being computed the
             # notes start blank (publishing then writes the log) and the page says so.
-            notes = starting_notes(umbrella, latest_release(umbrella))
+            notes = starting_notes(umbrella, releases_of(umbrella).first())
             if notes is None:
                 mark_updating(umbrella)
                 kwargs["notes_updating"] = True
@@ -179,19 +179,18 @@ class DraftChangesView(ProjectReleasesMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         umbrella = project_of(self.umbrella)
-        latest = latest_release(umbrella)
+        latest = releases_of(umbrella).first()  # its figures are read only if not kept
         # Kept per data revision (releases.draft): a repeated view is a cache read. While they
         # are computed after a write, the page says "Updating…" and shows the previous
         # revision's changes if kept, headed as such (base.html's notice), never as current.
-        draft = draft_figures(umbrella)
-        context: dict[str, Any] = {"latest": latest, "updating": not draft.current}
-        if not draft.current:
+        changes, current = draft_changes(umbrella, latest)
+        context: dict[str, Any] = {"latest": latest, "updating": not current}
+        if not current:
             mark_updating(umbrella)
-            context["figures_updating"] = draft.figures is not None
-        if draft.figures is not None:
-            changes = diff(latest.figures if latest else {}, draft.figures)
+            context["figures_updating"] = changes is not None
+        if changes is not None:
             before = f"Release {latest.number}" if latest else "No release"
-            after = "Current version" if draft.current else "Before the latest change"
+            after = "Current version" if current else "Before the latest change"
             context |= {"notes": change_log(changes), **_shown(changes, before, after)}
         return super().get_context_data(
             can_manage=can_manage(self.request.user, umbrella), **context, **kwargs
