@@ -5,7 +5,9 @@ The draft page and the publish form compare the project as it is now with its la
 seconds of queries on a large project, which change only when the project's data does. So they
 are kept in the cache under (figures format, project, data revision): every write advances the
 revision (reviews.project.revisions), so an entry is never read for a later state of the data,
-and a frozen copy or another project, having its own id, never shares one. They are computed:
+and a frozen copy or another project, having its own id, never shares one. The changes against
+the latest release are kept likewise (`draft_changes`, under the revision and the release's
+number), so a repeated view reads neither figure document. The figures are computed:
 
 - after each write of a project that has a release (a living project), in the background, by
   the recomputation that refills the project's pages (reviews.project.warming, which runs

@@ -2,6 +2,8 @@
 (releases.draft): computed once per revision, in the background after a write on a large
 project, and never shown as current when they are an earlier revision's."""
 
+from unittest.mock import ANY
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from releases import draft
+from releases.diff import change_log
 from releases.figures import reader_figures
 from reviews.models import DataRevision, Membership, UmbrellaReview
 from reviews.project import warming
@@ -145,6 +148,12 @@ def test_kept_figures_belong_to_one_project_and_one_revision(small_project, comm
     assert estimate(draft.live_figures(project)) == 0.6
     assert cache.get(draft._key(project.pk, 7)) is None
     assert estimate(cache.get(draft._key(copy.pk, 7))) == 0.3
+    # The kept changes belong to one revision and one release: against none, all is added.
+    assert draft.draft_changes(project, release) == (ANY, True)
+    assert change_log(draft.draft_changes(project, release)[0]) == log_of(0.6)
+    assert change_log(draft.draft_changes(project, None)[0]).splitlines()[0] == (
+        "- Reviews added: Adams 2018, Baker 2021."
+    )
 
 
 @pytest.fixture
