@@ -158,12 +158,29 @@ def release_lines(figures: dict, markdown: bool) -> list[str]:
         for r in figures["releases"]
         if (c := r.get("copy_check"))
     ]
-    return [
+    lines = [
         table(header, rows, markdown),
         *(["The frozen copy's check: " + "; ".join(checks)] if checks else []),
         f"Diff of two stored releases: {figures['diff_of_two_stored_releases_ms']:.1f} ms; "
         f"draft against the latest release: {figures['draft_against_latest_s']:.1f} s",
     ]
+    if "outcome_fields_changed" in figures:  # runs from before it reported the change only
+        lines.append(
+            f"Change between them ({figures['change_between_releases']}): "
+            f"{figures['outcomes_changed']} outcome(s) changed, in "
+            + ", ".join(figures["outcome_fields_changed"])
+        )
+    if "draft" in figures:  # the draft page with its figures kept per data revision
+        d = figures["draft"]
+        lines.append(
+            f"Draft page (load {d['load_average_1min']}): computed on the view "
+            f"{d['computed_on_the_view_ms']:,} ms; repeated view {d['repeated_view_median_ms']} ms "
+            f"({d['repeated_view_queries']} queries); publish form {d['publish_form_ms']} ms; "
+            f"while a write is recomputed {d['while_updating_ms']} ms; after it "
+            f"{d['after_recomputation_ms']} ms; the recomputation's draft step "
+            f"{d['recomputation_draft_step_s']} s"
+        )
+    return lines
 
 
 def coherence_line(check: dict) -> str:

@@ -35,6 +35,7 @@ from reviews.models import UmbrellaReview
 from reviews.project.revisions import bump_revision, changed
 
 from .diff import change_log, diff
+from .draft import live_figures
 from .figures import reader_figures
 from .models import Release
 
@@ -67,11 +68,13 @@ def latest_release(umbrella: UmbrellaReview) -> Release | None:
 
 
 def draft_notes(umbrella: UmbrellaReview) -> str:
-    """The change log of the draft against the latest release: the notes form's start."""
+    """The change log of the draft against the latest release: the notes a release is
+    published with when the owner leaves them blank. The live figures are the kept ones of the
+    current revision, else computed now (`releases.draft.live_figures`)."""
     latest = latest_release(umbrella)
     if latest is None:
         return "First release."
-    return change_log(diff(latest.figures, reader_figures(umbrella)))
+    return change_log(diff(latest.figures, live_figures(umbrella)))
 
 
 def _copy_slug(umbrella: UmbrellaReview, number: int) -> str:

@@ -21,15 +21,16 @@ from appraisal.visibility import exported_appraisals
 from dataio.workbook.export import project_tables, xlsx_bytes
 from reviews.access import UmbrellaAccessMixin, can_manage
 from reviews.models import UmbrellaReview
+from reviews.project.warming import mark_updating
 
 from . import jobs
 from .cite import Citable, bibtex, csl_json
 from .diff import ReleaseDiff, change_log, diff
-from .figures import reader_figures
+from .draft import draft_changes, starting_notes
 from .forms import ReleaseForm
 from .models import PublishJob, Release
 from .selectors import project_of, release_of, releases_of
-from .services import draft_notes, latest_release, next_number
+from .services import latest_release, next_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -91,10 +92,17 @@ class PublishReleaseView(ProjectReleasesMixin, TemplateView):
         umbrella = project_of(self.umbrella)
         number = next_number(umbrella)
         if "form" not in kwargs:
+            # A refused publish's notes, else the change log of figures kept per revision;
+            # while those are being computed the notes start blank (publishing then writes
+            # the log) and the page says so.
             notes = self._earlier_notes(umbrella)
+            if notes is None:
+                notes = starting_notes(umbrella, releases_of(umbrella).first())
+                if notes is None:
+                    mark_updating(umbrella)
+                    kwargs["notes_updating"] = True
             kwargs["form"] = ReleaseForm(
-                initial={"number": number, "notes": notes or draft_notes(self.umbrella)},
-                expected=number,
+                initial={"number": number, "notes": notes or ""}, expected=number
             )
         return super().get_context_data(number=number, pending=jobs.pending_job(umbrella), **kwargs)
 
@@ -204,15 +212,21 @@ class DraftChangesView(ProjectReleasesMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         umbrella = project_of(self.umbrella)
-        latest = latest_release(umbrella)
-        changes = diff(latest.figures if latest else {}, reader_figures(umbrella))
-        before = f"Release {latest.number}" if latest else "No release"
+        latest = releases_of(umbrella).first()  # its figures are read only if not kept
+        # Kept per data revision (releases.draft): a repeated view is a cache read. While they
+        # are computed after a write, the page says "Updating…" and shows the previous
+        # revision's changes if kept, headed as such (base.html's notice), never as current.
+        changes, current = draft_changes(umbrella, latest)
+        context: dict[str, Any] = {"latest": latest, "updating": not current}
+        if not current:
+            mark_updating(umbrella)
+            context["figures_updating"] = changes is not None
+        if changes is not None:
+            before = f"Release {latest.number}" if latest else "No release"
+            after = "Current version" if current else "Before the latest change"
+            context |= {"notes": change_log(changes), **_shown(changes, before, after)}
         return super().get_context_data(
-            latest=latest,
-            notes=change_log(changes),
-            can_manage=can_manage(self.request.user, umbrella),
-            **_shown(changes, before, "Current version"),
-            **kwargs,
+            can_manage=can_manage(self.request.user, umbrella), **context, **kwargs
         )
 
 

@@ -6,7 +6,8 @@ findings). Without help, the first reader after a write pays for computing them 
 on a large project. So, after the bump, `after_bump` queues `tasks.recompute_figures` for the
 worker (`db_worker`, django-tasks) and marks the project "updating" in the cache. The task
 renders the registered pages once (`register_page`), which fills every cached part of the new
-revision, then records that revision as ready. Writes that come while a task is queued and not
+revision, runs the registered steps (`register_step`: derived data no page computes on its way),
+then records that revision as ready. Writes that come while a task is queued and not
 yet started queue no other: the task reads the revision when it starts, so it covers them all.
 
 Meanwhile a page whose view shows computed figures (`UmbrellaAccessMixin.shows_figures`) reads
@@ -21,7 +22,7 @@ process, the worker would only warm its own.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -49,9 +50,20 @@ _PAGES: list[str] = ["reviews:umbrella-detail", "reviews:overlap"]
 _recomputing: ContextVar[bool] = ContextVar("recomputing", default=False)
 
 
+# Functions of a project run after its pages: derived data no registered page computes on its
+# way (the releases app's draft figures); the apps above this one add theirs from their ready().
+_STEPS: list[Callable[[UmbrellaReview], object]] = []
+
+
 def register_page(*url_names: str) -> None:
     """Recompute these pages' cached parts after every write (called from an app's ready())."""
     _PAGES.extend(name for name in url_names if name not in _PAGES)
+
+
+def register_step(step: Callable[[UmbrellaReview], object]) -> None:
+    """Run `step(project)` in every recomputation, after the pages (from an app's ready())."""
+    if step not in _STEPS:
+        _STEPS.append(step)
 
 
 def _updating_key(umbrella_id: int) -> str:
@@ -110,6 +122,19 @@ def figures_updating(umbrella: UmbrellaReview) -> bool:
     return bool(getattr(umbrella, "figures_updating", False))
 
 
+def mark_updating(umbrella: UmbrellaReview) -> None:
+    """This request's page shows figures from before the latest change, or none yet, decided
+    by the page itself: like `figures_revision`'s verdict, it keeps the page out of the page
+    cache (page_cache keeps only pages of current figures)."""
+    vars(umbrella)["figures_updating"] = True
+
+
+def recompute_pending(umbrella_id: int) -> bool:
+    """Whether a recomputation of the project is queued or running (marked by `after_bump`
+    for at most WARMING_SECONDS, so a stopped worker is not waited for longer)."""
+    return bool(cache.get(_updating_key(umbrella_id)))
+
+
 def recompute(umbrella_id: int) -> int | None:
     """Render the registered pages of the project at its current revision, so every cached
     part of that revision is filled, then mark it ready. Returns the revision (None: the
@@ -125,6 +150,8 @@ def recompute(umbrella_id: int) -> int | None:
     try:
         for name in _PAGES:
             _render(reverse(name, kwargs={"slug": project.slug}))
+        for step in _STEPS:
+            step(project)
     finally:
         _recomputing.reset(token)
         # Even a page that failed leaves the others warm; readers then compute on demand.
