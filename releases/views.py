@@ -30,7 +30,7 @@ from .draft import draft_changes, starting_notes
 from .forms import ReleaseForm
 from .models import PublishJob, Release
 from .selectors import project_of, release_of, releases_of
-from .services import latest_release, next_number
+from .services import next_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -149,11 +149,11 @@ class ReleaseDetailView(ProjectReleasesMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         umbrella = project_of(self.umbrella)
         release = release_of(umbrella, self.kwargs["number"], light=True)
-        latest = latest_release(umbrella)
+        # Only the latest number: not its stored workbook (megabytes on a large project).
         return super().get_context_data(
             release=release,
             previous=release.number - 1 if release.number > 1 else None,
-            latest_number=latest.number if latest else None,
+            latest_number=next_number(umbrella) - 1,
             **kwargs,
         )
 
