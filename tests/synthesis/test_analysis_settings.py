@@ -130,7 +130,10 @@ def test_rows_of_one_registry_study_are_combined_so_k_counts_studies(
     html = response.content.decode()
     assert html.count(f'<td class="num">{lee:.1f}%</td>') == 2
     assert "correlation r = 0.8 between outcomes" in html
-    combined = "combined with 1 other row of its study; the weight is that of the combined study"
+    combined = (
+        "an outcome, combined with 1 other row of its study; the weight is that of the "
+        "combined study"
+    )
     assert combined in html
     # the review reports k = 2: no longer flagged as different
     assert {c.label: c.differs for c in response.context["comparisons"]}["Studies (k)"] is False
