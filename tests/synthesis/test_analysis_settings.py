@@ -6,10 +6,8 @@ import math
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from reviews.models import Membership
 from synthesis import stats
 from synthesis.models import (
     AnalysisSettings,
@@ -20,14 +18,6 @@ from synthesis.models import (
     StudyEffect,
 )
 from synthesis.study_data import StudyRow, reanalyse
-
-
-@pytest.fixture
-def owner(make_umbrella):
-    umbrella = make_umbrella(is_published=False)
-    user = get_user_model().objects.create_user("owner-user")
-    Membership.objects.create(umbrella=umbrella, user=user, role="owner")
-    return umbrella, user
 
 
 def smd_result(umbrella, make_review, **fields):

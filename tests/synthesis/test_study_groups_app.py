@@ -2,22 +2,12 @@
 and the re-analysis page (issue #22)."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from reviews.models import Membership
 from synthesis.models import StudyEffect
 from tests.synthesis.test_analysis_settings import page, smd_result
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner(make_umbrella):
-    umbrella = make_umbrella(is_published=False)
-    user = get_user_model().objects.create_user("groups-owner")
-    Membership.objects.create(umbrella=umbrella, user=user, role="owner")
-    return umbrella, user
 
 
 def post_row(client, result, **fields):
