@@ -1,22 +1,24 @@
 """One study's several rows in one meta-analysis as the one study that is pooled (pure).
 
 A row says what it is among its study's rows, as metaumbrella's ``multiple_es`` column does
-(R metaumbrella, R/functions_multilevel.R ``.agg_data``, ``.agg_subgroups``,
-``.agg_outcomes``):
+(R metaumbrella 1.0, R/functions_multilevel.R ``.agg_subgroups``, ``.agg_outcomes``; 1.1.0
+aggregates through ``.agg_mcv``, whose printed ``df.OR.multi`` cases these rules reproduce):
 
 * **groups** -- independent groups of the study (other participants): their fixed-effect
   (inverse-variance) mean (:func:`synthesis.stats.combine_subgroups`); their cases and arm
   sizes add up (``.agg_subgroups``: ``n_cases = sum(x$n_cases)``).
 * **outcomes** -- dependent outcomes or time points of the same participants: Borenstein's
   composite at the project's correlation r (:func:`synthesis.stats.combine_dependent_outcomes`);
-  the participants are counted once, as the largest of the rows (``.agg_outcomes`` takes the
-  counts of its largest row; we take the largest cases and the largest arms, which agrees
-  wherever the largest row also has the most cases, as in every study of ``df.OR.multi``).
+  the participants are counted once: the largest cases and the largest arms of its rows, as
+  1.1.0's printed cases for ``df.OR.multi`` show (1.0's ``.agg_outcomes`` took the counts of
+  one row, its largest, which need not have the most cases).
 
 A study with rows of both kinds: its groups are combined first, and their mean then counts as
-one outcome among the others (metaumbrella 1.1.0's order through metaConvert ``aggregate_df``:
-subgroups, then outcomes). The same rules apply under our conventions and metaumbrella's, so
-that a project's number of cases never depends on which of a study's rows is listed first.
+one outcome among the others (groups are parts of the participants whom each outcome
+measures). metaumbrella 1.0's ``.agg_data`` would take such a study's groups and outcomes as
+two studies; 1.1.0's handling of it is not checked. The same rules apply under our
+conventions and metaumbrella's, so that a project's number of cases never depends on which
+of a study's rows is listed first.
 """
 
 from __future__ import annotations
