@@ -13,6 +13,7 @@ from .models import (
     ENTERED_FIELDS,
     RESULT_FIELDS,
     STUDY_DATA_FIELDS,
+    MultipleEs,
     Outcome,
     OutcomeResult,
     ReanalysisMethod,
@@ -50,7 +51,7 @@ class StudyEffectForm(FieldsetsMixin, VersionedForm):
     """One study's data; only the fields of the chosen kind are kept (the model clears the rest)."""
 
     FIELDSETS = [
-        ("Study", ["study", "label", "kind", "reverse", "note"]),
+        ("Study", ["study", "label", "multiple_es", "kind", "reverse", "note"]),
         ("Intervention arm (arm 1)", ["events1", "n1", "mean1", "sd1"]),
         ("Control arm (arm 2)", ["events2", "n2", "mean2", "sd2"]),
         ("Estimate as printed (e.g. RR 0.86), with its 95% CI or its SE; arm sizes above "
@@ -60,7 +61,7 @@ class StudyEffectForm(FieldsetsMixin, VersionedForm):
 
     class Meta:
         model = StudyEffect
-        fields = ["study", "label", "kind", "reverse", "note", *STUDY_DATA_FIELDS]
+        fields = ["study", "label", "multiple_es", "kind", "reverse", "note", *STUDY_DATA_FIELDS]
         widgets = {"kind": forms.RadioSelect}
         labels = {"n1": "n, intervention", "n2": "n, control"}  # n stays lower case
 
@@ -72,9 +73,14 @@ class StudyEffectForm(FieldsetsMixin, VersionedForm):
         self.fields["study"].required = False
         self.fields["label"].required = False
         self.fields["label"].help_text = "Leave blank to use the registry study's label."
+        # Left out (a post from before the field, a paste): an outcome, as rows were before.
+        self.fields["multiple_es"].required = False
         reported = cast(forms.ChoiceField, self.fields["reported_measure"])
         measures = StudyEffect._meta.get_field("reported_measure").choices or []
         reported.choices = [("", "the result's measure"), *measures]
+
+    def clean_multiple_es(self) -> str:
+        return self.cleaned_data.get("multiple_es") or MultipleEs.OUTCOMES
 
     def clean(self):
         cleaned = super().clean()

@@ -21,11 +21,13 @@ from . import stats
 from ._validation import FloatArray
 from .findings import Z_95, is_ratio
 from .harmonise import harmonise, record_text
+from .study_groups import combine_study, combined_label, study_counts
 from .study_rows import (
     BINARY,
     BINARY_MEASURES,
     CONTINUOUS,
     ESTIMATE,
+    GROUPS,
     MEASURE_KINDS,
     REQUIRED,
     StudyRow,
@@ -137,19 +139,17 @@ class Reanalysis:
         return math.exp(value) if self.ratio else value
 
 
-def _n_cases(rows: Sequence[StudyRow]) -> tuple[float | None, bool]:
-    """Cases as in docs/methods.md section 8: events (binary), intervention-arm n (continuous).
+def _n_cases(studies: Sequence[Sequence[StudyRow]]) -> tuple[float | None, bool]:
+    """Cases as in docs/methods.md section 8: events (binary), intervention-arm n (continuous),
+    each study counted once (synthesis.study_groups: groups add up, outcomes take the largest).
 
     Estimate-only rows have no count, so the sum is then a lower bound (complete = False).
     """
     total, complete = 0.0, True
-    for row in rows:
-        if row.kind == BINARY:
-            total += sum(_numbers(row, ("events1", "events2")))
-        elif row.kind == CONTINUOUS:
-            total += _numbers(row, ("n1",))[0]
-        else:
-            complete = False
+    for members in studies:
+        counts, known = study_counts(members)
+        total += counts.cases or 0.0
+        complete = complete and known
     return (total if total or complete else None), complete
 
 
@@ -161,11 +161,13 @@ def reanalyse(
 ) -> Reanalysis:
     """Pool valid rows; raises ValueError naming the row and field for any invalid one.
 
-    Rows sharing a study key are combined into one composite per study at the conventions'
-    correlation r (Borenstein et al. 2009, ch. 24), so k counts studies. ``conventions`` (ours
-    by default, or ``stats.METAUMBRELLA``) also decides the credibility grading's prediction
-    interval, largest study and excess-significance test, and the quantile of an estimate
-    row's SE from its CI; each estimate row's result carries its record (``record``).
+    Rows sharing a study key are combined into one effect per study (synthesis.study_groups:
+    independent groups by their fixed-effect mean, dependent outcomes by the composite at the
+    conventions' correlation r, Borenstein et al. 2009, ch. 24), so k counts studies.
+    ``conventions`` (ours by default, or ``stats.METAUMBRELLA``) also decides the credibility
+    grading's prediction interval, largest study and excess-significance test, and the
+    quantile of an estimate row's SE from its CI; each estimate row's result carries its
+    record (``record``).
     """
     analysis = _reanalyse(rows, measure, method, conventions)
     if not any(row.kind == ESTIMATE for row in rows):
@@ -214,7 +216,9 @@ def _reanalyse(
     keys = [row.study or f"\x00{i}" for i, row in enumerate(rows)]
     dependent = len({keys[i] for i in keep}) < len(keep)
     if method == "MH" and dependent:
-        notes.append("Mantel–Haenszel cannot combine dependent outcomes: REML is shown instead.")
+        notes.append(
+            "Mantel–Haenszel cannot combine several rows of one study: REML is shown instead."
+        )
         method = "REML"
     if method == "MH":
         return _reanalyse_mh(rows, measure, effects, keep, requested, notes, conventions)
@@ -244,8 +248,8 @@ def _reanalyse(
         )
         for i, row in enumerate(rows)
     ]
-    return _finish(rows, keep, yi, vi, measure, method, requested, studies, pooled, notes,
-                   conventions)  # fmt: skip
+    return _finish([[rows[i]] for i in keep], yi, vi, measure, method, requested, studies,
+                   pooled, notes, conventions)  # fmt: skip
 
 
 def _row_provenance(i: int, pooled: dict[int, float], row: StudyRow, measure: str) -> str:
@@ -259,8 +263,7 @@ def _row_provenance(i: int, pooled: dict[int, float], row: StudyRow, measure: st
 
 
 def _finish(
-    rows: Sequence[StudyRow],
-    graded: list[int],
+    graded: list[list[StudyRow]],
     yi: FloatArray,
     vi: FloatArray,
     measure: str,
@@ -271,9 +274,10 @@ def _finish(
     notes: list[str],
     conventions: stats.Conventions,
 ) -> Reanalysis:
-    """Egger's test and the credibility class of the pooled studies, and the result."""
+    """Egger's test and the credibility class of the pooled studies (each the rows combined
+    into it), and the result."""
     egger, egger_note = _egger(yi, vi)
-    credibility = _credibility([rows[i] for i in graded], yi, vi, egger, measure, conventions)
+    credibility = _credibility(graded, yi, vi, egger, measure, conventions)
     return Reanalysis(
         measure, is_ratio(measure), method, requested, studies, pooled, egger, egger_note,
         credibility, notes, conventions.name,
@@ -291,57 +295,66 @@ def _reanalyse_by_study(
     keep: list[int],
     keys: list[str],
 ) -> Reanalysis:
-    """Rows sharing a study key: one composite per study (Borenstein et al. 2009, ch. 24)."""
+    """Rows sharing a study key: one effect per study (synthesis.study_groups)."""
     r = conventions.dependent_outcomes_r
-    notes.append(
-        f"Rows of the same study are combined into one composite effect (correlation r = {r:g} "
-        "between outcomes), so each study counts once."
-    )
-    study_keys, yi, vi = stats.combine_by_study(
-        [keys[i] for i in keep], [effects[i][0] for i in keep], [effects[i][1] for i in keep], r
-    )
-    members = {key: [i for i in keep if keys[i] == key] for key in study_keys}
+    members: dict[str, list[int]] = {}
+    for i in keep:
+        members.setdefault(keys[i], []).append(i)
+    groups = [m for m in members.values() if len(m) > 1]
+    if any(rows[i].multiple_es != GROUPS for m in groups for i in m):
+        notes.append(
+            f"Rows of the same study are combined into one composite effect (correlation r = "
+            f"{r:g} between outcomes), so each study counts once."
+        )
+    if any(rows[i].multiple_es == GROUPS for m in groups for i in m):
+        notes.append(
+            "Rows marked as independent groups of one study are combined by their fixed-effect "
+            "mean, their cases added up, before any composite with its outcomes."
+        )
+    study_keys = list(members)
+    combined = [
+        combine_study([rows[i] for i in members[key]], [effects[i] for i in members[key]], r)
+        for key in study_keys
+    ]
+    yi = np.array([y for y, _ in combined])
+    vi = np.array([v for _, v in combined])
     pooled = stats.pool(yi, vi, method=POOL_METHODS[method])
     w = 1.0 / (vi + pooled.tau2)
     studies = [
         StudyResult(
-            _study_label([rows[i] for i in members[key]]),
+            combined_label([rows[i] for i in members[key]]),
             float(y),
             float(v),
             100.0 * float(wi / w.sum()),
         )
         for key, y, v, wi in zip(study_keys, yi, vi, w, strict=True)
     ]
-    firsts = [members[key][0] for key in study_keys]  # cases counted once per study
-    analysis = _finish(rows, firsts, yi, vi, measure, method, requested, studies, pooled, notes,
+    graded = [[rows[i] for i in members[key]] for key in study_keys]
+    analysis = _finish(graded, yi, vi, measure, method, requested, studies, pooled, notes,
                        conventions)  # fmt: skip
     weight_of = {key: st.weight_percent or 0.0 for key, st in zip(study_keys, studies, strict=True)}
     # Each row shows its study's weight (the combined row's): the study is what is pooled.
     per_row = [
         StudyResult(row.label, *effects[i], weight_of.get(keys[i]) if i in keep else None,
-                    _row_note(i, keep, members.get(keys[i], [])))
+                    _row_note(i, keep, members.get(keys[i], []), row))
         for i, row in enumerate(rows)
     ]  # fmt: skip
     return replace(analysis, combined_rows=per_row)
 
 
-def _row_note(i: int, keep: list[int], members: list[int]) -> str:
+def _row_note(i: int, keep: list[int], members: list[int], row: StudyRow) -> str:
     """What the study table says of one row when rows of a study were combined."""
     if i not in keep:
         return "double zero"
     if len(members) == 1:
         return ""
     others = len(members) - 1
+    # The row's marker said in words: the table is the only place a reader sees it.
+    role = "an independent group" if row.multiple_es == GROUPS else "an outcome"
     return (
-        f"combined with {others} other row{'s' if others > 1 else ''} of its study; "
+        f"{role}, combined with {others} other row{'s' if others > 1 else ''} of its study; "
         "the weight is that of the combined study"
     )
-
-
-def _study_label(members: list[StudyRow]) -> str:
-    if len(members) == 1:
-        return members[0].label
-    return f"{members[0].label} ({len(members)} outcomes of one study combined)"
 
 
 def _reanalyse_mh(
@@ -384,8 +397,8 @@ def _reanalyse_mh(
         )  # fmt: skip
     yi = np.array([effects[i][0] for i in keep])
     vi = np.array([effects[i][1] for i in keep])
-    return _finish(rows, keep, yi, vi, measure, "MH", requested, studies, pooled, notes,
-                   conventions)  # fmt: skip
+    return _finish([[rows[i]] for i in keep], yi, vi, measure, "MH", requested, studies,
+                   pooled, notes, conventions)  # fmt: skip
 
 
 def _mh_weights(
@@ -420,25 +433,29 @@ def _egger(yi: FloatArray, vi: FloatArray) -> tuple[stats.Egger | None, str]:
 
 
 def _credibility(
-    rows: Sequence[StudyRow],
+    studies: Sequence[Sequence[StudyRow]],
     yi: FloatArray,
     vi: FloatArray,
     egger: stats.Egger | None,
     measure: str,
     conventions: stats.Conventions,
 ) -> Credibility:
-    n_cases, complete = _n_cases(rows)
+    n_cases, complete = _n_cases(studies)
+    rows = [row for members in studies for row in members]
+    counts = [study_counts(members)[0] for members in studies]
     means = measure in ("smd", "hedges_g") and all(row.kind == CONTINUOUS for row in rows)
-    arms = [_numbers(row, ("n1", "n2")) for row in rows] if means else None
     graded = stats.grade_association(
         yi,
         vi,
         # A lower bound of cases counts only when it already clears the threshold.
         n_cases=n_cases if complete or (n_cases or 0) > 1000 else None,
         conventions=conventions,
-        n1=None if arms is None else [a[0] for a in arms],
-        n2=None if arms is None else [a[1] for a in arms],
-        sizes=_sizes(rows),
+        n1=[c.arms()[0] for c in counts] if means else None,
+        n2=[c.arms()[1] for c in counts] if means else None,
+        # Total participants per study, unless a row is an estimate only.
+        sizes=None
+        if any(row.kind == ESTIMATE for row in rows)
+        else [float(c.n1 or 0) + float(c.n2 or 0) for c in counts],
         smd=means,
         method=CREDIBILITY_METHOD,
     )
@@ -453,10 +470,3 @@ def _credibility(
         graded.esb_p,
         graded.largest_ci,
     )
-
-
-def _sizes(rows: Sequence[StudyRow]) -> list[float] | None:
-    """Total participants per row (n1 + n2), or None when any row is an estimate only."""
-    if any(row.kind == ESTIMATE for row in rows):
-        return None
-    return [sum(_numbers(row, ("n1", "n2"))) for row in rows]

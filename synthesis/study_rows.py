@@ -20,6 +20,9 @@ from .harmonise import EstimateInputs, estimate_problems, harmonise
 BINARY = "binary"
 CONTINUOUS = "continuous"
 ESTIMATE = "estimate"
+#: metaumbrella's ``multiple_es`` values (synthesis.models.MultipleEs stores the same).
+OUTCOMES = "outcomes"
+GROUPS = "groups"
 
 REQUIRED = {
     BINARY: ("events1", "n1", "events2", "n2"),
@@ -61,9 +64,13 @@ class StudyRow:
     ci_low: float | None = None
     ci_high: float | None = None
     #: Rows sharing a study key (opaque: the app passes the registry study's id) are one
-    #: study's dependent outcomes: combined into one composite before pooling
-    #: (``stats.combine_by_study``), so that k counts studies.
+    #: study's rows, combined into one effect before pooling (``synthesis.study_groups``),
+    #: so that k counts studies.
     study: str | None = None
+    #: What the row is among its study's rows (metaumbrella's ``multiple_es``): one of its
+    #: dependent ``OUTCOMES`` (the composite at the project's r) or one of its independent
+    #: ``GROUPS`` (their fixed-effect mean, cases added up).
+    multiple_es: str = OUTCOMES
     #: The source's arms are the other way round: yi -> -yi on the analysis scale (a ratio
     #: becomes its reciprocal), SE unchanged.
     reverse: bool = False
@@ -96,6 +103,8 @@ def row_problems(row: StudyRow, measure: str | None = None) -> list[tuple[str, s
     problems: list[tuple[str, str]] = []
     if row.kind not in REQUIRED:
         return [("kind", "Choose the kind of data: counts, means or an estimate with its CI.")]
+    if row.multiple_es not in (OUTCOMES, GROUPS):
+        return [("multiple_es", f"Use {OUTCOMES} or {GROUPS} (got {row.multiple_es!r}).")]
     for name in REQUIRED[row.kind]:
         value = getattr(row, name)
         if value is None:

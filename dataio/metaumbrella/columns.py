@@ -34,8 +34,12 @@ COLUMNS = (
     "sd_controls",
     "rob",
     "amstar",
+    # Rows of one study (same author and year in a factor): what each is, and for outcomes
+    # the correlation the composite assumes (metaumbrella's names; docs/exchange.md).
+    "multiple_es",
+    "r",
 )
-TEXT_COLUMNS = frozenset({*MANDATORY, "rob"})
+TEXT_COLUMNS = frozenset({*MANDATORY, "rob", "multiple_es"})
 NUMBER_COLUMNS = frozenset(COLUMNS) - TEXT_COLUMNS
 COUNT_COLUMNS = frozenset(c for c in COLUMNS if c.startswith("n_"))
 

@@ -16,13 +16,15 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from reviews.formulas import escape_formula
-from reviews.models import UmbrellaReview
+from reviews.models import PrimaryStudy, UmbrellaReview
 from reviews.registry.ratings import rating_field, with_ratings
 from synthesis import stats
 from synthesis.findings import Z_95
-from synthesis.models import StudyDataKind, StudyEffect
+from synthesis.models import MultipleEs, StudyDataKind, StudyEffect
+from synthesis.selectors.reanalysis import project_conventions
 
 from .columns import (
     AMSTAR_CODES,
@@ -109,14 +111,41 @@ def _data(effect: StudyEffect, measure: str) -> dict[str, float | int | None]:
     }  # fmt: skip
 
 
+def _several(effects: Iterable[StudyEffect]) -> set[tuple[int, int]]:
+    """(outcome result, registry study) pairs with several rows: one study's groups or
+    outcomes, which the app combines before pooling (synthesis.study_groups)."""
+    per_study = Counter(
+        (e.outcome_result_id, e.study_id) for e in effects if e.study_id is not None
+    )
+    return {pair for pair, rows in per_study.items() if rows > 1}
+
+
+def _dependence(effect: StudyEffect, r: float) -> dict[str, str]:
+    """One of several rows of its study: written under the study's own author and year, so
+    that metaumbrella pools them as one study, with `multiple_es` (and `r` for outcomes)."""
+    study = cast(PrimaryStudy, effect.study)  # _several: rows linked to a registry study
+    author, year = split_label(study.label, study.year)
+    row = {"author": author, "year": year, "multiple_es": str(effect.multiple_es)}
+    if effect.multiple_es == MultipleEs.OUTCOMES:
+        row["r"] = number_text(r)
+    return row
+
+
 def export_rows(umbrella: UmbrellaReview) -> list[dict[str, str]]:
     """The rows as text, sorted by review, factor and study."""
     effects = study_effects(umbrella)
     factors = _factors(effects)
+    several = _several(effects)
+    r = project_conventions(umbrella).dependent_outcomes_r
     keyed = []
     for effect in effects:
         result = effect.outcome_result
         author, year = split_label(effect.label, getattr(effect.study, "year", None))
+        if (effect.outcome_result_id, effect.study_id) in several:
+            dependence = _dependence(effect, r)
+            author, year = dependence["author"], dependence["year"]
+        else:
+            dependence = {}
         rating = getattr(effect, RATING)
         row = {
             "meta_review": result.review.label,
@@ -129,6 +158,7 @@ def export_rows(umbrella: UmbrellaReview) -> list[dict[str, str]]:
             "amstar": number_text(AMSTAR_CODES.get(rating)) if rating else "",
         }
         row.update({k: number_text(v) for k, v in _data(effect, result.measure).items()})
+        row.update(dependence)
         # The label last: "Smith 2010" and "Smith (2010)" split alike, yet keep one order.
         keyed.append(((row["meta_review"], row["factor"], author, year, effect.label), row))
     keyed.sort(key=lambda pair: pair[0])

@@ -234,7 +234,7 @@ def _sheets() -> list[Sheet]:
             (
                 *cols(StudyEffect, "label"),
                 ref("study", "primary_studies", required=False),
-                *cols(StudyEffect, "kind", *STUDY_DATA_FIELDS, "reverse", "note"),
+                *cols(StudyEffect, "kind", *STUDY_DATA_FIELDS, "reverse", "multiple_es", "note"),
             ),
             ("label",),
             "One primary study's data behind an outcome result (for the re-analysis); only "

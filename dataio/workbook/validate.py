@@ -119,6 +119,8 @@ class _Checker:
             args[position] = model_field.get_default()
         for column, model_field, position in plain:
             value = values.get(column.name)
+            if value == "" and column.choices and not model_field.blank:
+                value = None  # a blank choice cell: the field's default, as a missing column
             if value is None and not model_field.null:
                 if not model_field.has_default():
                     continue

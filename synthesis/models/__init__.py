@@ -20,7 +20,7 @@ from .results import (
     Timepoint,
 )
 from .selection import SelectionOverride, SelectionRule
-from .study_effects import KIND_FIELDS, STUDY_DATA_FIELDS, StudyDataKind, StudyEffect
+from .study_effects import KIND_FIELDS, STUDY_DATA_FIELDS, MultipleEs, StudyDataKind, StudyEffect
 
 __all__ = [
     "DEFAULT_DOMAINS",
@@ -39,6 +39,7 @@ __all__ = [
     "Finding",
     "Grade",
     "Measure",
+    "MultipleEs",
     "Outcome",
     "OutcomeDomain",
     "OutcomeResult",

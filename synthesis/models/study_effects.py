@@ -16,6 +16,14 @@ from reviews.fields import (
 from .results import Measure, OutcomeResult
 
 
+class MultipleEs(models.TextChoices):
+    """What a row is when its study has several rows in one outcome result (metaumbrella's
+    `multiple_es`, spelled as it spells it): combined before pooling (docs/methods.md)."""
+
+    OUTCOMES = "outcomes", "Outcome (same people)"
+    GROUPS = "groups", "Independent group"
+
+
 class StudyDataKind(models.TextChoices):
     BINARY = "binary", "Events / n per arm"
     CONTINUOUS = "continuous", "Mean, SD, n per arm"
@@ -64,8 +72,9 @@ class StudyEffect(Versioned):
     limit printed as 0.00 is kept and noted "rounded"), with its CI, its SE or (SMD/g) its arm
     sizes, on the result's measure or on the one it is `reported_measure`d in
     (synthesis.harmonise converts it and records how).
-    Rows of one outcome result linked to the same registry study are one study's outcomes,
-    combined before pooling so that k counts studies. Derived numbers
+    Rows of one outcome result linked to the same registry study are combined before pooling
+    so that k counts studies: its independent `groups` by their fixed-effect mean, then the
+    result with its dependent `outcomes` by the composite (synthesis.study_groups). Derived numbers
     (effect, variance, weight) are not stored: the re-analysis computes them on every view.
     """
 
@@ -105,6 +114,15 @@ class StudyEffect(Versioned):
         default=False,
         help_text="The source reports the arms the other way round: the effect's sign is "
         "flipped (a ratio becomes its reciprocal) before pooling.",
+    )
+    multiple_es = models.CharField(
+        "one of several rows of its study",
+        max_length=8,
+        choices=MultipleEs,
+        default=MultipleEs.OUTCOMES,
+        help_text="When the study has several rows in this outcome result: outcomes (or time "
+        "points) of the same participants are combined by the composite with the project's r; "
+        "independent groups by their fixed-effect mean, their cases added up.",
     )
     note = models.CharField(max_length=300, blank=True)
     entered_by = account_link(related_name="entered_study_effects", editable=False)
@@ -191,8 +209,9 @@ class StudyEffect(Versioned):
         return StudyRow(
             label=self.label or "this study",
             kind=self.kind,
-            # Rows linked to one registry study are that study's dependent outcomes.
+            # Rows linked to one registry study are combined (outcomes or groups).
             study=None if self.study_id is None else str(self.study_id),
             reverse=self.reverse,
+            multiple_es=self.multiple_es,
             **{name: getattr(self, name) for name in STUDY_DATA_FIELDS},
         )

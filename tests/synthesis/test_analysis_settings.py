@@ -6,10 +6,8 @@ import math
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from reviews.models import Membership
 from synthesis import stats
 from synthesis.models import (
     AnalysisSettings,
@@ -20,14 +18,6 @@ from synthesis.models import (
     StudyEffect,
 )
 from synthesis.study_data import StudyRow, reanalyse
-
-
-@pytest.fixture
-def owner(make_umbrella):
-    umbrella = make_umbrella(is_published=False)
-    user = get_user_model().objects.create_user("owner-user")
-    Membership.objects.create(umbrella=umbrella, user=user, role="owner")
-    return umbrella, user
 
 
 def smd_result(umbrella, make_review, **fields):
@@ -130,7 +120,10 @@ def test_rows_of_one_registry_study_are_combined_so_k_counts_studies(
     html = response.content.decode()
     assert html.count(f'<td class="num">{lee:.1f}%</td>') == 2
     assert "correlation r = 0.8 between outcomes" in html
-    combined = "combined with 1 other row of its study; the weight is that of the combined study"
+    combined = (
+        "an outcome, combined with 1 other row of its study; the weight is that of the "
+        "combined study"
+    )
     assert combined in html
     # the review reports k = 2: no longer flagged as different
     assert {c.label: c.differs for c in response.context["comparisons"]}["Studies (k)"] is False

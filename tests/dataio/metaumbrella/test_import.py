@@ -235,9 +235,9 @@ def test_the_import_page_dry_runs_then_imports_and_the_export_gives_the_file_bac
     assert download["Content-Disposition"] == 'attachment; filename="peer-metaumbrella.csv"'
     lines = download.content.decode().splitlines()
     assert lines[1:] == [
-        "Chien 2019,Readmission,Fuhr,2014,RR,,,,,30,170,12,18,88,82,100,100,,,,,,3",
-        "Chien 2019,Recovery,Pitt,2013,SMD,0.31,0.05,0.57,,,,,,,,,,,,,,,3",
-        "Chien 2019,Recovery,Sledge,2011,SMD,,,,,40,38,,,,,,,12.5,3.1,10.2,3.4,,3",
+        "Chien 2019,Readmission,Fuhr,2014,RR,,,,,30,170,12,18,88,82,100,100,,,,,,3,,",
+        "Chien 2019,Recovery,Pitt,2013,SMD,0.31,0.05,0.57,,,,,,,,,,,,,,,3,,",
+        "Chien 2019,Recovery,Sledge,2011,SMD,,,,,40,38,,,,,,,12.5,3.1,10.2,3.4,,3,,",
     ]
 
 

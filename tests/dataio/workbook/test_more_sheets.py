@@ -21,9 +21,9 @@ def _more(sheets: dict) -> dict:
     sheets["excluded_reviews"] = [["title", "reason"], ["A narrative review", "Wrong design"]]
     sheets["study_effects"] = [
         ["review", "extraction_id", "label", "study", "kind", "mean1", "sd1", "n1",
-         "mean2", "sd2", "n2", "estimate"],
+         "mean2", "sd2", "n2", "estimate", "multiple_es"],
         ["Chien 2019", "O001", "Sledge 2011", "Sledge 2011", "continuous", 5.0, 2.0, 20,
-         4.0, 2.5, 22, 0.7],  # an estimate on a means row: cleared, as the form does
+         4.0, 2.5, 22, 0.7, "groups"],  # an estimate on a means row: cleared, as the form does
     ]  # fmt: skip
     sheets["implementation_factors"] = [
         ["code", "domain", "construct", "statement", "valence", "reviews"],
@@ -51,6 +51,7 @@ def test_the_later_sheets_import_with_their_links(tmp_path):
     effect = StudyEffect.objects.get()
     assert (effect.outcome_result.extraction_id, effect.study.label) == ("O001", "Sledge 2011")
     assert (effect.mean1, effect.sd2, effect.n2, effect.estimate) == (5.0, 2.5, 22, None)
+    assert effect.multiple_es == "groups"
     factor = rm.ImplementationFactor.objects.get()
     assert (factor.code, factor.construct) == ("C01", "Culture")
     assert [r.label for r in factor.reviews.all()] == ["Chien 2019"]
@@ -72,11 +73,56 @@ def test_the_later_sheets_import_with_their_links(tmp_path):
 def test_problems_of_the_later_sheets_are_all_reported(tmp_path):
     sheets = _more(small_project())
     sheets["study_effects"].append(
-        ["Chien 2019", "O001", "Other 2012", "", "binary", None, None, 20, None, None, 22, None]
+        [
+            "Chien 2019",
+            "O001",
+            "Other 2012",
+            "",
+            "binary",
+            None,
+            None,
+            20,
+            None,
+            None,
+            22,
+            None,
+            None,
+        ]
     )  # a counts row without its events
     sheets["study_effects"].append(
-        ["Chien 2019", "O404", "Lost 2013", "", "estimate", None, None, None, None, None, None, 1]
+        [
+            "Chien 2019",
+            "O404",
+            "Lost 2013",
+            "",
+            "estimate",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            1,
+            None,
+        ]
     )  # no such outcome result, and an estimate without its CI
+    sheets["study_effects"].append(
+        [
+            "Chien 2019",
+            "O001",
+            "Both 2014",
+            "",
+            "continuous",
+            5.0,
+            2.0,
+            20,
+            4.0,
+            2.5,
+            22,
+            None,
+            "both",
+        ]
+    )  # neither groups nor outcomes
     sheets["implementation_factors"][1][2] = "Innovation Cost"  # a construct of another domain
     sheets["experience_subthemes"][1][4] = "Carers"  # not a perspective
     # 2 reports excluded (3 assessed, 1 included), but one excluded review with its reason.
@@ -88,6 +134,7 @@ def test_problems_of_the_later_sheets_are_all_reported(tmp_path):
     assert found == {
         ("study_effects", 3, "events1"),
         ("study_effects", 3, "events2"),
+        ("study_effects", 5, "multiple_es"),
         ("study_effects", 4, "extraction_id"),
         ("study_effects", 4, "ci_low"),
         ("implementation_factors", 2, "construct"),
@@ -101,6 +148,9 @@ def test_problems_of_the_later_sheets_are_all_reported(tmp_path):
         "Give the 95% CI, the SE, or (for an SMD or g) both arm sizes."
     )
     assert "no row of 'outcome_results'" in reasons[("study_effects", "extraction_id")]
+    assert reasons[("study_effects", "multiple_es")] == (
+        "not an allowed value; allowed: outcomes, groups"
+    )
     assert "Inner setting" in reasons[("implementation_factors", "construct")]
     assert "excluded = sum of the reasons" in reasons[("prisma_flow", "")]
     assert not rm.UmbrellaReview.objects.filter(slug="p").exists()  # nothing written
