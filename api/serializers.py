@@ -185,6 +185,8 @@ class StudyEffectSerializer(serializers.ModelSerializer[StudyEffect]):
             "ci_high",
             "se",
             "reported_measure",
+            "reverse",
+            "multiple_es",
         ]
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from reviews.models import DataRevision, Inclusion, UmbrellaReview
 from reviews.project.revisions import bump_revision
-from synthesis.models import Outcome, OutcomeDomain, OutcomeResult
+from synthesis.models import Outcome, OutcomeDomain, OutcomeResult, StudyEffect
 
 SLUG = "peer-support-mental-health"
 API = f"/api/v1/projects/{SLUG}/"
@@ -68,6 +68,26 @@ def test_results_carry_the_figures_and_rating_of_the_row(client, peer_support):
     )  # fmt: skip
     # Internal notes and the accounts of who entered or checked a row stay out.
     assert not {"note", "entered_by", "checked_by"} & row.keys()
+
+
+def test_study_effects_say_their_direction_and_how_rows_of_one_study_combine(client, peer_support):
+    """What the re-analysis needs to pool a row as the app does: its `reverse` flag and
+    metaumbrella's `multiple_es` (groups or outcomes of one study)."""
+    result = OutcomeResult.objects.filter(
+        review__umbrella=peer_support, estimate__isnull=False
+    ).first()
+    rows = [("Lee 2019 boys", True, "groups"), ("Kim 2018", False, "outcomes")]
+    for label, reverse_flag, marker in rows:
+        StudyEffect.objects.create(outcome_result=result, label=label, kind="estimate",
+                                   estimate=0.3, ci_low=0.0, ci_high=0.6,
+                                   reverse=reverse_flag, multiple_es=marker)  # fmt: skip
+    bump_revision(UmbrellaReview.objects.filter(pk=peer_support.pk))
+    effect = StudyEffect.objects.get(outcome_result=result, label="Lee 2019 boys")
+    rows = all_rows(client, f"{API}study-effects/", {"result": effect.outcome_result_id})
+    row = next(r for r in rows if r["id"] == effect.pk)
+    assert (row["reverse"], row["multiple_es"]) == (True, "groups")
+    others = [r for r in rows if r["id"] != effect.pk]
+    assert all((r["reverse"], r["multiple_es"]) == (False, "outcomes") for r in others)
 
 
 def test_an_invalid_filter_value_is_a_400_naming_the_parameter(client, peer_support):
