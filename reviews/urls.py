@@ -38,6 +38,11 @@ project_urls = [
     path("publish/", publishing_views.PublishView.as_view(), name="publish"),
     path("settings/", settings_views.ProjectSettingsView.as_view(), name="project-settings"),
     path("settings/terms/<slug:kind>/", settings_views.TermsView.as_view(), name="settings-terms"),
+    path(
+        "settings/extraction/",
+        assignment_views.ExtractionSettingsView.as_view(),
+        name="settings-extraction",
+    ),
     *per_action(
         "settings/terms/<slug:kind>/<int:pk>/",
         "settings-term",

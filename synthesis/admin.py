@@ -1,9 +1,13 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from reviews.admin import ResearchDataAdmin
 
 from .extraction.visibility import visible_extractions, visible_rows
 from .models import ExtractedResult, Extraction, Outcome, OutcomeDomain, OutcomeResult
+from .services import DirectEntryRefused, refuse_direct_entry
 
 
 @admin.register(OutcomeDomain)
@@ -20,8 +24,24 @@ class OutcomeAdmin(ResearchDataAdmin):
     search_fields = ["name"]
 
 
+class OutcomeResultAdminForm(forms.ModelForm[OutcomeResult]):
+    """Adding a result here obeys the result form's rule (`refuse_direct_entry`): not in a
+    project that extracts in duplicate."""
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        review = data.get("review")
+        if self.instance.pk is None and review is not None:
+            try:
+                refuse_direct_entry(review.umbrella)
+            except DirectEntryRefused as error:
+                self.add_error("review", str(error))
+        return data
+
+
 @admin.register(OutcomeResult)
 class OutcomeResultAdmin(ResearchDataAdmin):
+    form = OutcomeResultAdminForm
     umbrella_path = "review__umbrella"
     list_display = ["review", "outcome", "evidence_type", "timepoint", "finding", "checked_by"]
     list_filter = ["evidence_type", "finding", "timepoint", "review__umbrella"]

@@ -5,13 +5,14 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from reviews.access import UmbrellaAccessMixin
+from reviews.access import UmbrellaAccessMixin, can_manage
 from reviews.models import IncludedReview, UmbrellaReview
 from reviews.overlap.selectors import cca_summary
 from reviews.overlap.views import ORDERS, OverlapView, overlap_context
@@ -28,7 +29,7 @@ from .selectors import evidence
 from .selectors.ratings import REVIEW_PATH, rating_for
 from .selectors.reanalysis import credibility_cell
 from .selectors.summary_of_findings import summary_of_findings
-from .services import mark_checked, save_result
+from .services import DirectEntryRefused, mark_checked, refuse_direct_entry, save_result
 from .summary import summary_sentence
 
 RESULT_COLUMNS = [
@@ -235,11 +236,14 @@ class ExportView(FilteredResultsMixin, View):
 
 
 class ResultFormView(UmbrellaAccessMixin, TemplateView):
-    """Add or edit a result from the review page: Preview re-renders, Save writes."""
+    """Add or edit a result from the review page: Preview re-renders, Save writes. Adding is
+    refused where the project extracts in duplicate (`refuse_direct_entry`): the page says so
+    and links to the review's extractions instead."""
 
     write_access = True
     template_name = "synthesis/outcomeresult_form.html"
     nav_section = "evidence"
+    refused_template = "synthesis/result_add_refused.html"
 
     def get_review(self) -> IncludedReview:
         return get_object_or_404(IncludedReview, umbrella=self.umbrella, pk=self.kwargs["pk"])
@@ -253,14 +257,36 @@ class ResultFormView(UmbrellaAccessMixin, TemplateView):
     def make_form(self, review, instance, data=None) -> OutcomeResultForm:
         return OutcomeResultForm(data, instance=instance, umbrella=self.umbrella, review=review)
 
+    def refusal(self, review: IncludedReview, instance: OutcomeResult) -> HttpResponse | None:
+        """The refusal page if this is an addition the project does not allow (a correction of
+        an existing result never is), before any input is read; else None."""
+        if instance.pk is not None:
+            return None
+        try:
+            refuse_direct_entry(self.umbrella)
+        except DirectEntryRefused as error:
+            return self.refused(review, error)
+        return None
+
+    def refused(self, review: IncludedReview, error: DirectEntryRefused) -> HttpResponse:
+        """403: why, and where this project's results are made instead."""
+        context = self.get_context_data(review=review, reason=str(error))
+        context["can_manage"] = can_manage(self.request.user, self.umbrella)
+        return TemplateResponse(self.request, self.refused_template, context, status=403)
+
     def get(self, request, *args, **kwargs):
         review = self.get_review()
-        form = self.make_form(review, self.get_instance(review))
+        instance = self.get_instance(review)
+        if (refusal := self.refusal(review, instance)) is not None:
+            return refusal
+        form = self.make_form(review, instance)
         return self.render_to_response(self.get_context_data(form=form, review=review))
 
     def post(self, request, *args, **kwargs):
         review = self.get_review()
         instance = self.get_instance(review)
+        if (refusal := self.refusal(review, instance)) is not None:
+            return refusal
         form = self.make_form(review, instance, request.POST)
         preview = "preview" in request.POST
         context = {}
@@ -271,6 +297,8 @@ class ResultFormView(UmbrellaAccessMixin, TemplateView):
                 )
             except StaleEdit as stale:
                 context = stale_context(form, stale, labels="model")
+            except DirectEntryRefused as error:  # the project switched to dual meanwhile
+                return self.refused(review, error)
             else:
                 verb = "added" if saved.created else "saved"
                 messages.success(request, f"Result for {saved.instance.outcome} {verb}.")
@@ -280,7 +308,9 @@ class ResultFormView(UmbrellaAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = kwargs["form"]
+        form = kwargs.get("form")
+        if form is None:  # the refusal page has no form
+            return context
         context["result"] = form.instance
         if form.is_bound and form.is_valid():
             context["derived"] = form.instance.derived_finding

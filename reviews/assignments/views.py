@@ -1,5 +1,5 @@
-"""The owners' assignments page (every review × task, the bulk spread, the extraction mode)
-and the form of one review's assignments."""
+"""The owners' assignments page (every review × task, the bulk spread), the form of one
+review's assignments, and the project's extraction mode (a settings section)."""
 
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from ..access import UmbrellaAccessMixin
 from ..models import IncludedReview
+from ..project.settings_views import SettingsMixin
 from ..versioning import StaleEdit
 from ..views import VersionedFormView
 from .forms import BulkAssignForm, ExtractionModeForm, ReviewAssignmentForm
@@ -21,6 +22,10 @@ from .services import bulk_assign, set_extraction_mode
 
 def assignments_url(umbrella: Any) -> str:
     return reverse("reviews:assignments", kwargs={"slug": umbrella.slug})
+
+
+def extraction_settings_url(umbrella: Any) -> str:
+    return reverse("reviews:settings-extraction", kwargs={"slug": umbrella.slug})
 
 
 class AssignmentsView(UmbrellaAccessMixin, TemplateView):
@@ -45,14 +50,14 @@ class AssignmentsView(UmbrellaAccessMixin, TemplateView):
             tasks=tasks,
             rows=rows,
             bulk_form=kwargs.get("bulk_form") or BulkAssignForm(umbrella=self.umbrella),
-            mode_form=kwargs.get("mode_form")
-            or ExtractionModeForm(instance=self.umbrella, umbrella=self.umbrella),
         )
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if "mode" in request.POST:
-            return self.change_mode(request)
+            # The mode's form moved to the settings; a page opened before still posts here,
+            # so its POST is passed on (307 keeps the method and body).
+            return HttpResponseRedirect(extraction_settings_url(self.umbrella), status=307)
         form = BulkAssignForm(request.POST, umbrella=self.umbrella)
         if form.is_valid():
             try:
@@ -69,7 +74,22 @@ class AssignmentsView(UmbrellaAccessMixin, TemplateView):
                 return HttpResponseRedirect(assignments_url(self.umbrella))
         return self.render_to_response(self.get_context_data(bulk_form=form), status=400)
 
-    def change_mode(self, request: HttpRequest) -> HttpResponse:
+
+class ExtractionSettingsView(SettingsMixin, TemplateView):
+    """Settings → Extraction (owners): single entry or dual extraction, switched through
+    `set_extraction_mode` under the project's edit lock."""
+
+    template_name = "reviews/settings/extraction.html"
+    settings_section = "extraction"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault(
+            "form", ExtractionModeForm(instance=self.umbrella, umbrella=self.umbrella)
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = ExtractionModeForm(request.POST, instance=self.umbrella, umbrella=self.umbrella)
         if form.is_valid():
             try:
@@ -84,8 +104,8 @@ class AssignmentsView(UmbrellaAccessMixin, TemplateView):
                 messages.success(
                     request, f"Extraction: {self.umbrella.get_extraction_mode_display()}."
                 )
-                return HttpResponseRedirect(assignments_url(self.umbrella))
-        return self.render_to_response(self.get_context_data(mode_form=form), status=400)
+                return HttpResponseRedirect(extraction_settings_url(self.umbrella))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class ReviewAssignmentView(VersionedFormView):

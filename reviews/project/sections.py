@@ -1,9 +1,9 @@
 """The sections of a project's settings pages, listed in their navigation.
 
-The reviews app lists its own (the project's details, then each vocabulary of
-`vocabularies.KINDS`); the apps above add theirs from their `AppConfig.ready()` with
-`register_section` (the AMSTAR 2 settings) or by registering vocabularies (outcome domains and
-outcomes), so this app names no page of theirs.
+The reviews app lists its own (the project's details, how outcome results are extracted, then
+each vocabulary of `vocabularies.KINDS`); the apps above add theirs from their
+`AppConfig.ready()` with `register_section` (the AMSTAR 2 settings) or by registering
+vocabularies (outcome domains and outcomes), so this app names no page of theirs.
 """
 
 from dataclasses import dataclass
@@ -36,9 +36,11 @@ class NavItem:
 
 
 def settings_nav(slug: str) -> list[NavItem]:
-    """The settings navigation of one project: details, vocabularies, registered pages."""
+    """The settings navigation of one project: details, extraction, vocabularies, registered
+    pages."""
     items = [
-        NavItem("details", "Project details", reverse("reviews:project-settings", args=[slug]))
+        NavItem("details", "Project details", reverse("reviews:project-settings", args=[slug])),
+        NavItem("extraction", "Extraction", reverse("reviews:settings-extraction", args=[slug])),
     ]
     items += [
         NavItem(kind.key, kind.label, reverse("reviews:settings-terms", args=[slug, kind.key]))

@@ -125,7 +125,7 @@ def reconcile(
                 raise ExtractionRefused("These rows belong to another review.")
             if row.final_id is not None and row.final_id != result.pk:
                 raise StaleEdit(row)  # reconciled into another result meanwhile
-        saved = save_result(result, expected_version=expected_version, user=user)
+        saved = save_result(result, expected_version=expected_version, user=user, reconciled=True)
         for row, version in rows:
             advance(
                 ExtractedResult, row.pk, loaded_version=version, values={"final": saved.instance}

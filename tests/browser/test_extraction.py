@@ -72,9 +72,11 @@ def extract(page: Page, site: str, slot: str, ci: tuple[str, str]) -> None:
 def test_two_extractors_extract_blind_and_the_owner_reconciles(site, page: Page):
     log_in(page, site, "olivia")
     page.get_by_role("link", name="Assign tasks").click()
+    page.get_by_role("link", name="Settings → Extraction").click()
     page.get_by_label("Dual independent extraction, then reconciliation").check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Extraction: Dual independent extraction")).to_be_visible()
+    page.get_by_role("link", name="Assignments", exact=True).click()
     page.get_by_role("link", name="Edit the assignments of Zed 2024").click()
     page.get_by_label("Extraction 1").select_option(label="eric")
     page.get_by_label("Extraction 2").select_option(label="emma")

@@ -372,9 +372,9 @@ def test_settings_navigation_lists_the_registered_sections(owner_client, team):
     umbrella, _ = team
     response = owner_client.get(reverse("reviews:project-settings", args=[umbrella.slug]))
     assert [item.label for item in response.context["settings_nav"]] == [
-        "Project details", "Research questions", "Populations", "Intervention formats",
-        "Delivery modes", "Exclusion reasons", "Outcome domains", "Outcomes", "AMSTAR 2",
-        "Analysis",
+        "Project details", "Extraction", "Research questions", "Populations",
+        "Intervention formats", "Delivery modes", "Exclusion reasons", "Outcome domains",
+        "Outcomes", "AMSTAR 2", "Analysis",
     ]  # fmt: skip
 
 

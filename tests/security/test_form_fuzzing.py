@@ -23,7 +23,6 @@ FORMS = [
     "reviews:subtheme-edit",
     "synthesis:narrative-edit",
     "reviews:prisma-edit",
-    "synthesis:result-add",
     "synthesis:result-edit",
     "synthesis:study-add",
     "synthesis:study-edit",
@@ -31,7 +30,8 @@ FORMS = [
     "synthesis:selection-override",
     "appraisal:appraisal-form",
     "dataio:import",  # the file itself is fuzzed by nothing here: a text value is refused
-    "reviews:assignments",  # the extraction mode and the bulk spread
+    "reviews:assignments",  # the bulk spread
+    "reviews:settings-extraction",  # the extraction mode
     "reviews:review-assignments",
     # Issue 16: the settings pages, the review, report and excluded-review pages, publishing.
     "reviews:project-settings",
@@ -98,6 +98,8 @@ ACTIONS = {
     "reviews:study-not-duplicate": ["a", "b"],
     "reviews:history": ["history_id"],
     "synthesis:result-check": ["version"],
+    # The shared project extracts in duplicate: adding is refused before any input is read.
+    "synthesis:result-add": ["outcome", "estimate", "ci_low", "ci_high", "version", "preview"],
     "synthesis:study-paste": ["rows"],
     "synthesis:reanalysis-method": ["method"],
     "synthesis:study-delete": ["version"],
@@ -118,7 +120,7 @@ NOT_FUZZED_HERE = {
     "dataio:import-confirm": "takes no fields (the upload is in the URL)",
     "dataio:import-cancel": "takes no fields (the upload is in the URL)",
     "synthesis:extraction-row-add": "final in the shared project (both extractions submitted); "
-    "its form is the outcome result's, fuzzed as synthesis:result-add",
+    "its form is the outcome result's, fuzzed as synthesis:result-edit",
     "synthesis:extraction-row-edit": "as synthesis:extraction-row-add",
     "synthesis:extraction-compare": "a read-only comparison of the two extractions (no form)",
     "synthesis:extraction-export": "a CSV download",

@@ -69,6 +69,7 @@ RULES = {
     "reviews:umbrella-create": (LOGIN, 200),
     "reviews:publish": (MANAGE, 200),
     "reviews:project-settings": (MANAGE, 200),
+    "reviews:settings-extraction": (MANAGE, 200),
     "reviews:settings-terms": (MANAGE, 200),
     "reviews:settings-term-edit": (MANAGE, 200),
     "reviews:settings-term-merge": (MANAGE, 200),
@@ -118,7 +119,10 @@ RULES = {
     "synthesis:outcome-detail": (READ, 200),
     "synthesis:export-csv": (READ, 200),
     "synthesis:export-xlsx": (READ, 200),
-    "synthesis:result-add": (WRITE, 200),
+    # The fixture extracts in duplicate: adding a final result outside reconciliation is
+    # refused to writers too (403 with the reason; tests/synthesis/test_direct_entry.py has
+    # both modes per role).
+    "synthesis:result-add": (WRITE, 403),
     "synthesis:result-edit": (WRITE, 200),
     "synthesis:result-check": (WRITE, 405),
     "synthesis:reanalysis": (READ, 200),

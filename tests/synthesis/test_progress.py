@@ -6,6 +6,7 @@ import io
 from collections import Counter
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -109,15 +110,56 @@ def test_a_reader_cannot_be_offered_as_an_extractor(dual, client):
 
 def test_the_extraction_mode_is_switched_by_owners_under_locking(dual, client):
     client.force_login(dual.owner)
-    url = reverse("reviews:assignments", args=[dual.umbrella.slug])
+    url = reverse("reviews:settings-extraction", args=[dual.umbrella.slug])
+    page = client.get(url).content.decode()
+    assert 'value="dual" id="id_extraction_mode_1" required checked' in page
     version = dual.umbrella.version
-    ok = client.post(url, {"mode": "1", "extraction_mode": "single", "version": version})
-    assert ok.status_code == 302
-    stale = client.post(url, {"mode": "1", "extraction_mode": "dual", "version": version})
+    ok = client.post(url, {"extraction_mode": "single", "version": version})
+    assert (ok.status_code, ok["Location"]) == (302, url)
+    message = "Extraction: Single entry, checked by a second person."
+    assert [str(m) for m in get_messages(ok.wsgi_request)] == [message]
+    stale = client.post(url, {"extraction_mode": "dual", "version": version})
     assert stale.status_code == 400
-    assert stale.context["mode_form"].non_field_errors() == [
+    assert stale.context["form"].non_field_errors() == [
         "The project changed since you opened the page: reload it."
     ]
+    dual.umbrella.refresh_from_db()
+    assert (dual.umbrella.extraction_mode, dual.umbrella.version) == ("single", version + 1)
+
+
+def test_a_bad_extraction_mode_is_refused_on_its_field_and_nothing_changes(dual, client):
+    client.force_login(dual.owner)
+    url = reverse("reviews:settings-extraction", args=[dual.umbrella.slug])
+    response = client.post(url, {"extraction_mode": "triple", "version": dual.umbrella.version})
+    assert response.status_code == 400
+    assert response.context["form"].errors["extraction_mode"] == [
+        "Select a valid choice. triple is not one of the available choices."
+    ]
+    assert 'aria-describedby="id_extraction_mode_error"' in response.content.decode()
+    dual.umbrella.refresh_from_db()
+    assert dual.umbrella.extraction_mode == "dual"
+
+
+def test_only_owners_switch_the_extraction_mode(dual, client):
+    client.force_login(dual.one)  # a researcher
+    url = reverse("reviews:settings-extraction", args=[dual.umbrella.slug])
+    response = client.post(url, {"extraction_mode": "single", "version": dual.umbrella.version})
+    assert response.status_code == 403
+    dual.umbrella.refresh_from_db()
+    assert dual.umbrella.extraction_mode == "dual"
+
+
+def test_the_assignments_page_links_to_the_mode_and_passes_an_old_form_on(dual, client):
+    client.force_login(dual.owner)
+    url = reverse("reviews:assignments", args=[dual.umbrella.slug])
+    settings = reverse("reviews:settings-extraction", args=[dual.umbrella.slug])
+    page = client.get(url).content.decode()
+    assert "<strong>dual independent extraction, then reconciliation</strong>" in page
+    assert f'<a href="{settings}">Settings → Extraction</a>' in page
+    data = {"mode": "1", "extraction_mode": "single", "version": dual.umbrella.version}
+    moved = client.post(url, data)
+    assert (moved.status_code, moved["Location"]) == (307, settings)
+    assert client.post(url, data, follow=True).redirect_chain == [(settings, 307), (settings, 302)]
     dual.umbrella.refresh_from_db()
     assert dual.umbrella.extraction_mode == "single"
 
