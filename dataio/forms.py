@@ -9,7 +9,7 @@ KIND_CHOICES = [
     ("workbook", "Project workbook (.xlsx, or a .zip / .csv of CSV sheets)"),
     ("reviews", "Citation file of included reviews (.ris, .bib, .nbib)"),
     ("studies", "Citation file of primary studies (.ris, .bib, .nbib)"),
-    ("metaumbrella", "Study-level data in metaumbrella's format (.csv; docs/exchange.md)"),
+    ("metaumbrella", "Study-level data in metaumbrella's format (.csv)"),
     ("ccar_matrix", "Citation matrix in ccaR's layout (.csv, as the overlap page downloads it)"),
 ]
 SUFFIXES = {"workbook": (".xlsx", ".zip", ".csv"), "reviews": (".ris", ".bib", ".nbib", ".txt")}

@@ -3,7 +3,9 @@ effect measure, each value compared, and the agreement figures over the matched 
 
 Rows that match on the outcome but not on the timepoint or measure are left unmatched on both
 sides, each with a hint naming the other, so the reconciler decides whether they are one
-result read two ways (reconcile them together) or two results.
+result read two ways (reconcile them together) or two results. An unmatched row is shown as
+"only in extraction 1/2" with its values, not compared value by value (it has nothing to be
+compared with), and the agreement figures count matched pairs only.
 """
 
 from __future__ import annotations
@@ -75,12 +77,28 @@ class Pair:
 
     first: ExtractedResult | None
     second: ExtractedResult | None
-    cells: list[Cell] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)  # a matched pair's values, compared
     hint: ExtractedResult | None = None  # the other side's row of the same outcome, unmatched
 
     @property
     def matched(self) -> bool:
         return self.first is not None and self.second is not None
+
+    @property
+    def only_in(self) -> int | None:
+        """The extraction (1 or 2) an unmatched row comes from; None for a matched pair."""
+        if self.matched:
+            return None
+        return 1 if self.first is not None else 2
+
+    @property
+    def entered(self) -> list[tuple[str, str]]:
+        """An unmatched row's values as (label, value), the blank ones left out."""
+        if self.matched:
+            return []
+        row = self.rows[0]
+        values = ((_label(name), shown(row, name)) for name in ENTERED_FIELDS)
+        return [(label, value) for label, value in values if value != "–"]
 
     @property
     def differences(self) -> list[Cell]:
@@ -127,8 +145,9 @@ def match(first: Sequence[ExtractedResult], second: Sequence[ExtractedResult]) -
     lonely_first = [p.first for p in pairs if p.second is None and p.first is not None]
     lonely_second = [p.second for p in pairs if p.first is None and p.second is not None]
     for pair in pairs:
-        pair.cells = cells(pair.first, pair.second)
-        if not pair.matched:
+        if pair.matched:
+            pair.cells = cells(pair.first, pair.second)
+        else:
             own = pair.rows[0]
             others = lonely_second if pair.first is not None else lonely_first
             pair.hint = next((o for o in others if o.outcome_id == own.outcome_id), None)

@@ -2,8 +2,10 @@
 from public ones (reviews/notes.py), citations without doubled full stops."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -104,3 +106,15 @@ def test_a_citation_ending_in_et_al_gets_one_full_stop(client, make_review):
     page = client.get(review.get_absolute_url()).content.decode()
     assert "Moran G, et al. <cite>Peer support?</cite>" in page
     assert "et al.." not in page
+
+
+def test_no_page_template_shows_a_repository_path():
+    """Members cannot open docs/*.md on the site: pages say the rule in words or link to an
+    in-app page (the glossary). Template comments may still point maintainers there."""
+    comment = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}", re.DOTALL)
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group()}"
+        for path in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html"))
+        for match in re.finditer(r"(?<!/)docs/[\w-]+\.md", comment.sub("", path.read_text()))
+    ]
+    assert found == []

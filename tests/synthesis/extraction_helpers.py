@@ -37,7 +37,9 @@ class DualProject:
 
     def extract(self, user: Any, slot: str, **changes: Any) -> ExtractedResult:
         extraction = services.open_extraction(review=self.review, slot=slot, user=user)
-        row = ExtractedResult(extraction=extraction, outcome=self.outcome, **{**VALUES, **changes})
+        row = ExtractedResult(
+            extraction=extraction, **{"outcome": self.outcome, **VALUES, **changes}
+        )
         row.full_clean()
         return services.save_row(row, expected_version=None, user=user).instance
 

@@ -13,7 +13,7 @@ from synthesis.extraction.agreement import (
     values_agree,
 )
 from synthesis.extraction.compare import agreement, match
-from synthesis.models import ExtractedResult, OutcomeResult
+from synthesis.models import ExtractedResult, Outcome, OutcomeResult
 
 from .extraction_helpers import VALUES, dual_project, member
 
@@ -165,6 +165,52 @@ def test_rows_matching_on_outcome_but_not_timepoint_stay_unmatched_with_a_hint(d
     assert [p.hint for p in pairs] == [two, one]
     figures = agreement(pairs)
     assert (figures.n_pairs, figures.n_unmatched, figures.percent) == (0, 2, None)
+
+
+def test_a_row_only_one_extractor_recorded_shows_its_values_without_differences(dual, client):
+    dual.extract(dual.one, "first")
+    other = Outcome.objects.create(
+        umbrella=dual.umbrella, name="Readmission", domain=dual.outcome.domain
+    )
+    dual.extract(dual.one, "first", outcome=other, estimate=1.4, ci_low=1.1, ci_high=1.8)
+    dual.extract(dual.two, "second")
+    dual.submit(dual.one, "first")
+    dual.submit(dual.two, "second")
+    client.force_login(dual.owner)
+    response = client.get(compare_url(dual))
+    matched, lone = response.context["pairs"]
+    assert (matched.only_in, lone.only_in) == (None, 1)
+    assert (lone.cells, lone.differences, lone.hint) == ([], [], None)
+    assert ("estimate", "1.4") in lone.entered
+    assert ("95% CI lower", "1.1") in lone.entered
+    assert all(value != "–" for _, value in lone.entered)  # blanks left out
+    # The figures are over the one matched pair, as before; the lone row is not a disagreement.
+    figures = response.context["agreement"]
+    assert (figures.n_pairs, figures.n_unmatched, figures.percent) == (1, 1, 100.0)
+    html = response.content.decode()
+    assert "<strong>differ</strong>" not in html
+    assert '<span class="tag tag-warning">only in extraction 1</span>' in html
+    assert "1 row unmatched, not counted in these figures." in html
+    assert "Extraction 2 has no result for this outcome" in html
+
+
+def test_the_comparison_says_its_rounding_rule_in_words_not_a_repository_path(dual, client):
+    dual.extract(dual.one, "first", estimate=0.855)
+    dual.extract(dual.two, "second")
+    dual.submit(dual.one, "first")
+    dual.submit(dual.two, "second")
+    client.force_login(dual.owner)
+    response = client.get(compare_url(dual))
+    (pair,) = response.context["pairs"]
+    assert pair.differences == []  # 0.855 and 0.86 agree at two decimals
+    html = response.content.decode()
+    assert "docs/" not in html
+    assert (
+        "Numbers agree when they are equal once both are rounded, halves away from zero, to the "
+        "fewer decimal places either extractor entered (trailing zeros dropped): 0.86 and 0.855 "
+        "agree (both 0.86)"
+    ) in html
+    assert f'<a href="{reverse("reviews:glossary")}#kappa">Cohen\'s κ</a>' in html
 
 
 def test_reconciling_rows_that_differ_in_timepoint_makes_one_final_result(dual, client):
