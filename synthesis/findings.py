@@ -19,7 +19,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 
 from reviews.labels import LabelledEnum
 
@@ -38,15 +37,17 @@ class Direction(LabelledEnum):
     LOWER_IS_BETTER = "lower", "Lower is better"
 
 
-class Measure(StrEnum):
+class Measure(LabelledEnum):
+    """An effect measure; an abbreviation is its own label."""
+
     SMD = "smd"
-    HEDGES_G = "hedges_g"
+    HEDGES_G = "hedges_g", "Hedges' g"
     MD = "md"
     RR = "rr"
     OR = "or"
     RD = "rd"
     HR = "hr"
-    OTHER = "other"
+    OTHER = "other", "Other"
 
 
 class EvidenceType(LabelledEnum):

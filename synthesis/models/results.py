@@ -49,15 +49,7 @@ class Timepoint(models.TextChoices):
     NOT_SPECIFIED = "not_specified", "Not specified"
 
 
-class Measure(models.TextChoices):
-    SMD = findings.Measure.SMD, "SMD"
-    HEDGES_G = findings.Measure.HEDGES_G, "Hedges' g"
-    MD = findings.Measure.MD, "MD"
-    RR = findings.Measure.RR, "RR"
-    OR = findings.Measure.OR, "OR"
-    RD = findings.Measure.RD, "RD"
-    HR = findings.Measure.HR, "HR"
-    OTHER = findings.Measure.OTHER, "Other"
+Measure = choices_of(findings.Measure)
 
 
 class PoolingModel(models.TextChoices):
