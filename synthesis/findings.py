@@ -55,6 +55,16 @@ class EvidenceType(LabelledEnum):
     NARRATIVE = "narrative", "Narrative"
 
 
+class Grade(LabelledEnum):
+    """GRADE certainty of a body of evidence (Balshem et al., J Clin Epidemiol 2011;64:401-6),
+    best first: the order selection ranks by."""
+
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+
+
 RATIO_MEASURES = frozenset({Measure.RR, Measure.OR, Measure.HR})
 DIFFERENCE_MEASURES = frozenset({Measure.SMD, Measure.HEDGES_G, Measure.MD, Measure.RD})
 

@@ -57,11 +57,7 @@ class PoolingModel(models.TextChoices):
     RANDOM = "random", "Random effects"
 
 
-class Grade(models.TextChoices):
-    HIGH = "high", "High"
-    MODERATE = "moderate", "Moderate"
-    LOW = "low", "Low"
-    VERY_LOW = "very_low", "Very low"
+Grade = choices_of(findings.Grade)
 
 
 ReanalysisMethod = choices_of(study_data.Method, "ReanalysisMethod")
