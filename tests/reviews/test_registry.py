@@ -1,5 +1,7 @@
 """The primary-study registry: matrix entry, de-duplication, merges and their undo."""
 
+import pickle
+
 import pytest
 
 from reviews.models import Inclusion, NotDuplicate, PrimaryStudy, StudyMerge, StudyReport
@@ -321,3 +323,22 @@ def test_an_import_naming_a_merged_records_doi_links_the_kept_study(
     review = make_review(umbrella)
     rows = parse_identifiers("10.1000/TWIN").studies
     assert import_review_studies(review=review, rows=rows, create_missing=False).linked == ["Kept"]
+
+
+def test_the_designs_a_list_may_name_are_the_registry_fields_choices():
+    assert PrimaryStudy.Design.choices == [
+        ("rct", "Randomised controlled trial"),
+        ("cluster_rct", "Cluster randomised trial"),
+        ("non_randomised", "Non-randomised controlled study"),
+        ("cohort", "Cohort study"),
+        ("qualitative", "Qualitative study"),
+        ("other", "Other"),
+    ]
+    assert PrimaryStudy._meta.get_field("design").choices == PrimaryStudy.Design.choices
+    assert pickle.loads(pickle.dumps(PrimaryStudy.Design.COHORT)) is PrimaryStudy.Design.COHORT
+    parsed = parse_csv("title,design\nPeer mentors,Case study\nPeer groups,Cohort\n")
+    assert [str(p) for p in parsed.problems] == [
+        "Row 2, design: 'case study' is not one of "
+        "rct, cluster_rct, non_randomised, cohort, qualitative, other"
+    ]
+    assert [s.design for s in parsed.studies] == ["cohort"]
