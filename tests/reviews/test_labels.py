@@ -4,14 +4,17 @@ import pickle
 
 from appraisal import amstar2
 from appraisal.models import AnswerChoice, Confidence, ItemAnswer
-from synthesis import findings
+from synthesis import findings, study_rows
 from synthesis.models import (
     Direction,
     EvidenceType,
     Finding,
     Measure,
+    MultipleEs,
     OutcomeResult,
     ReanalysisMethod,
+    StudyDataKind,
+    StudyEffect,
 )
 
 
@@ -57,6 +60,15 @@ def test_derived_choices_keep_the_values_labels_and_order():
         ("hr", "HR"),
         ("other", "Other"),
     ]
+    assert StudyDataKind.choices == [
+        ("binary", "Events / n per arm"),
+        ("continuous", "Mean, SD, n per arm"),
+        ("estimate", "Estimate (with its CI, SE or arm sizes)"),
+    ]
+    assert MultipleEs.choices == [
+        ("outcomes", "Outcome (same people)"),
+        ("groups", "Independent group"),
+    ]
     assert ReanalysisMethod.choices == [
         ("REML", "Random effects, REML"),
         ("DL", "Random effects, DerSimonian–Laird"),
@@ -78,6 +90,9 @@ def test_derived_members_equal_the_pure_ones_and_fields_offer_them():
     assert Measure.HEDGES_G == findings.Measure.HEDGES_G == "hedges_g"
     assert findings.Measure("rr").label == "RR"
     assert OutcomeResult._meta.get_field("measure").choices == Measure.choices
+    assert StudyEffect._meta.get_field("kind").choices == StudyDataKind.choices
+    assert StudyEffect._meta.get_field("multiple_es").choices == MultipleEs.choices
+    assert (study_rows.BINARY, study_rows.GROUPS) == (StudyDataKind.BINARY, MultipleEs.GROUPS)
 
 
 def test_derived_members_pickle_as_themselves():
