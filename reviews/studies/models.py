@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from ..fields import Versioned, account_link, choices_of, optional_link
+from ..fields import Versioned, account_link, optional_link
 from ..project.models import UmbrellaReview
 from ..registry.models import (
     Citation,
@@ -12,17 +12,12 @@ from ..registry.models import (
     IncludedReview,
     unique_identifier_constraints,
 )
-from . import study_lists
 
 
 class PrimaryStudyQuerySet(models.QuerySet):
     def active(self):
         """Studies not merged into another: the rows of lists and of the citation matrix."""
         return self.filter(merged_into__isnull=True)
-
-
-# The designs an uploaded list may name (`study_lists.Design`) are the field's choices.
-StudyDesign = choices_of(study_lists.Design, "StudyDesign")
 
 
 class PrimaryStudy(Citation):
@@ -32,7 +27,13 @@ class PrimaryStudy(Citation):
     `StudyReport`s (a publication thread), and overlap counts the study once.
     """
 
-    Design = StudyDesign
+    class Design(models.TextChoices):
+        RCT = "rct", "Randomised controlled trial"
+        CLUSTER_RCT = "cluster_rct", "Cluster randomised trial"
+        NON_RANDOMISED = "non_randomised", "Non-randomised controlled study"
+        COHORT = "cohort", "Cohort study"
+        QUALITATIVE = "qualitative", "Qualitative study"
+        OTHER = "other", "Other"
 
     umbrella = models.ForeignKey(
         UmbrellaReview, on_delete=models.CASCADE, related_name="primary_studies"

@@ -17,7 +17,6 @@ import csv
 import io
 from dataclasses import dataclass, field, fields
 
-from ..labels import LabelledEnum
 from ..registry.citations import (
     CitationRecord,
     is_valid_doi,
@@ -41,20 +40,7 @@ CSV_COLUMNS = (
     "n_participants",
     "trial_registration",
 )
-
-
-class Design(LabelledEnum):
-    """A primary study's design, as the registry records it (`PrimaryStudy.design`)."""
-
-    RCT = "rct", "Randomised controlled trial"
-    CLUSTER_RCT = "cluster_rct", "Cluster randomised trial"
-    NON_RANDOMISED = "non_randomised", "Non-randomised controlled study"
-    COHORT = "cohort", "Cohort study"
-    QUALITATIVE = "qualitative", "Qualitative study"
-    OTHER = "other", "Other"
-
-
-DESIGNS = tuple(Design)
+DESIGNS = ("rct", "cluster_rct", "non_randomised", "cohort", "qualitative", "other")
 _NOT_COPIED = frozenset({"row", "label"})
 
 
