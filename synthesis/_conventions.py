@@ -34,7 +34,14 @@ from numpy.typing import ArrayLike
 from scipy.special import gammaln, ndtr, stdtr, stdtrit
 
 from synthesis._results import Pooled
-from synthesis._validation import FloatArray, as_vector, check_whole, yi_vi
+from synthesis._validation import (
+    FloatArray,
+    as_vector,
+    check_tau2,
+    check_whole,
+    finite_number,
+    yi_vi,
+)
 
 PredictionInterval = Literal["t(k-2)", "t(k-1)"]
 LargestStudy = Literal["precision", "sample_size"]
@@ -175,9 +182,7 @@ def tess_psst(
       TESSPSST ``p = min``.
     """
     y, v = yi_vi(yi, vi)
-    tau2 = float(tau2)
-    if not (math.isfinite(tau2) and tau2 >= 0.0):
-        raise ValueError(f"tau2 must be finite and >= 0 (got {tau2!r})")
+    tau2 = check_tau2(tau2)
     k = y.size
     if (n1 is None) != (n2 is None):
         raise ValueError("give both arm sizes n1 and n2, or neither")
@@ -200,9 +205,7 @@ def tess_psst(
         p_study = 2.0 * ndtr(-np.abs(effect / se))
     if theta is None:
         theta = float(np.sum(effect / se**2) / np.sum(1.0 / se**2))
-    theta = float(theta)
-    if not math.isfinite(theta):
-        raise ValueError(f"theta must be finite (got {theta!r})")
+    theta = finite_number(theta, "theta")
     significant = p_study < 0.05
     power = 1.0 - ndtr((1.96 * se - abs(theta)) / np.sqrt(se**2 + tau2))
     observed = int(np.count_nonzero(significant))

@@ -15,6 +15,8 @@ from typing import Literal
 
 from scipy.special import gammaln, ndtri, stdtrit
 
+from synthesis._validation import finite_number
+
 Z975 = float(ndtri(0.975))
 LOGISTIC_SCALE = math.pi / math.sqrt(3.0)  # 1.8138: SD of the standard logistic distribution
 
@@ -41,13 +43,6 @@ class Converted:
     @property
     def variance(self) -> float:
         return self.se**2
-
-
-def _finite(name: str, value: float) -> float:
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite (got {value!r})")
-    return value
 
 
 def _arms(n1: float, n2: float) -> tuple[float, float]:
@@ -84,8 +79,11 @@ def se_from_ci(
     ``q = t_{0.975, n - 2}`` for two groups (``n`` = both arms) or ``t_{0.975, n - 1}`` for
     one group (Cochrane Handbook v6, 6.5.2.3, small samples).
     """
-    est, lo, hi = (_finite(x, v) for x, v in (("estimate", estimate), ("ci_low", ci_low),
-                                              ("ci_high", ci_high)))  # fmt: skip
+    est, lo, hi = (
+        finite_number(estimate, "estimate"),
+        finite_number(ci_low, "ci_low"),
+        finite_number(ci_high, "ci_high"),
+    )
     if not lo < hi:
         raise ValueError(f"ci_low ({lo!r}) must be below ci_high ({hi!r})")
     if not lo <= est <= hi:
@@ -138,9 +136,9 @@ def se_from_rounded_ci(
     rounded to nothing and goes through :func:`se_from_ci`.
     """
     est, lo, hi = (
-        _finite("estimate", estimate),
-        _finite("ci_low", ci_low),
-        _finite("ci_high", ci_high),
+        finite_number(estimate, "estimate"),
+        finite_number(ci_low, "ci_low"),
+        finite_number(ci_high, "ci_high"),
     )
     if lo != 0.0:
         raise ValueError("only a lower limit printed as 0 (e.g. 0.00) is treated as rounded")
@@ -194,7 +192,7 @@ def smd_from_estimate_and_n(g: float, n1: float, n2: float) -> Converted:
     ``d = g / J``; ``SE(g) = J sqrt((n1+n2)/(n1 n2) + d^2/(2(n1+n2)))``."""
     a, b = _arms(n1, n2)
     j = _j(a + b - 2.0)
-    d = _finite("g", g) / j
+    d = finite_number(g, "g") / j
     se = j * math.sqrt((a + b) / (a * b) + d**2 / (2.0 * (a + b)))
     return Converted(
         "SMD",
@@ -212,7 +210,7 @@ def smd_to_log_or(d: float, se: float) -> Converted:
     """Log odds ratio from an SMD (Hasselblad & Hedges 1995; Chinn 2000; metaConvert
     ``.es_from_d``, metaumbrella's eOR): ``log OR = d pi/sqrt(3)``,
     ``SE = SE(d) pi/sqrt(3)``. Assumes logistic responses in both groups."""
-    value, s = _finite("d", d), _finite("se", se)
+    value, s = finite_number(d, "d"), finite_number(se, "se")
     return Converted(
         "logOR",
         value * LOGISTIC_SCALE,
@@ -228,7 +226,7 @@ def smd_to_log_or(d: float, se: float) -> Converted:
 def log_or_to_smd(log_or: float, se: float) -> Converted:
     """SMD from a log odds ratio, the inverse of :func:`smd_to_log_or` (``d = log OR
     sqrt(3)/pi``; metaumbrella's eG of a ratio)."""
-    value, s = _finite("log_or", log_or), _finite("se", se)
+    value, s = finite_number(log_or, "log_or"), finite_number(se, "se")
     return Converted(
         "SMD",
         value / LOGISTIC_SCALE,

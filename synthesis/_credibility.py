@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 from scipy.special import bdtrc, ndtr, ndtri
 
 from synthesis._results import ExcessSignificance
-from synthesis._validation import yi_vi
+from synthesis._validation import check_tau2, finite_number, yi_vi
 
 Interval = tuple[float, float]
 
@@ -46,15 +46,11 @@ def excess_significance(
     alpha = float(alpha)
     if not (0.0 < alpha < 1.0):
         raise ValueError(f"alpha must be between 0 and 1 (got {alpha!r})")
-    tau2 = float(tau2)
-    if not (math.isfinite(tau2) and tau2 >= 0.0):
-        raise ValueError(f"tau2 must be finite and >= 0 (got {tau2!r})")
+    tau2 = check_tau2(tau2)
     if theta is None:
         w = 1.0 / v
         theta = float(np.dot(w, y) / w.sum())
-    theta = float(theta)
-    if not math.isfinite(theta):
-        raise ValueError(f"theta must be finite (got {theta!r})")
+    theta = finite_number(theta, "theta")
     k = y.size
     se = np.sqrt(v)
     crit = float(ndtri(1.0 - alpha / 2.0))

@@ -7,6 +7,7 @@ study (0-based index) and field, e.g. ``"study 3: sd1 must be > 0 (got 0.0)"``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -123,6 +124,22 @@ def check_level(level: float) -> float:
     if not (0.0 < level < 1.0):
         raise ValueError(f"level must be between 0 and 1 (got {level!r}); use 0.95, not 95")
     return level
+
+
+def finite_number(value: float, name: str) -> float:
+    """One given number that must be finite (an effect to test against, a reported estimate)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite (got {number!r})")
+    return number
+
+
+def check_tau2(tau2: float) -> float:
+    """A between-study variance passed in by the caller must be finite and >= 0."""
+    tau2 = float(tau2)
+    if not (math.isfinite(tau2) and tau2 >= 0.0):
+        raise ValueError(f"tau2 must be finite and >= 0 (got {tau2!r})")
+    return tau2
 
 
 def yi_vi(yi: ArrayLike, vi: ArrayLike) -> tuple[FloatArray, FloatArray]:

@@ -19,7 +19,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 
 from reviews.labels import LabelledEnum
 
@@ -38,20 +37,32 @@ class Direction(LabelledEnum):
     LOWER_IS_BETTER = "lower", "Lower is better"
 
 
-class Measure(StrEnum):
+class Measure(LabelledEnum):
+    """An effect measure; an abbreviation is its own label."""
+
     SMD = "smd"
-    HEDGES_G = "hedges_g"
+    HEDGES_G = "hedges_g", "Hedges' g"
     MD = "md"
     RR = "rr"
     OR = "or"
     RD = "rd"
     HR = "hr"
-    OTHER = "other"
+    OTHER = "other", "Other"
 
 
 class EvidenceType(LabelledEnum):
     META_ANALYSIS = "meta_analysis", "Meta-analysis"
     NARRATIVE = "narrative", "Narrative"
+
+
+class Grade(LabelledEnum):
+    """GRADE certainty of a body of evidence (Balshem et al., J Clin Epidemiol 2011;64:401-6),
+    best first: the order selection ranks by."""
+
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
 
 
 RATIO_MEASURES = frozenset({Measure.RR, Measure.OR, Measure.HR})

@@ -31,8 +31,10 @@ from itertools import combinations
 from reviews.labels import LabelledEnum
 from reviews.registry.confidence import RATING_ORDER
 
-# Best first.
-GRADE_ORDER = ("high", "moderate", "low", "very_low")
+from .findings import Grade
+
+# Best first, as the GRADE scale declares its levels.
+GRADE_ORDER: tuple[str, ...] = tuple(Grade)
 
 
 class Criterion(LabelledEnum):

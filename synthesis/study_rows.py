@@ -12,19 +12,34 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reviews.labels import LabelledEnum
+
 from . import stats
 from ._conversions import Provenance
 from .findings import is_ratio
 from .harmonise import EstimateInputs, estimate_problems, harmonise
 
-BINARY = "binary"
-CONTINUOUS = "continuous"
-ESTIMATE = "estimate"
-#: metaumbrella's ``multiple_es`` values (synthesis.models.MultipleEs stores the same).
-OUTCOMES = "outcomes"
-GROUPS = "groups"
 
-REQUIRED = {
+class Kind(LabelledEnum):
+    """What a row holds (synthesis.models.StudyDataKind is its field's choices)."""
+
+    BINARY = "binary", "Events / n per arm"
+    CONTINUOUS = "continuous", "Mean, SD, n per arm"
+    ESTIMATE = "estimate", "Estimate (with its CI, SE or arm sizes)"
+
+
+class MultipleEs(LabelledEnum):
+    """What a row is when its study has several rows in one outcome result (metaumbrella's
+    ``multiple_es``, spelled as it spells it): combined before pooling (docs/methods.md)."""
+
+    OUTCOMES = "outcomes", "Outcome (same people)"
+    GROUPS = "groups", "Independent group"
+
+
+BINARY, CONTINUOUS, ESTIMATE = Kind
+OUTCOMES, GROUPS = MultipleEs
+
+REQUIRED: dict[str, tuple[str, ...]] = {
     BINARY: ("events1", "n1", "events2", "n2"),
     CONTINUOUS: ("mean1", "sd1", "n1", "mean2", "sd2", "n2"),
     # With its CI, its SE or (SMD/g) the arm sizes: synthesis.harmonise.estimate_problems.

@@ -17,7 +17,8 @@ from django.db import transaction
 from reviews.project.revisions import changed
 from reviews.versioning import delete_versioned, save_versioned
 
-from .models import STUDY_DATA_FIELDS, OutcomeResult, StudyDataKind, StudyEffect
+from .models import STUDY_DATA_FIELDS, OutcomeResult, StudyEffect
+from .study_rows import Kind
 
 
 def save_study_effect(
@@ -48,12 +49,12 @@ def set_reanalysis_method(result: OutcomeResult, method: str) -> None:
 
 PASTE_COLUMNS = ("label", "kind", *STUDY_DATA_FIELDS)
 KIND_ALIASES = {
-    "binary": StudyDataKind.BINARY,
-    "counts": StudyDataKind.BINARY,
-    "continuous": StudyDataKind.CONTINUOUS,
-    "means": StudyDataKind.CONTINUOUS,
-    "estimate": StudyDataKind.ESTIMATE,
-    "ci": StudyDataKind.ESTIMATE,
+    "binary": Kind.BINARY,
+    "counts": Kind.BINARY,
+    "continuous": Kind.CONTINUOUS,
+    "means": Kind.CONTINUOUS,
+    "estimate": Kind.ESTIMATE,
+    "ci": Kind.ESTIMATE,
 }
 TEXT_FIELDS = {"reported_measure"}
 INTEGER_FIELDS = {"events1", "n1", "events2", "n2"}
@@ -67,10 +68,10 @@ class PasteResult:
 
 def _infer_kind(header: list[str]) -> str:
     if "events1" in header:
-        return StudyDataKind.BINARY
+        return Kind.BINARY
     if "mean1" in header:
-        return StudyDataKind.CONTINUOUS
-    return StudyDataKind.ESTIMATE
+        return Kind.CONTINUOUS
+    return Kind.ESTIMATE
 
 
 def _number(name: str, text: str) -> float | int | str | None:

@@ -6,16 +6,11 @@ from django.db import models
 from django.db.models import Q
 
 from ..fields import Versioned, internal_note
-from ..natural_keys import depends_on
+from ..natural_keys import NaturalKeyed, NaturalKeyManager
 from ..project.models import UmbrellaReview
 
 
-class ReportedFrequencyManager(models.Manager):
-    def get_by_natural_key(self, umbrella_slug, times_included):
-        return self.get(umbrella__slug=umbrella_slug, times_included=times_included)
-
-
-class ReportedInclusionFrequency(Versioned):
+class ReportedInclusionFrequency(NaturalKeyed, Versioned):
     """A row of the overlap frequency table *as the umbrella review reports it*.
 
     For projects whose primary-study registry is empty (the model case reports only "300 in
@@ -33,7 +28,8 @@ class ReportedInclusionFrequency(Versioned):
     source = models.CharField(max_length=200, blank=True, help_text="Where the figure is stated.")
     internal_note = internal_note()
 
-    objects = ReportedFrequencyManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("umbrella__slug", "times_included")
 
     class Meta:
         ordering = ["times_included"]
@@ -49,7 +45,3 @@ class ReportedInclusionFrequency(Versioned):
 
     def __str__(self):
         return f"{self.n_primary_studies} studies in {self.times_included} review(s)"
-
-    @depends_on("reviews.umbrellareview")
-    def natural_key(self):
-        return (self.umbrella.slug, self.times_included)

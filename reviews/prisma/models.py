@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from ..fields import Versioned, internal_note, reported_count
-from ..natural_keys import depends_on
+from ..natural_keys import NaturalKeyed, NaturalKeyManager
 from ..project.models import UmbrellaReview
 from . import flow
 
@@ -35,12 +35,7 @@ COUNT_FIELDS = [
 COUNT_NAMES = [name for name, _ in COUNT_FIELDS]
 
 
-class PrismaFlowManager(models.Manager):
-    def get_by_natural_key(self, umbrella_slug):
-        return self.get(umbrella__slug=umbrella_slug)
-
-
-class PrismaFlow(Versioned):
+class PrismaFlow(NaturalKeyed, Versioned):
     """The numbers of an umbrella review's PRISMA 2020 flow diagram; blank = not reported.
 
     Exclusions by reason are not stored here: they are counted from the project's
@@ -73,7 +68,8 @@ class PrismaFlow(Versioned):
     )
     internal_note = internal_note()
 
-    objects = PrismaFlowManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("umbrella__slug",)
 
     class Meta:
         verbose_name = "PRISMA flow"
@@ -83,10 +79,6 @@ class PrismaFlow(Versioned):
 
     def get_absolute_url(self):
         return reverse("reviews:prisma", kwargs={"slug": self.umbrella.slug})
-
-    @depends_on("reviews.umbrellareview")
-    def natural_key(self):
-        return (self.umbrella.slug,)
 
     def excluded_by_reason(self) -> dict[str, int]:
         """Full texts excluded, counted by reason from the excluded-review records (one query)."""

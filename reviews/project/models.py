@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from ..fields import Versioned, account_link
+from ..natural_keys import NaturalKeyed, NaturalKeyManager
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # AUTH_USER_MODEL is Django's own
-from ..natural_keys import depends_on
 
 
 class ExtractionMode(models.TextChoices):
@@ -30,15 +30,10 @@ class UmbrellaReviewQuerySet(models.QuerySet):
 
 
 # A module-level name, so that the django-stubs plugin can build the class for mypy.
-_UmbrellaReviewBaseManager = models.Manager.from_queryset(UmbrellaReviewQuerySet)
+UmbrellaReviewManager = NaturalKeyManager.from_queryset(UmbrellaReviewQuerySet)
 
 
-class UmbrellaReviewManager(_UmbrellaReviewBaseManager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class UmbrellaReview(Versioned):
+class UmbrellaReview(NaturalKeyed, Versioned):
     """A project: one umbrella review and everything recorded for it."""
 
     title = models.CharField(max_length=300)
@@ -87,6 +82,7 @@ class UmbrellaReview(Versioned):
     )
 
     objects = UmbrellaReviewManager()
+    natural_key_fields = ("slug",)
 
     # What describes the project to a reader, in the order exports and the API list it.
     DESCRIPTION_FIELDS = (
@@ -117,9 +113,6 @@ class UmbrellaReview(Versioned):
 
     def get_absolute_url(self):
         return reverse("reviews:umbrella-detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def is_frozen(self) -> bool:
@@ -162,16 +155,7 @@ class Membership(models.Model):
         return self.role in {self.Role.OWNER, self.Role.RESEARCHER}
 
 
-class ProjectScopedManager(models.Manager):
-    """Natural key (umbrella slug, name) for per-project rows, so fixtures carry no ids."""
-
-    key_field = "name"
-
-    def get_by_natural_key(self, umbrella_slug, key):
-        return self.get(umbrella__slug=umbrella_slug, **{self.key_field: key})
-
-
-class VocabularyTerm(Versioned):
+class VocabularyTerm(NaturalKeyed, Versioned):
     """A term of a vocabulary that each umbrella review defines for itself; its renames, merges
     and deletions from the settings pages are kept in its history (`Versioned`)."""
 
@@ -180,7 +164,8 @@ class VocabularyTerm(Versioned):
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists and tables.")
 
-    objects = ProjectScopedManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("umbrella__slug", "name")
 
     class Meta:
         abstract = True
@@ -193,10 +178,6 @@ class VocabularyTerm(Versioned):
 
     def __str__(self):
         return self.name
-
-    @depends_on("reviews.umbrellareview")
-    def natural_key(self):
-        return (self.umbrella.slug, self.name)
 
 
 class Population(VocabularyTerm):
@@ -215,11 +196,7 @@ class ExclusionReason(VocabularyTerm):
     """Why a full text was excluded (the reasons of the PRISMA flow)."""
 
 
-class ResearchQuestionManager(ProjectScopedManager):
-    key_field = "code"
-
-
-class ResearchQuestion(Versioned):
+class ResearchQuestion(NaturalKeyed, Versioned):
     class Kind(models.TextChoices):
         EFFECTIVENESS = "effectiveness", "Effectiveness"
         IMPLEMENTATION = "implementation", "Implementation"
@@ -234,7 +211,8 @@ class ResearchQuestion(Versioned):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists and tables.")
 
-    objects = ResearchQuestionManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("umbrella__slug", "code")
 
     class Meta:
         ordering = ["position", "code"]
@@ -245,17 +223,8 @@ class ResearchQuestion(Versioned):
     def __str__(self):
         return f"{self.code}: {self.get_kind_display()}"
 
-    @depends_on("reviews.umbrellareview")
-    def natural_key(self):
-        return (self.umbrella.slug, self.code)
 
-
-class NarrativeManager(models.Manager):
-    def get_by_natural_key(self, umbrella_slug, question_code):
-        return self.get(umbrella__slug=umbrella_slug, research_question__code=question_code)
-
-
-class KeyFindingNarrative(Versioned):
+class KeyFindingNarrative(NaturalKeyed, Versioned):
     umbrella = models.ForeignKey(
         UmbrellaReview, on_delete=models.CASCADE, related_name="key_finding_narratives"
     )
@@ -268,7 +237,8 @@ class KeyFindingNarrative(Versioned):
     updated_by = account_link(related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = NarrativeManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("umbrella__slug", "research_question__code")
 
     class Meta:
         constraints = [
@@ -279,10 +249,6 @@ class KeyFindingNarrative(Versioned):
 
     def __str__(self):
         return f"Key findings narrative for {self.research_question}"
-
-    @depends_on("reviews.umbrellareview", "reviews.researchquestion")
-    def natural_key(self):
-        return (self.umbrella.slug, self.research_question.code)
 
     def clean(self):
         super().clean()

@@ -6,8 +6,8 @@ from django.db import models
 from django.urls import reverse
 
 from ..fields import Versioned, internal_note, one_of
-from ..natural_keys import depends_on
-from ..project.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
+from ..natural_keys import NaturalKeyed, NaturalKeyManager
+from ..project.models import UmbrellaReview, VocabularyTerm
 from ..registry.models import IncludedReview
 from . import cfir
 
@@ -31,11 +31,7 @@ class FactorValence(models.TextChoices):
     BOTH = "both", "Facilitator and barrier"
 
 
-class FactorManager(ProjectScopedManager):
-    key_field = "code"
-
-
-class ImplementationFactor(Versioned):
+class ImplementationFactor(NaturalKeyed, Versioned):
     """One factor that influences implementation, as an umbrella review synthesised it."""
 
     umbrella = models.ForeignKey(
@@ -58,7 +54,8 @@ class ImplementationFactor(Versioned):
     note = models.TextField(blank=True)
     internal_note = internal_note()
 
-    objects = FactorManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("umbrella__slug", "code")
 
     _history_m2m_fields = ["reviews"]
 
@@ -75,10 +72,6 @@ class ImplementationFactor(Versioned):
 
     def get_absolute_url(self):
         return reverse("reviews:implementation", kwargs={"slug": self.umbrella.slug})
-
-    @depends_on("reviews.umbrellareview", "reviews.includedreview")
-    def natural_key(self):
-        return (self.umbrella.slug, self.code)
 
     def clean(self):
         super().clean()
@@ -101,7 +94,7 @@ class Perspective(VocabularyTerm):
     """Whose experience a finding reports, e.g. 'Peer support workers', 'Service users'."""
 
 
-class ExperienceTheme(Versioned):
+class ExperienceTheme(NaturalKeyed, Versioned):
     """An overarching theme of the experiences synthesis."""
 
     umbrella = models.ForeignKey(
@@ -111,7 +104,8 @@ class ExperienceTheme(Versioned):
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = ProjectScopedManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("umbrella__slug", "name")
 
     class Meta:
         ordering = ["position", "name"]
@@ -122,10 +116,6 @@ class ExperienceTheme(Versioned):
     def __str__(self):
         return self.name
 
-    @depends_on("reviews.umbrellareview")
-    def natural_key(self):
-        return (self.umbrella.slug, self.name)
-
 
 class ExperienceValence(models.TextChoices):
     POSITIVE = "positive", "Positive"
@@ -135,12 +125,7 @@ class ExperienceValence(models.TextChoices):
     NEUTRAL = "neutral", "Neutral"
 
 
-class SubthemeManager(models.Manager):
-    def get_by_natural_key(self, umbrella_slug, code):
-        return self.get(theme__umbrella__slug=umbrella_slug, code=code)
-
-
-class ExperienceSubtheme(Versioned):
+class ExperienceSubtheme(NaturalKeyed, Versioned):
     """A subtheme: one synthesised statement, whose perspective it is, and its support."""
 
     theme = models.ForeignKey(ExperienceTheme, on_delete=models.CASCADE, related_name="subthemes")
@@ -160,7 +145,9 @@ class ExperienceSubtheme(Versioned):
     note = models.TextField(blank=True)
     internal_note = internal_note()
 
-    objects = SubthemeManager()
+    objects = NaturalKeyManager()
+    # Codes are unique per project (validate_unique), not only per theme.
+    natural_key_fields = ("theme__umbrella__slug", "code")
 
     _history_m2m_fields = ["perspectives", "reviews"]
 
@@ -176,10 +163,6 @@ class ExperienceSubtheme(Versioned):
 
     def get_absolute_url(self):
         return reverse("reviews:experiences", kwargs={"slug": self.theme.umbrella.slug})
-
-    @depends_on("reviews.experiencetheme", "reviews.perspective", "reviews.includedreview")
-    def natural_key(self):
-        return (self.theme.umbrella.slug, self.code)
 
     def validate_unique(self, exclude=None):
         super().validate_unique(exclude)

@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from ..fields import Versioned, choices_of, reported_count
-from ..natural_keys import depends_on
+from ..natural_keys import NaturalKeyed, NaturalKeyManager
 from ..project.models import (
     DeliveryMode,
     ExclusionReason,
@@ -163,19 +163,14 @@ class IncludedReviewQuerySet(models.QuerySet):
 
 
 # A module-level name, so that the django-stubs plugin can build the class for mypy.
-_IncludedReviewBaseManager = models.Manager.from_queryset(IncludedReviewQuerySet)
-
-
-class IncludedReviewManager(_IncludedReviewBaseManager):
-    def get_by_natural_key(self, umbrella_slug, label):
-        return self.get(umbrella__slug=umbrella_slug, label=label)
+IncludedReviewManager = NaturalKeyManager.from_queryset(IncludedReviewQuerySet)
 
 
 # The bibliographic fields, in the order forms and the workbook list them.
 CITATION_FIELDS = ("authors", "year", "title", "journal", "volume", "pages", "doi", "pmid")
 
 
-class IncludedReview(Citation):
+class IncludedReview(NaturalKeyed, Citation):
     """One review included in the umbrella review; its citation is its main report."""
 
     umbrella = models.ForeignKey(
@@ -230,6 +225,7 @@ class IncludedReview(Citation):
     )
 
     objects = IncludedReviewManager()
+    natural_key_fields = ("umbrella__slug", "label")
 
     # The links its history keeps (see `Versioned`).
     _history_m2m_fields = ["populations", "formats", "delivery_modes", "research_questions"]
@@ -248,16 +244,6 @@ class IncludedReview(Citation):
     def get_absolute_url(self):
         return reverse("reviews:review-detail", kwargs={"slug": self.umbrella.slug, "pk": self.pk})
 
-    @depends_on(
-        "reviews.umbrellareview",
-        "reviews.population",
-        "reviews.interventionformat",
-        "reviews.deliverymode",
-        "reviews.researchquestion",
-    )
-    def natural_key(self):
-        return (self.umbrella.slug, self.label)
-
     @property
     def reference_numbers(self) -> list[int]:
         """The review's own reference number and those of its further reports."""
@@ -265,14 +251,7 @@ class IncludedReview(Citation):
         return sorted(n for n in numbers if n is not None)
 
 
-class ReportManager(models.Manager):
-    def get_by_natural_key(self, umbrella_slug, review_label, title):
-        return self.get(
-            review__umbrella__slug=umbrella_slug, review__label=review_label, title=title
-        )
-
-
-class Report(FurtherPaper):
+class Report(NaturalKeyed, FurtherPaper):
     """A further paper reporting an included review (e.g. a journal version of a Cochrane review).
 
     The review's own citation is its main report, so a review has 1 + (its reports) papers.
@@ -283,14 +262,11 @@ class Report(FurtherPaper):
     reference_number = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
 
-    objects = ReportManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("review__umbrella__slug", "review__label", "title")
 
     class Meta(FurtherPaper.Meta):
         constraints = FurtherPaper.paper_constraints("review", "unique_report_title")
-
-    @depends_on("reviews.includedreview")
-    def natural_key(self):
-        return (*self.review.natural_key(), self.title)
 
 
 class ExcludedReview(Citation):

@@ -194,16 +194,7 @@ def import_review_studies(
             # A label of the file is the user's (a clash is a problem); a made-up one is
             # made unique, as labels are per project.
             label=row.label or unique_label(_default_label(row), labels),
-            title=row.title,
-            authors=row.authors,
-            year=row.year,
-            doi=row.doi,
-            pmid=row.pmid,
-            journal=row.journal,
-            design=row.design,
-            country=row.country,
-            n_participants=row.n_participants,
-            trial_registration=row.trial_registration,
+            **row.study_fields(),
         )
         try:
             study.full_clean()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from ..registry.citations import (
     CitationRecord,
@@ -41,6 +41,7 @@ CSV_COLUMNS = (
     "trial_registration",
 )
 DESIGNS = ("rct", "cluster_rct", "non_randomised", "cohort", "qualitative", "other")
+_NOT_COPIED = frozenset({"row", "label"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,11 @@ class IncomingStudy(CitationRecord):
     @property
     def identifier(self) -> str:
         return f"DOI {self.doi}" if self.doi else f"PMID {self.pmid}" if self.pmid else ""
+
+    def study_fields(self) -> dict[str, object]:
+        """What a registry study made from this row takes from it: every field of the same
+        name, its label aside (made up when the row has none) and the row number."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_COPIED}
 
 
 @dataclass(frozen=True, slots=True)

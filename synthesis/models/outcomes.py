@@ -5,8 +5,8 @@ from django.db import models
 from django.urls import reverse
 
 from reviews.fields import Versioned, choices_of
-from reviews.models import ProjectScopedManager, UmbrellaReview, VocabularyTerm
-from reviews.natural_keys import depends_on
+from reviews.models import UmbrellaReview, VocabularyTerm
+from reviews.natural_keys import NaturalKeyed, NaturalKeyManager
 
 from .. import findings
 
@@ -29,7 +29,7 @@ class OutcomeDomain(VocabularyTerm):
 Direction = choices_of(findings.Direction)
 
 
-class Outcome(Versioned):
+class Outcome(NaturalKeyed, Versioned):
     umbrella = models.ForeignKey(UmbrellaReview, on_delete=models.CASCADE, related_name="outcomes")
     name = models.CharField(max_length=200)
     domain = models.ForeignKey(OutcomeDomain, on_delete=models.PROTECT, related_name="outcomes")
@@ -43,7 +43,8 @@ class Outcome(Versioned):
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = ProjectScopedManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("umbrella__slug", "name")
 
     class Meta:
         ordering = ["domain__position", "position", "name"]
@@ -58,10 +59,6 @@ class Outcome(Versioned):
         return reverse(
             "synthesis:outcome-detail", kwargs={"slug": self.umbrella.slug, "pk": self.pk}
         )
-
-    @depends_on("reviews.umbrellareview", "synthesis.outcomedomain")
-    def natural_key(self):
-        return (self.umbrella.slug, self.name)
 
     def clean(self):
         super().clean()

@@ -25,7 +25,7 @@ from reviews.fields import (
     optional_number,
 )
 from reviews.models import IncludedReview
-from reviews.natural_keys import depends_on
+from reviews.natural_keys import NaturalKeyed, NaturalKeyManager
 
 from .. import findings, study_data
 from ..findings import RATIO_MEASURES
@@ -49,15 +49,7 @@ class Timepoint(models.TextChoices):
     NOT_SPECIFIED = "not_specified", "Not specified"
 
 
-class Measure(models.TextChoices):
-    SMD = findings.Measure.SMD, "SMD"
-    HEDGES_G = findings.Measure.HEDGES_G, "Hedges' g"
-    MD = findings.Measure.MD, "MD"
-    RR = findings.Measure.RR, "RR"
-    OR = findings.Measure.OR, "OR"
-    RD = findings.Measure.RD, "RD"
-    HR = findings.Measure.HR, "HR"
-    OTHER = findings.Measure.OTHER, "Other"
+Measure = choices_of(findings.Measure)
 
 
 class PoolingModel(models.TextChoices):
@@ -65,30 +57,17 @@ class PoolingModel(models.TextChoices):
     RANDOM = "random", "Random effects"
 
 
-class Grade(models.TextChoices):
-    HIGH = "high", "High"
-    MODERATE = "moderate", "Moderate"
-    LOW = "low", "Low"
-    VERY_LOW = "very_low", "Very low"
+Grade = choices_of(findings.Grade)
 
 
 ReanalysisMethod = choices_of(study_data.Method, "ReanalysisMethod")
-
-
-class OutcomeResultManager(models.Manager):
-    def get_by_natural_key(self, umbrella_slug, review_label, extraction_id):
-        return self.get(
-            review__umbrella__slug=umbrella_slug,
-            review__label=review_label,
-            extraction_id=extraction_id,
-        )
 
 
 def _new_extraction_id() -> str:
     return f"X-{secrets.token_hex(4)}"
 
 
-class OutcomeResult(Versioned):
+class OutcomeResult(NaturalKeyed, Versioned):
     """What one included review reports for one outcome (one row of an evidence table)."""
 
     review = models.ForeignKey(
@@ -159,7 +138,8 @@ class OutcomeResult(Versioned):
         help_text="How the app re-pools the study-level data (Mantel–Haenszel for counts).",
     )
 
-    objects = OutcomeResultManager()
+    objects = NaturalKeyManager()
+    natural_key_fields = ("review__umbrella__slug", "review__label", "extraction_id")
 
     # What `apply_derived_finding` last derived the finding from (None: not derived yet).
     _derived_from: tuple[object, ...] | None = None
@@ -265,10 +245,6 @@ class OutcomeResult(Versioned):
                 errors.setdefault("extraction_id", []).extend(error.messages)
         if errors:
             raise ValidationError(errors)
-
-    @depends_on("reviews.includedreview", "synthesis.outcome")
-    def natural_key(self):
-        return (*self.review.natural_key(), self.extraction_id)
 
     # -- rules -------------------------------------------------------------------------------
 

@@ -7,27 +7,18 @@ from django.db.models import F, Q
 from reviews.fields import (
     Versioned,
     account_link,
+    choices_of,
     interval,
     optional_count,
     optional_link,
     optional_number,
 )
 
+from .. import study_rows
 from .results import Measure, OutcomeResult
 
-
-class MultipleEs(models.TextChoices):
-    """What a row is when its study has several rows in one outcome result (metaumbrella's
-    `multiple_es`, spelled as it spells it): combined before pooling (docs/methods.md)."""
-
-    OUTCOMES = "outcomes", "Outcome (same people)"
-    GROUPS = "groups", "Independent group"
-
-
-class StudyDataKind(models.TextChoices):
-    BINARY = "binary", "Events / n per arm"
-    CONTINUOUS = "continuous", "Mean, SD, n per arm"
-    ESTIMATE = "estimate", "Estimate (with its CI, SE or arm sizes)"
+MultipleEs = choices_of(study_rows.MultipleEs)
+StudyDataKind = choices_of(study_rows.Kind, "StudyDataKind")
 
 
 # The fields each kind of row needs; the other kinds' fields are cleared on save.
@@ -54,7 +45,7 @@ def _arm(name: str) -> tuple[models.Field, ...]:
     )
 
 
-def _complete(kind: StudyDataKind, *rules: Q, name: str, message: str) -> models.CheckConstraint:
+def _complete(kind: str, *rules: Q, name: str, message: str) -> models.CheckConstraint:
     """A row of `kind` has the values its kind requires (KIND_REQUIRED), and obeys the rules."""
     condition = Q(**{f"{field}__isnull": False for field in KIND_REQUIRED[kind]})
     for rule in rules:

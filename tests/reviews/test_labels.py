@@ -4,8 +4,18 @@ import pickle
 
 from appraisal import amstar2
 from appraisal.models import AnswerChoice, Confidence, ItemAnswer
-from synthesis import findings
-from synthesis.models import Direction, EvidenceType, Finding, OutcomeResult, ReanalysisMethod
+from synthesis import findings, study_rows
+from synthesis.models import (
+    Direction,
+    EvidenceType,
+    Finding,
+    Measure,
+    MultipleEs,
+    OutcomeResult,
+    ReanalysisMethod,
+    StudyDataKind,
+    StudyEffect,
+)
 
 
 def test_a_labelled_member_is_its_value_and_carries_its_label():
@@ -39,6 +49,26 @@ def test_derived_choices_keep_the_values_labels_and_order():
     ]
     assert Direction.choices == [("higher", "Higher is better"), ("lower", "Lower is better")]
     assert EvidenceType.choices == [("meta_analysis", "Meta-analysis"), ("narrative", "Narrative")]
+    # The abbreviations are declared by value alone and labelled by it in capitals.
+    assert Measure.choices == [
+        ("smd", "SMD"),
+        ("hedges_g", "Hedges' g"),
+        ("md", "MD"),
+        ("rr", "RR"),
+        ("or", "OR"),
+        ("rd", "RD"),
+        ("hr", "HR"),
+        ("other", "Other"),
+    ]
+    assert StudyDataKind.choices == [
+        ("binary", "Events / n per arm"),
+        ("continuous", "Mean, SD, n per arm"),
+        ("estimate", "Estimate (with its CI, SE or arm sizes)"),
+    ]
+    assert MultipleEs.choices == [
+        ("outcomes", "Outcome (same people)"),
+        ("groups", "Independent group"),
+    ]
     assert ReanalysisMethod.choices == [
         ("REML", "Random effects, REML"),
         ("DL", "Random effects, DerSimonian–Laird"),
@@ -57,6 +87,12 @@ def test_derived_members_equal_the_pure_ones_and_fields_offer_them():
         ("partial_yes", "Partial yes"),
     ]
     assert OutcomeResult._meta.get_field("finding").choices == Finding.choices
+    assert Measure.HEDGES_G == findings.Measure.HEDGES_G == "hedges_g"
+    assert findings.Measure("rr").label == "RR"
+    assert OutcomeResult._meta.get_field("measure").choices == Measure.choices
+    assert StudyEffect._meta.get_field("kind").choices == StudyDataKind.choices
+    assert StudyEffect._meta.get_field("multiple_es").choices == MultipleEs.choices
+    assert (study_rows.BINARY, study_rows.GROUPS) == (StudyDataKind.BINARY, MultipleEs.GROUPS)
 
 
 def test_derived_members_pickle_as_themselves():

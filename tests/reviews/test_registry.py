@@ -18,7 +18,13 @@ from reviews.studies.services import (
     set_review_studies,
     undo_merge,
 )
-from reviews.studies.study_lists import parse_csv, parse_identifiers, parse_ris
+from reviews.studies.study_lists import (
+    CSV_COLUMNS,
+    DESIGNS,
+    parse_csv,
+    parse_identifiers,
+    parse_ris,
+)
 
 
 def studies_of(review) -> list[str]:
@@ -187,6 +193,34 @@ def test_csv_upload_creates_unmatched_rows_or_writes_nothing(
     assert studies_of(review) == ["Known 2010", "New 2012"]
 
 
+def test_a_created_study_takes_every_column_of_its_row(make_umbrella, make_review):
+    review = make_review(make_umbrella())
+    csv_text = (
+        "label,title,authors,year,doi,pmid,journal,design,country,n_participants,"
+        "trial_registration\n"
+        ',Peer mentors after discharge,"Sledge WH, Lawless M",2011,https://doi.org/10.1176/PS.62.5,'
+        "21532076,Psychiatr Serv,RCT,USA,74,NCT00000001\n"
+    )
+    report = import_review_studies(
+        review=review, rows=parse_csv(csv_text).studies, create_missing=True
+    )
+    assert report.created == ["Sledge 2011"]  # no label in the file: one is made up
+    study = PrimaryStudy.objects.get(umbrella=review.umbrella)
+    assert {name: getattr(study, name) for name in CSV_COLUMNS} == {
+        "label": "Sledge 2011",
+        "title": "Peer mentors after discharge",
+        "authors": "Sledge WH, Lawless M",
+        "year": 2011,
+        "doi": "10.1176/ps.62.5",
+        "pmid": "21532076",
+        "journal": "Psychiatr Serv",
+        "design": "rct",
+        "country": "USA",
+        "n_participants": 74,
+        "trial_registration": "NCT00000001",
+    }
+
+
 def test_ticking_sets_exactly_the_ticked_studies(make_umbrella, make_review, make_study):
     umbrella = make_umbrella()
     a, b, c = (make_study(umbrella, label=x) for x in "abc")
@@ -293,3 +327,22 @@ def test_an_import_naming_a_merged_records_doi_links_the_kept_study(
     review = make_review(umbrella)
     rows = parse_identifiers("10.1000/TWIN").studies
     assert import_review_studies(review=review, rows=rows, create_missing=False).linked == ["Kept"]
+
+
+def test_the_designs_a_list_may_name_are_the_registry_fields_choices():
+    assert PrimaryStudy.Design.choices == [
+        ("rct", "Randomised controlled trial"),
+        ("cluster_rct", "Cluster randomised trial"),
+        ("non_randomised", "Non-randomised controlled study"),
+        ("cohort", "Cohort study"),
+        ("qualitative", "Qualitative study"),
+        ("other", "Other"),
+    ]
+    # The pure parser keeps its own list (study_lists.DESIGNS): the two must agree.
+    assert list(DESIGNS) == PrimaryStudy.Design.values
+    parsed = parse_csv("title,design\nPeer mentors,Case study\nPeer groups,Cohort\n")
+    assert [str(p) for p in parsed.problems] == [
+        "Row 2, design: 'case study' is not one of "
+        "rct, cluster_rct, non_randomised, cohort, qualitative, other"
+    ]
+    assert [s.design for s in parsed.studies] == ["cohort"]

@@ -10,6 +10,7 @@ from that arithmetic and cross-checked by an independent route where one exists.
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -104,3 +105,16 @@ def test_reverse_and_ratio_as_keep_a_trail():
     flipped = reverse(as_rr)
     assert flipped.value == pytest.approx(math.log(1 / 0.8))
     assert flipped.provenance.notes[-1] == "reversed: sign flipped"
+
+
+@pytest.mark.parametrize(
+    ("convert", "args", "message"),
+    [
+        (smd_from_md_ci, (0.3, math.nan, 0.5, 20, 20), "ci_low must be finite (got nan)"),
+        (smd_to_log_or, (0.4, math.inf), "se must be finite (got inf)"),
+        (log_or_to_smd, (-math.inf, 0.2), "log_or must be finite (got -inf)"),
+    ],
+)
+def test_a_value_that_is_not_finite_is_refused_by_name(convert, args, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        convert(*args)

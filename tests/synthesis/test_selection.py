@@ -104,6 +104,22 @@ def test_the_rating_order_is_the_registry_order():
     assert list(PURE_ORDER) == [str(r) for r in RATING_ORDER]
 
 
+def test_the_grade_order_is_the_result_fields_grade_scale_best_first():
+    from synthesis.models import Grade, OutcomeResult
+    from synthesis.selection import GRADE_ORDER
+
+    assert GRADE_ORDER == ("high", "moderate", "low", "very_low")
+    assert Grade.choices == [
+        ("high", "High"),
+        ("moderate", "Moderate"),
+        ("low", "Low"),
+        ("very_low", "Very low"),
+    ]
+    assert OutcomeResult._meta.get_field("grade_certainty").choices == Grade.choices
+    low_grade = Candidate("L", "Lee 2020", grade="very_low", k=3)
+    assert select([low_grade, ADAMS], [Criterion.GRADE]).chosen == ADAMS
+
+
 def test_concordant_reviews_raise_no_flag():
     assert discordance(OUTCOME[:3]) == []
 

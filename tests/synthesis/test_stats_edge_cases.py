@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 import pytest
@@ -25,6 +26,7 @@ from synthesis.stats import (
     mean_difference,
     pool,
     subgroup_difference,
+    tess_psst,
 )
 from tests.synthesis import datasets as d
 
@@ -558,6 +560,20 @@ def test_excess_significance_with_heterogeneity_matches_numerical_integration():
         assert power == pytest.approx(expected, rel=1e-7)
     assert res.theta == theta
     assert res.tau2 == tau2
+
+
+@pytest.mark.parametrize("test", [excess_significance, tess_psst])
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"tau2": -0.5}, "tau2 must be finite and >= 0 (got -0.5)"),
+        ({"tau2": math.nan}, "tau2 must be finite and >= 0 (got nan)"),
+        ({"tau2": 0.0, "theta": math.inf}, "theta must be finite (got inf)"),
+    ],
+)
+def test_both_excess_significance_tests_refuse_the_same_bad_tau2_and_theta(test, given, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        test([0.1, 0.2, 0.3], [0.01, 0.02, 0.03], **given)
 
 
 def test_excess_significance_validation_and_no_excess():
