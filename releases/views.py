@@ -19,7 +19,7 @@ from django.views.generic import TemplateView, View
 
 from appraisal.visibility import exported_appraisals
 from dataio.workbook.export import project_tables, xlsx_bytes
-from reviews.access import UmbrellaAccessMixin, can_manage
+from reviews.access import OWNER_ROLES, SUPERUSER, UmbrellaAccessMixin, can_manage
 from reviews.models import UmbrellaReview
 from reviews.project.warming import mark_updating
 
@@ -58,13 +58,19 @@ class ProjectReleasesMixin(UmbrellaAccessMixin):
 class ReleaseListView(ProjectReleasesMixin, TemplateView):
     template_name = "releases/release_list.html"
 
+    def keeps_page(self, role: str | None) -> bool:
+        # Owners see a publish on its way, which no data revision records: their list is
+        # rendered each time (a few queries); everyone else's is kept per revision.
+        return role not in OWNER_ROLES and role != SUPERUSER
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        # No word here of a publish on its way: this page is kept per data revision, which a
-        # queued or refused publish does not change (the form's page, never kept, says it).
-        releases = list(releases_of(project_of(self.umbrella)))
+        umbrella = project_of(self.umbrella)
+        manager = can_manage(self.request.user, self.umbrella)
         return super().get_context_data(
-            releases=releases,
-            can_manage=can_manage(self.request.user, self.umbrella),
+            releases=list(releases_of(umbrella)),
+            can_manage=manager,
+            # Readers learn nothing of a publish until it is a release.
+            pending=jobs.pending_job(umbrella) if manager else None,
             **kwargs,
         )
 
