@@ -47,7 +47,11 @@ def test_an_owner_cancels_a_queued_publish_and_the_worker_skips_it(
     assert job.finished_at is not None
     assert job.started_at is None
     page = response.content.decode()
-    assert "Status: Cancelled: nothing was released." in page
+    # Said as a status (the owner's own choice), with who cancelled it and when.
+    assert (
+        f'<p role="status" class="message">Status: Cancelled: nothing was released. {reason}</p>'
+        in page
+    )
     assert "http-equiv" not in page
     assert "Cancel this publish" not in page
     again = f"{url('release-add')}?notes_of={job.pk}"
