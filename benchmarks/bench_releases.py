@@ -14,7 +14,8 @@ workbook is the stored one, byte for byte. Then the change page's diff (two stor
 documents, no live query) and what it found; then the draft page (releases.draft): its live
 figures computed on the request (what every view cost before they were kept per data
 revision), a repeated view reading the kept figures, the publish form, a view while a write's
-recomputation is queued ("Updating…"), and the recomputation's draft step in the background.
+recomputation is queued ("Updating…"), the recomputation's draft step in the background (the
+summary of findings kept by then) and the summary of findings computed alone.
 The machine's load average is recorded beside the times (a shared machine's figures are read
 with it). Writes benchmarks/results.json (section "releases"). Run by `make bench`
 (benchmarks/run.sh), or alone against a database that has the project (DEBUG off: the pages
@@ -46,6 +47,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -68,6 +70,7 @@ from reviews.project import warming  # noqa: E402
 from reviews.project.revisions import changed, current_revision  # noqa: E402
 from reviews.versioning import save_versioned  # noqa: E402
 from synthesis.models import OutcomeResult, StudyEffect  # noqa: E402
+from synthesis.selectors.summary_of_findings import summary_of_findings  # noqa: E402
 from synthesis.services import save_result  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -193,6 +196,11 @@ def draft_views(umbrella: UmbrellaReview, owner) -> dict:
     began = time.perf_counter()
     draft.keep_after_write(umbrella)  # the step alone, the pages' cached parts warm
     step_s = time.perf_counter() - began
+    # The summary of findings alone: what the step computed itself until the summary page's
+    # (rendered by the recomputation before the step) was kept per data revision.
+    began = time.perf_counter()
+    summary_of_findings(umbrella, QueryDict())
+    summary_s = time.perf_counter() - began
     repeat_ms = sorted(ms for ms, _, _ in repeats)
     figures = {
         "load_average_1min": round(load, 1),
@@ -209,6 +217,7 @@ def draft_views(umbrella: UmbrellaReview, owner) -> dict:
         "after_recomputation_queries": after_queries,
         "recomputation_s": round(recompute_s, 2),
         "recomputation_draft_step_s": round(step_s, 2),
+        "summary_of_findings_s": round(summary_s, 2),
     }
     print(f"draft page: {figures}")
     return figures

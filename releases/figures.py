@@ -20,7 +20,7 @@ from reviews.prisma.views import flow_of
 from reviews.registry.ratings import with_ratings
 from synthesis.exports import summary_records
 from synthesis.selectors.key_findings import effectiveness, key_findings
-from synthesis.selectors.summary_of_findings import summary_of_findings
+from synthesis.selectors.summary_of_findings import kept_summary_of_findings, summary_of_findings
 
 FIGURES_FORMAT = 1  # bumped if the document's shape changes; the diff reads both shapes
 
@@ -74,7 +74,12 @@ def _outcomes(umbrella: UmbrellaReview) -> dict[str, dict[str, Any]]:
         for finding in group.outcomes
     }
     outcomes = {}
-    for record in summary_records(summary_of_findings(umbrella, QueryDict())):
+    # The live project's is the summary page's own, kept per data revision: the draft figures
+    # after a write read what the background recomputation made when it rendered that page. A
+    # release's copy is computed here inside the publish transaction: were it kept, an entry
+    # would outlive a publish rolled back (refused), whose copy's id SQLite may give again.
+    read = summary_of_findings if umbrella.is_frozen else kept_summary_of_findings
+    for record in summary_records(read(umbrella, QueryDict())):
         record["category"] = categories.get(record["outcome"], "")
         outcomes[record["outcome"]] = {name: _plain(record[name]) for name in OUTCOME_FIELDS}
     return outcomes

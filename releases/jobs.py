@@ -13,6 +13,11 @@ ABANDONED_AFTER. A job that the worker runs twice (a retry after a worker
 died) publishes at most once: its row is locked and read again in the transaction that
 publishes, and marked done in that same transaction, and `publish_release` checks the number
 again under the project's lock.
+
+An owner cancels a publish while it is queued (`cancel`), never once it runs: the release is
+then written in one transaction that nothing should cut short. The cancel and the worker's
+start both move the job by a conditional update from QUEUED, so whichever the database runs
+first wins: either the worker skips the cancelled job, or the cancel finds it running.
 """
 
 from __future__ import annotations
@@ -122,6 +127,19 @@ def _move(job: PublishJob, expected: tuple[str, ...], status: str, **fields: Any
     return True
 
 
+def _cancelled_reason(user: User) -> str:
+    when = timezone.localtime().strftime("%H:%M")
+    return f"Cancelled by {user.get_username()} at {when}, before the worker started it."
+
+
+def cancel(job: PublishJob, user: User) -> bool:
+    """Cancel the queued `job` (the worker then skips it); False if it is no longer queued."""
+    return _move(
+        job, PublishJob.CANCELLABLE, Status.CANCELLED,
+        reasons=[_cancelled_reason(user)], finished_at=timezone.now(),
+    )  # fmt: skip
+
+
 def run(job_id: str) -> str:
     """Publish the job's release (the background task); its new status."""
     job = PublishJob.objects.select_related("umbrella", "user").filter(pk=job_id).first()
@@ -129,7 +147,8 @@ def run(job_id: str) -> str:
         return "gone"  # its project (or its owner's account) was deleted while it waited
     # From RUNNING too: a retry of a run the worker never finished (nothing of it was kept).
     if not _move(job, PublishJob.PENDING, Status.RUNNING, started_at=timezone.now()):
-        return job.status
+        job.refresh_from_db(fields=["status"])
+        return job.status  # cancelled while it waited, or finished by another run
     try:
         with transaction.atomic():
             locked = PublishJob.objects.select_for_update().get(pk=job.pk)

@@ -81,8 +81,11 @@ class PublishJob(models.Model):
         DONE = "done", "Published"
         REFUSED = "refused", "Refused: nothing was released"
         FAILED = "failed", "Failed: nothing was released"
+        CANCELLED = "cancelled", "Cancelled: nothing was released"
 
     PENDING = (Status.QUEUED, Status.RUNNING)
+    # Only a queued publish is cancelled: once running, the release is one transaction away.
+    CANCELLABLE = (Status.QUEUED,)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     umbrella = models.ForeignKey(
@@ -123,3 +126,7 @@ class PublishJob(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in self.PENDING
+
+    @property
+    def cancellable(self) -> bool:
+        return self.status in self.CANCELLABLE

@@ -11,6 +11,7 @@ release_urls = [
     path("", views.ReleaseListView.as_view(), name="release-list"),
     path("new/", views.PublishReleaseView.as_view(), name="release-add"),
     path("publishing/<uuid:job>/", views.PublishStatusView.as_view(), name="publish-status"),
+    path("publishing/<uuid:job>/cancel/", views.PublishCancelView.as_view(), name="publish-cancel"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("draft/", views.DraftChangesView.as_view(), name="draft"),
     path("feed.atom", feeds.ReleaseFeed(), name="feed"),

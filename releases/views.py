@@ -19,7 +19,7 @@ from django.views.generic import TemplateView, View
 
 from appraisal.visibility import exported_appraisals
 from dataio.workbook.export import project_tables, xlsx_bytes
-from reviews.access import UmbrellaAccessMixin, can_manage
+from reviews.access import OWNER_ROLES, SUPERUSER, UmbrellaAccessMixin, can_manage
 from reviews.models import UmbrellaReview
 from reviews.project.warming import mark_updating
 
@@ -58,13 +58,19 @@ class ProjectReleasesMixin(UmbrellaAccessMixin):
 class ReleaseListView(ProjectReleasesMixin, TemplateView):
     template_name = "releases/release_list.html"
 
+    def keeps_page(self, role: str | None) -> bool:
+        # Owners see a publish on its way, which no data revision records: their list is
+        # rendered each time (a few queries); everyone else's is kept per revision.
+        return role not in OWNER_ROLES and role != SUPERUSER
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        # No word here of a publish on its way: this page is kept per data revision, which a
-        # queued or refused publish does not change (the form's page, never kept, says it).
-        releases = list(releases_of(project_of(self.umbrella)))
+        umbrella = project_of(self.umbrella)
+        manager = can_manage(self.request.user, self.umbrella)
         return super().get_context_data(
-            releases=releases,
-            can_manage=can_manage(self.request.user, self.umbrella),
+            releases=list(releases_of(umbrella)),
+            can_manage=manager,
+            # Readers learn nothing of a publish until it is a release.
+            pending=jobs.pending_job(umbrella) if manager else None,
             **kwargs,
         )
 
@@ -127,20 +133,47 @@ class PublishReleaseView(ProjectReleasesMixin, TemplateView):
         return redirect(job)
 
 
-class PublishStatusView(ProjectReleasesMixin, TemplateView):
-    """A publish on its way (the page refreshes itself while it waits or runs), then its
-    outcome: the release, the reasons it was refused, or the failure. Owners only."""
+class PublishJobMixin(ProjectReleasesMixin):
+    """A publish job's pages: owners only, the URL's job id of this project only."""
 
-    template_name = "releases/publish_status.html"
     manage_access = True
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        kwargs["job"] = get_object_or_404(  # the URL's job id, this project's only
+    def get_job(self) -> PublishJob:
+        return get_object_or_404(
             PublishJob.objects.select_related("user", "release"),
             pk=self.kwargs["job"],
             umbrella=project_of(self.umbrella),
         )
+
+
+class PublishStatusView(PublishJobMixin, TemplateView):
+    """A publish on its way (the page refreshes itself while it waits or runs, and offers to
+    cancel it while it waits), then its outcome: the release, the reasons it was refused, the
+    failure or the cancel."""
+
+    template_name = "releases/publish_status.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs["job"] = self.get_job()  # in place of the URL's id
         return super().get_context_data(**kwargs)
+
+
+class PublishCancelView(PublishJobMixin, View):
+    """Cancel a queued publish (POST only); too late once the worker has started it."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        job = self.get_job()
+        assert isinstance(request.user, User)  # manage_access: logged in
+        if jobs.cancel(job, request.user):
+            messages.success(request, f"Cancelled: release {job.number} was not published.")
+            return redirect(job)
+        job.refresh_from_db(fields=["status"])  # the worker (or another owner) moved it first
+        if job.pending:
+            why = "the worker has started publishing it, in one transaction that is not cut short"
+        else:
+            why = f"it has ended ({job.get_status_display()})"
+        messages.error(request, f"Release {job.number} can no longer be cancelled: {why}.")
+        return redirect(job)
 
 
 class ReleaseDetailView(ProjectReleasesMixin, TemplateView):

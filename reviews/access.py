@@ -196,8 +196,16 @@ class UmbrellaAccessMixin(AccessMixin):
 
         if request.user.is_authenticated:
             role = member_role(request.user, self.umbrella)
+            if not self.keeps_page(role):
+                return render()
             return serve_member_page(request, self.umbrella, role, render)
         return serve_public_page(request, self.umbrella, render)
+
+    def keeps_page(self, role: str | None) -> bool:
+        """Whether a logged-in user with `role` may be served the page kept per data revision
+        (page_cache). A page that shows them what no revision records says no (the releases
+        list, which shows owners a publish on its way)."""
+        return True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

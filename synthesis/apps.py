@@ -23,7 +23,9 @@ class SynthesisConfig(AppConfig):
         # The overview and the home page lead with the findings (reviews sits below this app).
         register_headlines(compose)
         # Recomputed in the background after each write (reviews.project.warming).
-        register_page("synthesis:overview", "synthesis:key-findings")
+        register_page(
+            "synthesis:overview", "synthesis:key-findings", "synthesis:summary-of-findings"
+        )
         track(
             {
                 "synthesis.outcomedomain": "umbrella",

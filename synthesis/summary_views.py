@@ -18,17 +18,19 @@ from . import exports
 from .models import Outcome, SelectionOverride, SelectionRule
 from .selection import Criterion
 from .selection_forms import SelectionOverrideForm, SelectionRuleForm
-from .selectors.summary_of_findings import summary_of_findings
+from .selectors.summary_of_findings import kept_summary_of_findings
 from .views import active_query
 
 
 class SummaryOfFindingsView(UmbrellaAccessMixin, TemplateView):
     nav_section = "findings"
     template_name = "synthesis/summary_of_findings.html"
+    # Kept per data revision and recomputed after each write (registered in synthesis.apps).
+    shows_figures = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        sof = summary_of_findings(self.umbrella, self.request.GET)
+        sof = kept_summary_of_findings(self.umbrella, self.request.GET)
         context.update(
             sof=sof,
             filter=sof.filter,
@@ -41,7 +43,7 @@ class SummaryOfFindingsView(UmbrellaAccessMixin, TemplateView):
 
 class SummaryExportView(UmbrellaAccessMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        frame = exports.summary_frame(summary_of_findings(self.umbrella, request.GET))
+        frame = exports.summary_frame(kept_summary_of_findings(self.umbrella, request.GET))
         return exports.download(
             frame, f"{self.umbrella.slug}-summary-of-findings", kwargs["format"]
         )

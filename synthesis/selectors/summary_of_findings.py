@@ -12,20 +12,28 @@ sensitivity switch. Rows whose selected meta-analysis differs are marked `change
 Queries are fixed whatever the size: the rule, the rows (twice when the reader changed the
 rule or the switch), the outcomes, the overrides, the selected results with their study rows,
 and the inclusions for the overlap.
+
+On a large project that computation takes seconds, and its answer changes only with the data.
+So the page, its export and the releases' draft figures read `kept_summary_of_findings`: kept
+per (project, data revision, parameters) like the other computed parts
+(reviews.project.revisions), and made after each write by the background recomputation, which
+renders the page (registered in synthesis.apps). A frozen release copy, another project or
+another revision, each with its own id or revision in the key, never share an entry.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import cast
+from dataclasses import dataclass, field, fields
+from typing import Any, cast
 
 from django.http import QueryDict
 
 from reviews.models import Inclusion, UmbrellaReview
 from reviews.overlap.cca import cca_from_counts
 from reviews.overlap.selectors import band_or_blank
+from reviews.project.revisions import cached_for_project, query_parts
 from reviews.registry.ratings import rating_label, with_ratings
 
 from ..filters import OutcomeResultFilter
@@ -95,14 +103,21 @@ def project_rule(umbrella: UmbrellaReview) -> SelectionRule | None:
     return SelectionRule.objects.filter(umbrella=umbrella).first()
 
 
-def _rows(
-    umbrella: UmbrellaReview, params: QueryDict, outcome: Outcome | None
-) -> tuple[OutcomeResultFilter, list[dict]]:
+def summary_filter(
+    umbrella: UmbrellaReview, params: QueryDict, outcome: Outcome | None = None
+) -> OutcomeResultFilter:
+    """The evidence tables' FilterSet over the project's (or `outcome`'s) rated results."""
     results = OutcomeResult.objects.filter(review__umbrella=umbrella)
     if outcome is not None:
         results = results.filter(outcome=outcome)
     results = with_ratings(results, review_path=REVIEW_PATH)
-    filterset = OutcomeResultFilter(params or None, queryset=results, umbrella=umbrella)
+    return OutcomeResultFilter(params or None, queryset=results, umbrella=umbrella)
+
+
+def _rows(
+    umbrella: UmbrellaReview, params: QueryDict, outcome: Outcome | None
+) -> tuple[OutcomeResultFilter, list[dict]]:
+    filterset = summary_filter(umbrella, params, outcome)
     rows = list(filterset.qs.order_by("review__label", "pk").values(*FIELDS))
     return filterset, rows
 
@@ -233,6 +248,26 @@ def summary_of_findings(
     )  # fmt: skip
 
 
+# What is kept of a summary: all but the request's FilterSet (a bound form, and a queryset that
+# pickling would evaluate), which is built again for each request without a query.
+_KEPT = tuple(f.name for f in fields(SummaryOfFindings) if f.name != "filter")
+
+
+def kept_summary_of_findings(umbrella: UmbrellaReview, params: QueryDict) -> SummaryOfFindings:
+    """`summary_of_findings` of every outcome, kept per (project, data revision, parameters):
+    one computation per revision for the page, its export and the releases' draft figures.
+
+    Read at the revision the request shows (`figures_revision`, when the page shows the
+    previous figures while a write's are recomputed), else at the current one."""
+
+    def compute() -> dict[str, Any]:
+        sof = summary_of_findings(umbrella, params)
+        return {name: getattr(sof, name) for name in _KEPT}
+
+    kept = cached_for_project(umbrella, "summary-of-findings", query_parts(params), compute)
+    return SummaryOfFindings(filter=summary_filter(umbrella, params), **kept)
+
+
 def _statement(result: OutcomeResult, outcome: Outcome, intervention: str) -> Statement | None:
     size = size_of(
         measure=result.measure, estimate=result.estimate, ci_low=result.ci_low,
@@ -244,4 +279,12 @@ def _statement(result: OutcomeResult, outcome: Outcome, intervention: str) -> St
     )  # fmt: skip
 
 
-__all__ = ["Row", "SummaryOfFindings", "project_rule", "rule_text", "summary_of_findings"]
+__all__ = [
+    "Row",
+    "SummaryOfFindings",
+    "kept_summary_of_findings",
+    "project_rule",
+    "rule_text",
+    "summary_filter",
+    "summary_of_findings",
+]

@@ -7,10 +7,11 @@ from unittest.mock import ANY
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.http import QueryDict
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from releases import draft
+from releases import draft, figures
 from releases.diff import change_log
 from releases.figures import reader_figures
 from reviews.models import DataRevision, Membership, UmbrellaReview
@@ -18,6 +19,7 @@ from reviews.project import warming
 from reviews.project.revisions import changed
 from reviews.versioning import save_versioned
 from synthesis.models import OutcomeResult
+from synthesis.selectors import summary_of_findings as sof_selector
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +267,79 @@ def test_an_edit_that_moves_no_reader_figure_leaves_the_draft_empty(client, smal
     assert moved["summary"][1] == (
         "2 of 3 meta-analyses found an improvement; 2 from a review rated high or moderate."
     )
+
+
+@pytest.fixture
+def summaries(monkeypatch) -> list[str]:
+    """The slugs whose summary of findings was computed, in order (the draft's main cost)."""
+    slugs: list[str] = []
+    compute = sof_selector.summary_of_findings
+
+    def counted(umbrella, params, outcome=None):
+        slugs.append(umbrella.slug)
+        return compute(umbrella, params, outcome)
+
+    monkeypatch.setattr(sof_selector, "summary_of_findings", counted)
+    monkeypatch.setattr(figures, "summary_of_findings", counted)  # a release copy's
+    return slugs
+
+
+def test_the_summary_of_findings_is_kept_per_revision_for_its_page_and_the_draft(
+    client, small_project, commit, django_assert_num_queries, summaries
+):
+    project = small_project.umbrella
+    release = commit(small_project.release)  # the copy's figures: computed, not kept
+    assert summaries == ["living--release-1"]
+    first = sof_selector.kept_summary_of_findings(project, QueryDict())
+    with django_assert_num_queries(0):  # the second read: no summary query at all
+        second = sof_selector.kept_summary_of_findings(project, QueryDict())
+    assert [r.selected.estimate for r in second.rows] == [r.selected.estimate for r in first.rows]
+    assert second.filter.is_bound is False
+    # The draft figures and the page (an anonymous reader, the project published) read it.
+    assert draft.live_figures(project)["outcomes"]["Hope"]["estimate"] == 0.3
+    sof_page = reverse("synthesis:summary-of-findings", kwargs={"slug": "living"})
+    assert client.get(sof_page).context["sof"].rows[0].selected.estimate == 0.3
+    assert summaries == ["living--release-1", "living"]
+
+    # A write moves the revision on: the new revision's summary is read, never the kept one.
+    commit(move_adams, small_project, 0.45)
+    project = UmbrellaReview.objects.get(pk=project.pk)
+    queries = [q["sql"] for q in _captured(lambda: draft.live_figures(project))]
+    assert any("synthesis_selectionrule" in sql for sql in queries)  # computed again
+    assert draft.live_figures(project)["outcomes"]["Hope"]["estimate"] == 0.45
+    assert client.get(sof_page).context["sof"].rows[0].selected.estimate == 0.45
+    # A filtered view is kept apart from the whole summary.
+    low = client.get(sof_page, {"min_rating": "high"}).context["sof"]
+    assert [r.selected.review.label for r in low.rows] == ["Adams 2018"]
+    assert summaries == ["living--release-1", "living", "living", "living"]
+
+    # The release's copy has a summary of its own: release 1's estimate, not the live one.
+    copy = release.snapshot
+    copy_page = reverse("synthesis:summary-of-findings", kwargs={"slug": copy.slug})
+    client.force_login(small_project.owner)  # the copy is not published: its members read it
+    assert client.get(copy_page).context["sof"].rows[0].selected.estimate == 0.3
+    assert sof_selector.kept_summary_of_findings(copy, QueryDict()).rows[0].selected.estimate == 0.3
+    assert summaries[-1] == copy.slug
+
+
+def _captured(call) -> list[dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        call()
+    return context.captured_queries
+
+
+def test_the_recomputation_after_a_write_keeps_the_summary_the_draft_figures_read(
+    large_project, commit, run_tasks, summaries
+):
+    commit(large_project.release)
+    run_tasks()  # the release's own recomputation
+    summaries.clear()
+    commit(move_adams, large_project, 0.45)
+    run_tasks()  # renders the registered pages, the summary's among them, then the draft step
+    assert summaries == ["living"]  # once: the draft figures read the page's kept summary
+    project = UmbrellaReview.objects.select_related("data_revision").get(slug="living")
+    assert draft.draft_figures(project).figures["outcomes"]["Hope"]["estimate"] == 0.45
+    assert summaries == ["living"]

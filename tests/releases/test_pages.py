@@ -254,6 +254,29 @@ def test_release_pages_run_a_bounded_number_of_queries(
     assert response.status_code == 200
 
 
+def test_an_owners_list_with_a_publish_in_progress_runs_a_bounded_number_of_queries(
+    client, small_project, django_assert_max_num_queries
+):
+    client.force_login(small_project.owner)  # an owner's list is never kept: the view runs
+    small_project.release()
+    small_project.release()
+    job = PublishJob.objects.create(
+        umbrella=small_project.umbrella, user=small_project.owner, number=3, notes=""
+    )
+    with django_assert_max_num_queries(8) as two:
+        assert client.get(url("release-list")).context["pending"] == job
+    job.delete()
+    for estimate in (0.4, 0.5, 0.6):
+        _move_adams(small_project, estimate)
+        small_project.release()
+    PublishJob.objects.create(
+        umbrella=small_project.umbrella, user=small_project.owner, number=6, notes=""
+    )
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        response = client.get(url("release-list"))
+    assert (len(response.context["releases"]), response.context["pending"].number) == (5, 6)
+
+
 def test_a_project_the_import_would_refuse_is_refused_with_each_reason(
     client, small_project, run_tasks
 ):

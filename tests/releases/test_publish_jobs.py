@@ -173,3 +173,46 @@ def test_a_run_a_killed_worker_left_behind_stops_blocking_after_a_while(small_pr
     assert (stuck.status, stuck.reasons) == (Status.FAILED, [jobs.ABANDONED])
     assert (job.status, job.notes) == (Status.QUEUED, "Again.")
     assert jobs.run(str(job.pk)) == Status.DONE
+
+
+def test_the_list_shows_owners_a_publish_in_progress_and_readers_nothing(
+    client, small_project, run_tasks
+):
+    small_project.release()
+    reader = get_user_model().objects.create_user("reader")
+    Membership.objects.create(umbrella=small_project.umbrella, user=reader, role="reader")
+    client.force_login(reader)
+    client.get(url("release-list"))  # kept for the reader at this revision
+    client.force_login(small_project.owner)
+    assert "is being published" not in client.get(url("release-list")).content.decode()
+    client.post(url("release-add"), {"number": 2, "notes": "Second."})
+    job = PublishJob.objects.get()
+
+    listed = client.get(url("release-list")).content.decode()
+    assert '<h2 id="pending-heading">Release 2 is being published</h2>' in listed
+    assert "Status: Waiting for the publishing worker. Asked for by owner on " in listed
+    follow = f'<a href="{url("publish-status", job=job.pk)}">Follow the publish of release 2</a>'
+    assert f"{follow} (or cancel it there while it waits)" in listed
+    assert "Publish release 2</a>" not in listed  # the form would only send them here
+    PublishJob.objects.filter(pk=job.pk).update(status=Status.RUNNING, started_at=timezone.now())
+    running = client.get(url("release-list")).content.decode()
+    assert "Status: Publishing. Asked for by owner on " in running
+    assert "or cancel it there" not in running
+
+    # Readers, logged in or not, see nothing of it, kept page or not.
+    for user in (reader, None):
+        client.logout()
+        if user:
+            client.force_login(user)
+        page = client.get(url("release-list")).content.decode()
+        assert "being published" not in page
+        assert str(job.pk) not in page
+        assert "Release 1" in page
+
+    PublishJob.objects.filter(pk=job.pk).update(status=Status.QUEUED, started_at=None)
+    run_tasks()
+    client.force_login(small_project.owner)
+    done = client.get(url("release-list")).content.decode()
+    assert "being published" not in done
+    assert f'href="{url("release-detail", number=2)}">Release 2</a>' in done
+    assert "Publish release 3</a>" in done

@@ -132,6 +132,8 @@ NOT_FUZZED_HERE = {
     "tokens:revoke": "takes no fields (the token is in the URL; someone else's is a 404, "
     "tests/api/test_tokens.py)",
     "releases:publish-status": "a read-only status page (publishing again is release-add)",
+    "releases:publish-cancel": "takes no fields (the job is in the URL; "
+    "tests/releases/test_publish_cancel.py)",
 }
 
 

@@ -182,6 +182,7 @@ RULES = {
     },
     "releases:release-add": (MANAGE, 200),
     "releases:publish-status": (MANAGE, 200),  # a publish on its way, then its outcome
+    "releases:publish-cancel": (MANAGE, 405),  # POST only: tests/releases/test_publish_cancel.py
     "releases:read": (READ, 302),
     "releases:read-page": (READ, 302),
 }
@@ -402,6 +403,7 @@ def add_page_rows(umbrella, users) -> dict[str, dict]:
         },
         "releases:read-page": {"number": 1, "rest": "reviews/"},
         "releases:publish-status": {"job": publishing.pk},
+        "releases:publish-cancel": {"job": publishing.pk},
         **{
             f"dataio:import-{page}": {"job": job.pk}
             for page in ("status", "report", "confirm", "cancel")

@@ -258,7 +258,9 @@ def test_the_owner_edits_the_rule_in_order(client, constructed, owner):
     assert SelectionRule.objects.get(umbrella=umbrella).criteria == "n,year"
 
 
-def test_the_owner_overrides_an_outcome_with_a_reason_and_removes_it(client, constructed, owner):
+def test_the_owner_overrides_an_outcome_with_a_reason_and_removes_it(
+    client, constructed, owner, django_capture_on_commit_callbacks
+):
     umbrella, outcome, results = constructed
     url = reverse("synthesis:selection-override", kwargs={"slug": umbrella.slug, "pk": outcome.pk})
     baker = results["Baker 2021"]
@@ -276,7 +278,11 @@ def test_the_owner_overrides_an_outcome_with_a_reason_and_removes_it(client, con
     assert (override.result, override.reason, override.version) == (baker, "UK setting", 1)
     row = rows_of(client.get(sof_url(umbrella.slug)))["Recovery"]
     assert (row.selected, row.override_reason) == (baker, "UK setting")
-    response = client.post(url, {"version": "1", "result": baker.pk, "reason": "x", "remove": "1"})
+    # The summary is kept per data revision: the removal, committed, moves the revision on.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"version": "1", "result": baker.pk, "reason": "x", "remove": "1"}
+        )
     assert response.status_code == 302
     assert not SelectionOverride.objects.exists()
     assert SelectionOverride.history.count() == 2  # created, deleted
