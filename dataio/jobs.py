@@ -16,6 +16,7 @@ import pandas as pd
 from django.conf import settings
 
 from appraisal.exports import neutralise_formulas
+from reviews.csvfiles import frame_csv
 from reviews.models import UmbrellaReview
 
 from . import uploads
@@ -107,7 +108,7 @@ def _problem_report(job: ImportJob, problems: list[dict]) -> None:
     """The full list of problems as CSV, downloadable from the status page."""
     columns = ["sheet", "row", "column", "value", "reason"]
     frame = neutralise_formulas(pd.DataFrame(problems, columns=columns).astype({"row": "Int64"}))
-    frame.to_csv(uploads.report_path(job), index=False)
+    uploads.report_path(job).write_bytes(frame_csv(frame))
 
 
 def _report(job: ImportJob, rows: int, problems: list[dict], counts: dict) -> dict:
