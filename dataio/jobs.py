@@ -105,9 +105,11 @@ class _Progress:
 
 
 def _problem_report(job: ImportJob, problems: list[dict]) -> None:
-    """The full list of problems as CSV, downloadable from the status page."""
-    columns = ["sheet", "row", "column", "value", "reason"]
-    frame = neutralise_formulas(pd.DataFrame(problems, columns=columns).astype({"row": "Int64"}))
+    """The full list of problems as CSV, downloadable from the status page; its first column
+    named as the importer calls the parts of its file ("sheet", "file")."""
+    columns = ["sheet", "row", "column", "value", "reason"]  # the keys of every Problem
+    frame = pd.DataFrame(problems, columns=columns).astype({"row": "Int64"})
+    frame = neutralise_formulas(frame.rename(columns={"sheet": job.importer.report_column}))
     uploads.report_path(job).write_bytes(frame_csv(frame))
 
 
