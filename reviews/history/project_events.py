@@ -71,7 +71,7 @@ def _invitation_kind(record: Any, older: Any) -> str:
 
 
 def _verbose(name: str) -> str:
-    return str(Invitation._meta.get_field(name).verbose_name)
+    return str(getattr(Invitation._meta.get_field(name), "verbose_name", name))
 
 
 def publication_events(umbrella: Any) -> list[Version]:
