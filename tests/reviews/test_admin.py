@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from reviews.models import IncludedReview, Membership, ReviewType
+from reviews.models import IncludedReview, Membership, ReviewType, UmbrellaReview
 
 
 @pytest.fixture
@@ -115,8 +115,6 @@ def project_form(**overrides):
 
 
 def test_a_project_added_in_the_admin_has_its_creator_as_owner(superuser_client):
-    from reviews.models import UmbrellaReview
-
     response = superuser_client.post(reverse("admin:reviews_umbrellareview_add"), project_form())
     assert response.status_code == 302
     umbrella = UmbrellaReview.objects.get(slug="peer-at-work")
@@ -130,8 +128,6 @@ def test_a_project_added_in_the_admin_has_its_creator_as_owner(superuser_client)
 
 
 def test_staff_who_add_a_project_in_the_admin_own_it_and_see_it_there(client, db):
-    from reviews.models import UmbrellaReview
-
     staff = get_user_model().objects.create_user("staff", is_staff=True)
     staff.user_permissions.add(
         *Permission.objects.filter(codename__in=["add_umbrellareview", "change_umbrellareview"])
@@ -152,8 +148,6 @@ def test_staff_who_add_a_project_in_the_admin_own_it_and_see_it_there(client, db
 def test_a_refused_project_in_the_admin_leaves_no_project_and_no_member(
     superuser_client, make_umbrella
 ):
-    from reviews.models import UmbrellaReview
-
     make_umbrella(slug="peer-at-work")
     response = superuser_client.post(reverse("admin:reviews_umbrellareview_add"), project_form())
     assert response.status_code == 200
