@@ -4,6 +4,7 @@ import io
 
 import pandas as pd
 
+from reviews.csvfiles import frame_csv
 from reviews.formulas import escape_formula
 
 from . import amstar2
@@ -71,11 +72,12 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{name: frame[name].map(escape_formula) for name in text})
 
 
-def render(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
-    """Bytes and content type of the frame as `csv` or `xlsx`."""
+def render(frame: pd.DataFrame, fmt: str, *, for_r: bool = False) -> tuple[bytes, str]:
+    """Bytes and content type of the frame as `csv` or `xlsx`; `for_r`: a CSV whose reader is
+    R's `read.csv` (robvis), written without a byte-order mark (`reviews.csvfiles`)."""
     frame = neutralise_formulas(frame)
     if fmt == "csv":
-        return frame.to_csv(index=False).encode("utf-8"), "text/csv; charset=utf-8"
+        return frame_csv(frame, bom=not for_r), "text/csv; charset=utf-8"
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False, sheet_name="AMSTAR 2")
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -117,7 +117,7 @@ class AppraisalRobvisView(AppraisalTableMixin, FilterView):
 
     def render_to_response(self, context, **response_kwargs):
         frame = exports.robvis_frame(appraisal_rows(self.object_list))
-        content, content_type = exports.render(frame, "csv")
+        content, content_type = exports.render(frame, "csv", for_r=True)
         response = HttpResponse(content, content_type=content_type)
         filename = f"{self.umbrella.slug}-amstar2-robvis.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from reviews import csvfiles
 from reviews.formulas import unescape_formula
 from reviews.models import IncludedReview, Inclusion, PrimaryStudy, UmbrellaReview
 from reviews.project.revisions import changed
@@ -137,7 +138,7 @@ def import_matrix(
     """Check the matrix at `path` and (unless a dry run) add its studies and links, all or none."""
     matrix = _Matrix(umbrella, name or Path(path).name)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = csvfiles.read_text(path)
     except UnicodeDecodeError as error:
         matrix.problem(None, "", "", f"Not UTF-8 text ({error.reason}).")
         return matrix.result

@@ -3,18 +3,11 @@
 from django import forms
 from django.conf import settings
 
+from .importers import IMPORTERS
 from .workbook.archive import size
 
-KIND_CHOICES = [
-    ("workbook", "Project workbook (.xlsx, or a .zip / .csv of CSV sheets)"),
-    ("reviews", "Citation file of included reviews (.ris, .bib, .nbib)"),
-    ("studies", "Citation file of primary studies (.ris, .bib, .nbib)"),
-    ("metaumbrella", "Study-level data in metaumbrella's format (.csv)"),
-    ("ccar_matrix", "Citation matrix in ccaR's layout (.csv, as the overlap page downloads it)"),
-]
-SUFFIXES = {"workbook": (".xlsx", ".zip", ".csv"), "reviews": (".ris", ".bib", ".nbib", ".txt")}
-SUFFIXES["studies"] = SUFFIXES["reviews"]
-SUFFIXES["metaumbrella"] = SUFFIXES["ccar_matrix"] = (".csv",)
+KIND_CHOICES = [(importer.kind, importer.label) for importer in IMPORTERS.values()]
+SUFFIXES = {importer.kind: importer.suffixes for importer in IMPORTERS.values()}
 
 
 class ImportForm(forms.Form):

@@ -16,6 +16,7 @@ import pandas as pd
 from django.conf import settings
 
 from appraisal.exports import neutralise_formulas
+from reviews.csvfiles import frame_csv
 from reviews.models import UmbrellaReview
 
 from . import uploads
@@ -104,10 +105,12 @@ class _Progress:
 
 
 def _problem_report(job: ImportJob, problems: list[dict]) -> None:
-    """The full list of problems as CSV, downloadable from the status page."""
-    columns = ["sheet", "row", "column", "value", "reason"]
-    frame = neutralise_formulas(pd.DataFrame(problems, columns=columns).astype({"row": "Int64"}))
-    frame.to_csv(uploads.report_path(job), index=False)
+    """The full list of problems as CSV, downloadable from the status page; its first column
+    named as the importer calls the parts of its file ("sheet", "file")."""
+    columns = ["sheet", "row", "column", "value", "reason"]  # the keys of every Problem
+    frame = pd.DataFrame(problems, columns=columns).astype({"row": "Int64"})
+    frame = neutralise_formulas(frame.rename(columns={"sheet": job.importer.report_column}))
+    uploads.report_path(job).write_bytes(frame_csv(frame))
 
 
 def _report(job: ImportJob, rows: int, problems: list[dict], counts: dict) -> dict:

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from reviews.models import UmbrellaReview
 
+from .importers import IMPORTERS, Importer
+
 
 class ImportJob(models.Model):
     """An upload waiting in the project's upload folder, and what its tasks found.
@@ -36,7 +38,7 @@ class ImportJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     umbrella = models.ForeignKey(UmbrellaReview, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20)  # dataio.forms.KIND_CHOICES
+    kind = models.CharField(max_length=20)  # a key of dataio.importers.IMPORTERS
     update = models.BooleanField(default=False)
     name = models.CharField(max_length=255, help_text="The file's name as the user gave it.")
     size = models.PositiveBigIntegerField(default=0)
@@ -55,6 +57,12 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("dataio:import-status", args=[self.umbrella.slug, self.pk])
+
+    @property
+    def importer(self) -> Importer:
+        """What the upload is (what its report calls the parts of the file); a job of a kind
+        no longer offered is reported in the workbook's words, the report's first ones."""
+        return IMPORTERS.get(self.kind, IMPORTERS["workbook"])
 
     @property
     def running(self) -> bool:

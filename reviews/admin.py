@@ -1,8 +1,8 @@
 """Django admin for the registry. Staff who are not superusers see and change only the umbrella
 reviews they own or research on, the same rule as `access.can_write`, and every choice the admin
 offers is limited to those projects (`admin_scoping.py`); members are managed by owners only,
-through the members services. Every admin of research data locks optimistically
-(`ResearchDataAdmin`, see `admin_locking.py`)."""
+through the members services, which also make whoever adds a project its owner. Every admin of
+research data locks optimistically (`ResearchDataAdmin`, see `admin_locking.py`)."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from .admin_locking import VersionLockedAdmin, VersionLockedInline
 from .admin_scoping import ProjectScopedAdmin, ScopedChoices
 from .members.admin import MembershipAdmin
+from .members.services import set_role
 from .models import (
     DeliveryMode,
     ExcludedReview,
@@ -58,6 +59,15 @@ class UmbrellaReviewAdmin(ResearchDataAdmin):
     prepopulated_fields = {"slug": ["title"]}
     # No inline of members: researchers change a project, owners alone its members (below).
     inlines = [ResearchQuestionInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A project without a member can be opened by no one in the app (nor, for staff
+            # who are not superusers, in the admin): whoever adds it is its first owner, as on
+            # the app's "New umbrella review" page, through the same members service — in the
+            # admin's transaction, so the project and its owner are written together.
+            set_role(umbrella=obj, user=request.user, role=Membership.Role.OWNER)
 
     @admin.display(description="Members")
     def members_link(self, obj):

@@ -3,7 +3,8 @@
 The column names are a published interface (docs/evidence-tables.md, "Exports"): add columns
 at the end, never rename or reorder. The result's own columns come from `RESULT_FIELDS`
 (synthesis/models/results.py). Text cells that a spreadsheet would run as a formula are escaped
-by `reviews.formulas.escape_formula`; numbers stay numbers.
+by `reviews.formulas.escape_formula`; numbers stay numbers. CSVs are written in the one dialect
+(`reviews.csvfiles`: RFC 4180, UTF-8 with a byte-order mark).
 """
 
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from typing import Any
 import pandas as pd
 from django.http import HttpResponse
 
+from reviews.csvfiles import frame_csv
 from reviews.formulas import escape_formula
 
 from .models import NUMBER_FIELDS, RESULT_FIELDS, OutcomeResult, ResultField
@@ -58,11 +60,6 @@ def results_frame(results: Iterable[OutcomeResult]) -> pd.DataFrame:
     return frame
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    # UTF-8 with a byte-order mark, so spreadsheet programs read "τ²" and "–" correctly.
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
-
 def to_xlsx(frame: pd.DataFrame) -> bytes:
     buffer = BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -78,7 +75,7 @@ def download(frame: pd.DataFrame, name: str, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         response = HttpResponse(to_xlsx(frame), content_type=XLSX_TYPE)
     else:
-        response = HttpResponse(to_csv(frame), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(frame_csv(frame), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -10,14 +10,13 @@ consensus, else published: never a rater's or a draft appraisal).
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
+from reviews import csvfiles
 from reviews.formulas import escape_formula
 from reviews.models import PrimaryStudy, UmbrellaReview
 from reviews.registry.ratings import rating_field, with_ratings
@@ -166,19 +165,21 @@ def export_rows(umbrella: UmbrellaReview) -> list[dict[str, str]]:
 
 
 def csv_text(rows: Iterable[dict[str, str]]) -> str:
-    """The CSV metaumbrella reads (`read.csv`): a header, then the rows; text a spreadsheet
-    would run as a formula is escaped (`reviews.formulas`)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:  # numbers are never escaped: a negative effect is not a formula
-        writer.writerow({k: escape_formula(v) if k in TEXT_COLUMNS else v for k, v in row.items()})
-    return buffer.getvalue()
+    """The CSV metaumbrella reads (`read.csv`): a header, then the rows, in the one dialect
+    (`reviews.csvfiles`); text a spreadsheet would run as a formula is escaped
+    (`reviews.formulas`)."""
+
+    # Numbers are never escaped: a negative effect is not a formula.
+    def cell(row: dict[str, str], column: str) -> str:
+        value = row.get(column, "")
+        return escape_formula(value) if column in TEXT_COLUMNS else value
+
+    return csvfiles.csv_text([COLUMNS, *([cell(row, c) for c in COLUMNS] for row in rows)])
 
 
 def export_metaumbrella(umbrella: UmbrellaReview, path: Path | None = None) -> str:
     """The project's metaumbrella CSV (also written to `path` when given)."""
     text = csv_text(export_rows(umbrella))
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        Path(path).write_bytes(csvfiles.encode(text, bom=False))  # for R's read.csv
     return text

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from reviews import csvfiles
 from reviews.models import IncludedReview, UmbrellaReview
 from reviews.project.revisions import changed
 from reviews.registry.ratings import with_ratings
@@ -260,7 +261,7 @@ def import_metaumbrella(
     name = name or Path(path).name
     report = MetaumbrellaImport(name, umbrella.slug, dry_run)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = csvfiles.read_text(path)
     except UnicodeDecodeError as error:
         report.problems.append(Problem(name, None, "", "", f"Not UTF-8 text ({error.reason})."))
         return report

@@ -15,7 +15,6 @@ database, writes everything.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -28,6 +27,7 @@ import openpyxl
 
 from appraisal.models import Appraisal, ItemAnswer
 from appraisal.visibility import ExportScope
+from reviews import csvfiles
 from reviews.formulas import escape_formula
 from reviews.models import UmbrellaReview
 
@@ -126,23 +126,10 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-class _Lines(list[str]):
-    """A file for `csv.writer` that keeps the lines it writes (one a row)."""
-
-    def write(self, line: str) -> int:
-        self.append(line)
-        return len(line)
-
-
 def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
-    # Lines end in "\n". The writer is told "\r\n" because it quotes a cell holding any
-    # character of its line terminator: so a carriage return in a text is quoted too, where a
-    # reader would otherwise take it for the end of the row.
-    lines = _Lines()
-    writer = csv.writer(lines, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_csv_cell(v) for v in row] for row in rows)
-    return "".join(line[:-2] + "\n" for line in lines).encode("utf-8")
+    """One sheet as a CSV file in the one dialect (`reviews.csvfiles`: RFC 4180, so a line break
+    inside a text is quoted and stays in its row; UTF-8 with a byte-order mark for Excel)."""
+    return csvfiles.csv_bytes([header, *([_csv_cell(v) for v in row] for row in rows)])
 
 
 def _fixed_zip(data: bytes) -> bytes:

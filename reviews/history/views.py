@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from ..access import UmbrellaAccessMixin, can_write
+from .project_events import with_project_events
 from .selectors import history_of, timeline, tracked_model
 from .services import RestoreRefused, restore
 from .tracking import NOT_RESTORED
@@ -27,10 +28,13 @@ class HistoryView(UmbrellaAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         records = self.records()
         latest = records.first()
-        label = self.kwargs["model"]
+        label, user = self.kwargs["model"], self.request.user
         return super().get_context_data(
-            versions=timeline(
-                label, self.kwargs["pk"], records, umbrella=self.umbrella, user=self.request.user
+            versions=with_project_events(
+                label,
+                timeline(label, self.kwargs["pk"], records, umbrella=self.umbrella, user=user),
+                umbrella=self.umbrella,
+                user=user,
             ),
             latest=latest,
             title=str(latest.instance),

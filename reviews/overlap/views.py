@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -13,6 +12,7 @@ from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from ..access import UmbrellaAccessMixin, get_umbrella
+from ..csvfiles import csv_bytes
 from ..formulas import escape_formula
 from .cca import overlap_band
 from .plots import cluster_order, frequency_bar, pairwise_heatmap
@@ -90,10 +90,9 @@ def matrix_csv(request, slug):
     missing), one row per study included at least once; labels are formula-escaped."""
     umbrella = get_umbrella(request, slug)
     header, rows = matrix_rows(umbrella)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    escaped = [[escape_formula(cell) for cell in row] for row in [header, *rows]]
+    # ccaR's users read it with R's read.csv: no byte-order mark (reviews.csvfiles).
+    response = HttpResponse(csv_bytes(escaped, bom=False), content_type="text/csv; charset=utf-8")
     filename = f"{slugify(umbrella.slug)}-citation-matrix.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    for row in [header, *rows]:
-        writer.writerow([escape_formula(cell) for cell in row])
     return response

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 
 from appraisal.visibility import viewer
 from reviews.access import UmbrellaAccessMixin
+from reviews.csvfiles import LINE_END, encode
 from reviews.formulas import escape_formula
 from reviews.models import IncludedReview
 from reviews.versioning import StaleEdit
@@ -310,7 +311,7 @@ class ExtractionExportView(UmbrellaAccessMixin, View):
             .order_by("extraction__review__label", "extraction__slot", "pk")
         )
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, lineterminator=LINE_END)  # the one dialect (csvfiles)
         fields = [f for f in RESULT_FIELDS if f.name in ENTERED_FIELDS]
         writer.writerow([*EXPORT_COLUMNS, *(f.export_column for f in fields)])
         for row in rows:
@@ -324,7 +325,7 @@ class ExtractionExportView(UmbrellaAccessMixin, View):
             ]
             values = [_plain(row, f.name) for f in fields]
             writer.writerow([escape_formula(str(v)) for v in [*head, *values]])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(encode(buffer.getvalue()), content_type="text/csv; charset=utf-8")
         name = f"{self.umbrella.slug}-extractions.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

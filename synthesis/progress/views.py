@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -14,6 +12,7 @@ from django.views.generic import TemplateView
 
 from reviews.access import UmbrellaAccessMixin, can_manage
 from reviews.assignments.models import tasks_for
+from reviews.csvfiles import csv_bytes
 from reviews.formulas import escape_formula
 from reviews.models import Membership
 
@@ -118,17 +117,15 @@ class ProgressExportView(ProgressMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         person_id, status = self.filters()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["review", "task", "assigned_to", "status"])
+        lines = [["review", "task", "assigned_to", "status"]]
         for row in filtered(progress(self.umbrella), person_id=person_id, status=status):
             for cell in row.cells:
                 if not matches(cell, person_id=person_id, status=status):
                     continue
                 person = cell.person.get_username() if cell.person is not None else ""
                 values = [row.review.label, cell.task.label, person, cell.status.value]
-                writer.writerow([escape_formula(v) for v in values])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+                lines.append([escape_formula(v) for v in values])
+        response = HttpResponse(csv_bytes(lines), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{self.umbrella.slug}-progress.csv"'
         )

@@ -222,7 +222,7 @@ def test_exports_have_one_row_per_review_and_a_column_per_item(client, double_ra
     appraise(review, "consensus", ann, ALL_YES | {2: "no"})
     slug = review.umbrella.slug
     csv = client.get(reverse("appraisal:appraisal-export-csv", kwargs={"slug": slug}))
-    lines = csv.content.decode().splitlines()
+    lines = csv.content.decode("utf-8-sig").splitlines()  # the BOM Excel needs
     assert lines[0].startswith("review,year,review_type,item_1,item_2,")
     assert lines[0].endswith("item_16,overall,rating_source,variant")
     assert lines[1].split(",")[3:5] == ["yes", "no"]

@@ -143,7 +143,7 @@ def test_ten_thousand_problems_list_the_first_200_and_download_all(researcher, c
     assert f'href="{report}"' in page
     response = client.get(report)
     assert response["Content-Disposition"] == 'attachment; filename="populations-problems.csv"'
-    lines = b"".join(response.streaming_content).decode().splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == "sheet,row,column,value,reason"
     assert lines[1] == "populations,2,position,x,expected a whole number"
     assert len(lines) == 10_001

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from reviews.models import IncludedReview, Membership, ReviewType
+from reviews.models import IncludedReview, Membership, ReviewType, UmbrellaReview
 
 
 @pytest.fixture
@@ -101,3 +101,57 @@ def test_staff_choose_only_their_projects_rows_in_foreign_keys(client, make_umbr
     form = client.get(reverse("admin:synthesis_outcome_add")).context["adminform"].form
     assert [d.name for d in form.fields["domain"].queryset] == ["Mine"]
     assert list(form.fields["umbrella"].queryset) == [mine]
+
+
+def project_form(**overrides):
+    data = {
+        "title": "Peer support at work",
+        "slug": "peer-at-work",
+        "extraction_mode": "single",
+        "research_questions-TOTAL_FORMS": 0,
+        "research_questions-INITIAL_FORMS": 0,
+    }
+    return {**data, **overrides}
+
+
+def test_a_project_added_in_the_admin_has_its_creator_as_owner(superuser_client):
+    response = superuser_client.post(reverse("admin:reviews_umbrellareview_add"), project_form())
+    assert response.status_code == 302
+    umbrella = UmbrellaReview.objects.get(slug="peer-at-work")
+    assert list(
+        Membership.objects.filter(umbrella=umbrella).values_list("user__username", "role")
+    ) == [("admin", "owner")]
+    # ... so the project opens in the app, and its owner manages its members there.
+    page = superuser_client.get(reverse("reviews:members", args=["peer-at-work"]))
+    assert page.status_code == 200
+    assert [m.user.username for m in page.context["members"]] == ["admin"]
+
+
+def test_staff_who_add_a_project_in_the_admin_own_it_and_see_it_there(client, db):
+    staff = get_user_model().objects.create_user("staff", is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_umbrellareview", "change_umbrellareview"])
+    )
+    client.force_login(staff)
+    response = client.post(reverse("admin:reviews_umbrellareview_add"), project_form())
+    assert response.status_code == 302
+    umbrella = UmbrellaReview.objects.get(slug="peer-at-work")
+    assert Membership.objects.get(umbrella=umbrella).user == staff
+    listed = client.get(reverse("admin:reviews_umbrellareview_changelist"))
+    assert [u.slug for u in listed.context["cl"].result_list] == ["peer-at-work"]
+    # The app opens the unpublished project for its owner (no one could, without a member).
+    page = client.get(reverse("reviews:umbrella-detail", args=["peer-at-work"]))
+    assert page.status_code == 200
+    assert page.context["umbrella"] == umbrella
+
+
+def test_a_refused_project_in_the_admin_leaves_no_project_and_no_member(
+    superuser_client, make_umbrella
+):
+    make_umbrella(slug="peer-at-work")
+    response = superuser_client.post(reverse("admin:reviews_umbrellareview_add"), project_form())
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["slug"] == ["Umbrella review with this Slug already exists."]
+    assert UmbrellaReview.objects.filter(slug="peer-at-work").count() == 1
+    assert not Membership.objects.exists()

@@ -41,7 +41,7 @@ def zip_tables(content: bytes) -> dict[str, list[dict]]:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         return {
             name.removesuffix(".csv"): list(
-                csv.DictReader(io.StringIO(archive.read(name).decode("utf-8")))
+                csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig")))
             )
             for name in archive.namelist()
         }
@@ -129,7 +129,10 @@ def test_downloads_for_readers_and_visitors_hold_no_rater_data(client, role):
     # The other downloads: the AMSTAR 2 table (consensus answers only), the evidence table,
     # the overlap matrix, the PRISMA diagram.
     amstar = client.get(reverse("appraisal:appraisal-export-csv", args=[slug]))
-    table = {row["review"]: row for row in csv.DictReader(io.StringIO(amstar.content.decode()))}
+    table = {
+        row["review"]: row
+        for row in csv.DictReader(io.StringIO(amstar.content.decode("utf-8-sig")))
+    }
     assert table[RATED]["item_1"] == ""  # its raters answered; no consensus was submitted
     assert table[scene.appraisals[CONSENSUS].review.label]["item_1"] == "yes"
     for name in (

@@ -218,7 +218,9 @@ def test_filters_counts_and_the_csv_follow_the_person_and_status(dual, client):
     assert extraction1.counts["not_started"] == 3
     csv_url = reverse("synthesis:progress-csv", args=[dual.umbrella.slug])
     lines = list(
-        csv.reader(io.StringIO(client.get(csv_url, {"person": dual.one.pk}).content.decode()))
+        csv.reader(
+            io.StringIO(client.get(csv_url, {"person": dual.one.pk}).content.decode("utf-8-sig"))
+        )
     )
     assert lines[0] == ["review", "task", "assigned_to", "status"]
     assert ["White 2020", "Extraction 1", "ext-one", "in_progress"] in lines
