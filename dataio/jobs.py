@@ -3,7 +3,7 @@
 `start` keeps the upload and queues its dry run; `run` (called by the background tasks in
 `dataio.tasks`) reads, checks and — once confirmed — writes it, keeping the progress and the
 report; `confirm` queues the import; `cancel` deletes the upload. A job moves through its
-states with conditional updates (`status=expected`), so a cancel racing a task, or two
+states by conditional updates (`reviews.jobs.move`), so a cancel racing a task, or two
 confirms, leave one winner and never a half-done import.
 """
 
@@ -17,6 +17,7 @@ from django.conf import settings
 
 from appraisal.exports import neutralise_formulas
 from reviews.csvfiles import frame_csv
+from reviews.jobs import move
 from reviews.models import UmbrellaReview
 
 from . import uploads
@@ -47,24 +48,14 @@ def start(*, umbrella: UmbrellaReview, user, upload, kind: str, update: bool) ->
     return job
 
 
-def _move(job: ImportJob, expected: tuple[str, ...], status: str, **fields) -> bool:
-    """Move the job on if it is still in one of the `expected` states (else someone won)."""
-    moved = ImportJob.objects.filter(pk=job.pk, status__in=expected).update(status=status, **fields)
-    if moved:
-        job.status = status
-        for name, value in fields.items():
-            setattr(job, name, value)
-    return bool(moved)
-
-
 def confirm(job: ImportJob) -> bool:
     """Queue the import of a checked upload; False if it is not waiting for confirmation."""
     from .tasks import import_upload
 
     if not uploads.upload_path(job).exists():
-        _move(job, (Status.CHECKED,), Status.EXPIRED)
+        move(job, (Status.CHECKED,), Status.EXPIRED)
         return False
-    if not _move(job, (Status.CHECKED,), Status.IMPORT_QUEUED):
+    if not move(job, (Status.CHECKED,), Status.IMPORT_QUEUED):
         return False
     import_upload.enqueue(str(job.pk))
     return True
@@ -75,7 +66,7 @@ CANCELLABLE = (Status.CHECK_QUEUED, Status.CHECKING, Status.CHECKED, Status.IMPO
 
 def cancel(job: ImportJob) -> bool:
     """Cancel a job not yet importing and delete its files; False if too late."""
-    if not _move(job, CANCELLABLE, Status.CANCELLED):
+    if not move(job, CANCELLABLE, Status.CANCELLED):
         return False
     uploads.discard(job, keep_report=False)
     return True
@@ -180,7 +171,7 @@ def run(job_id: str, *, dry_run: bool) -> str:
         if dry_run
         else (Status.IMPORT_QUEUED, Status.IMPORTING)
     )
-    if not _move(job, (queued,), running):
+    if not move(job, (queued,), running):
         return job.status  # cancelled or expired while it waited
     path = uploads.upload_path(job)
     try:
@@ -190,12 +181,12 @@ def run(job_id: str, *, dry_run: bool) -> str:
     except Exception:
         logger.exception("Import job %s (%s) failed", job.pk, job.name)
         error = "The import stopped on an unexpected error; nothing was written."
-        _move(job, (running,), Status.FAILED, report={"error": error})
+        move(job, (running,), Status.FAILED, report={"error": error})
         uploads.discard(job)
         raise  # the task's own record keeps the traceback for the administrator
     uploads.progress_path(job).unlink(missing_ok=True)  # the next step starts from nothing
     status = (Status.CHECKED if dry_run else Status.DONE) if ok else Status.REFUSED
-    if not _move(job, (running,), status, report=report):
+    if not move(job, (running,), status, report=report):
         uploads.discard(job, keep_report=False)  # cancelled while it ran
         return Status.CANCELLED
     if status != Status.CHECKED:

@@ -4,7 +4,7 @@ Publishing a large project takes minutes (docs/performance.md, "Releases"), long
 server lets a request run, so the page only checks what is cheap (published, not a frozen copy,
 the number the owner saw), records a `PublishJob` and queues `releases.tasks.publish`; the
 status page follows the job. Like the import jobs (`dataio.jobs`), a job moves through its
-states by conditional updates, and the task's argument is the job's id alone.
+states by conditional updates (`reviews.jobs.move`), and the task's argument is the job's id alone.
 
 One publish at a time per project: a second request while one is queued or running is refused
 (`PublishPending`, naming the running job), which a partial unique constraint enforces even for
@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from reviews.jobs import move
 from reviews.models import UmbrellaReview
 
 from .models import PublishJob
@@ -116,17 +116,6 @@ def start(*, umbrella: UmbrellaReview, user: User, number: int, notes: str) -> P
     return job
 
 
-def _move(job: PublishJob, expected: tuple[str, ...], status: str, **fields: Any) -> bool:
-    """Move the job on if it is still in one of the `expected` states (else another run or
-    an abandonment moved it first); the job then reads its row again."""
-    if not PublishJob.objects.filter(pk=job.pk, status__in=expected).update(
-        status=status, **fields
-    ):
-        return False
-    job.refresh_from_db()
-    return True
-
-
 def _cancelled_reason(user: User) -> str:
     when = timezone.localtime().strftime("%H:%M")
     return f"Cancelled by {user.get_username()} at {when}, before the worker started it."
@@ -134,7 +123,7 @@ def _cancelled_reason(user: User) -> str:
 
 def cancel(job: PublishJob, user: User) -> bool:
     """Cancel the queued `job` (the worker then skips it); False if it is no longer queued."""
-    return _move(
+    return move(
         job, PublishJob.CANCELLABLE, Status.CANCELLED,
         reasons=[_cancelled_reason(user)], finished_at=timezone.now(),
     )  # fmt: skip
@@ -146,7 +135,7 @@ def run(job_id: str) -> str:
     if job is None:
         return "gone"  # its project (or its owner's account) was deleted while it waited
     # From RUNNING too: a retry of a run the worker never finished (nothing of it was kept).
-    if not _move(job, PublishJob.PENDING, Status.RUNNING, started_at=timezone.now()):
+    if not move(job, PublishJob.PENDING, Status.RUNNING, started_at=timezone.now()):
         job.refresh_from_db(fields=["status"])
         return job.status  # cancelled while it waited, or finished by another run
     try:
@@ -158,13 +147,13 @@ def run(job_id: str) -> str:
                 umbrella=job.umbrella, user=job.user, notes=job.notes, expected=job.number
             )
             now = timezone.now()
-            if not _move(job, (Status.RUNNING,), Status.DONE, release=release, finished_at=now):
+            if not move(job, (Status.RUNNING,), Status.DONE, release=release, finished_at=now):
                 raise RuntimeError("The job was declared abandoned while it ran.")
     except ValidationError as error:
-        _move(job, (Status.RUNNING,), Status.REFUSED, reasons=error.messages,
+        move(job, (Status.RUNNING,), Status.REFUSED, reasons=error.messages,
               finished_at=timezone.now())  # fmt: skip
     except Exception:
         logger.exception("Publish job %s (%s release %s) failed", job.pk, job.umbrella, job.number)
-        _move(job, (Status.RUNNING,), Status.FAILED, reasons=[CRASHED], finished_at=timezone.now())
+        move(job, (Status.RUNNING,), Status.FAILED, reasons=[CRASHED], finished_at=timezone.now())
         raise  # the task's own record keeps the traceback for the administrator
     return job.status
