@@ -29,6 +29,7 @@ from reviews.models import (
 from reviews.project.revisions import changed
 from reviews.registry.citations import (
     CitationRecord,
+    made_up_label,
     normalize_doi,
     normalize_pmid,
     read_ris,
@@ -179,10 +180,15 @@ class CitationReport:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (record, reason)
 
 
+def _authors(names: list[str]) -> str:
+    """The authors in one field, read back by `first_author`: semicolons between names that
+    carry their own comma ("Sledge, W. H.; Lawless, M."), else Vancouver's commas."""
+    return ("; " if any("," in name for name in names) else ", ").join(names)
+
+
 def _label(record: Record, taken: set[str]) -> str:
-    first = record.authors[0] if record.authors else record.title
-    surname = first.split(",")[0].split()[0] if first.strip() else "Record"
-    return unique_label(f"{surname} {record.year}" if record.year else surname, taken)
+    base = made_up_label(_authors(record.authors), record.year, record.title)
+    return unique_label(base, taken)
 
 
 def import_citations(
@@ -225,7 +231,7 @@ def import_citations(
         fields = {
             "umbrella": umbrella,
             "title": record.title,
-            "authors": ", ".join(record.authors),
+            "authors": _authors(record.authors),
             "year": record.year,
             "journal": record.journal[:300],
             "volume": record.volume[:50],

@@ -10,6 +10,7 @@ Both read RIS files through `read_ris`, so a RIS record means the same to both.
 """
 
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,48 @@ def normalize_pmid(raw: str | int | None) -> str:
 
 def is_valid_pmid(pmid: str) -> bool:
     return bool(_PMID_SHAPE.match(pmid))
+
+
+# A word of initials, as Vancouver ("WH"), RIS ("W.", "W.H.") or hyphenated ("J-P") lists
+# print them; "Jr"/"Sr" and Roman numerals after a name go with them.
+_INITIALS = re.compile(r"^(?:(?:\w\.?-?){1,4}|Jr\.?|Sr\.?)$")
+_ET_AL = re.compile(r"[\s,;]*\bet\.?\s+al\b\.?$", re.IGNORECASE)
+
+
+def _is_initials(word: str, *, dotted: bool = False) -> bool:
+    letters = word.replace(".", "").replace("-", "")
+    if dotted and "." not in word:
+        return False
+    return bool(_INITIALS.match(word)) and (letters.isupper() or letters in {"Jr", "Sr"})
+
+
+def first_author(authors: str) -> str:
+    """The first author's surname as written (its capitals and particles kept), from a list
+    of authors as files print them; "" when there are none.
+
+    Vancouver 'Sledge WH, Lawless M', with semicolons 'Sledge WH; Lawless M', and RIS
+    'Sledge, W. H.; Lawless, M.' -> 'Sledge'; 'van der Berg A, Li B' -> 'van der Berg';
+    "O'Brien K et al." -> "O'Brien"; 'W. H. Sledge' -> 'Sledge'. An organisation, or a
+    single word, is kept whole: 'World Health Organization' -> itself.
+    """
+    first = _ET_AL.sub("", authors.strip()).split(";", 1)[0]
+    # "Surname, Given" (RIS) and "Surname INITIALS, Surname INITIALS" (Vancouver) alike: the
+    # surname ends at the first comma.
+    words = first.split(",", 1)[0].split()
+    while len(words) > 1 and _is_initials(words[-1]):  # Vancouver: 'Sledge WH'
+        words.pop()
+    # Given first: only dotted initials ('W. H. Sledge'), so that 'NHS England' stays whole.
+    while len(words) > 1 and _is_initials(words[0], dotted=True):
+        words.pop(0)
+    return " ".join(words)
+
+
+def made_up_label(authors: str, year: int | None, title: str) -> str:
+    """A record's label when its file gives none: 'Sledge 2011' from the first author and
+    the year; without authors, the title's start stands in for the name ('Record' without
+    either). The caller makes it unique in the project (`unique_label`)."""
+    name = first_author(authors) or textwrap.shorten(title, 60, placeholder="…") or "Record"
+    return f"{name} {year}" if year else name
 
 
 def unique_label(base: str, taken: set[str], *, max_length: int = 120) -> str:

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from ..registry.citations import first_author
+
 TITLE_THRESHOLD = 90.0  # per cent similarity of normalised titles
 AUTHOR_THRESHOLD = 85.0  # per cent similarity of first-author surnames
 MAX_YEAR_GAP = 1
 
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
-_INITIALS = re.compile(r"^[A-Z]{1,4}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,24 +65,10 @@ def normalise_title(title: str) -> str:
 
 
 def first_author_surname(authors: str) -> str:
-    """The first author's surname, normalised, from Vancouver or RIS-style author strings.
-
-    'Sledge WH, Lawless M' -> 'sledge'; 'van der Berg A, Li B' -> 'van der berg';
-    'Smith, John; Lee, K' -> 'smith'. Empty when there are no authors.
-    """
-    text = authors.strip()
-    if not text:
-        return ""
-    if ";" in text:  # RIS / reference-manager style: "Surname, Given; Surname, Given"
-        first = text.split(";", 1)[0]
-        surname = first.split(",", 1)[0]
-    else:  # Vancouver: "Surname INITIALS, Surname INITIALS"
-        first = text.split(",", 1)[0].strip()
-        words = first.split()
-        if len(words) > 1 and _INITIALS.match(words[-1]):
-            words = words[:-1]
-        surname = " ".join(words)
-    return normalise_title(surname)
+    """The first author's surname (`registry.citations.first_author`), normalised as titles
+    are: 'Sledge WH; Lawless M' -> 'sledge'; 'van der Berg A, Li B' -> 'van der berg'. Empty
+    when there are no authors."""
+    return normalise_title(first_author(authors))
 
 
 def _has_distinct_identifiers(x: Record, y: Record) -> bool:

@@ -29,7 +29,7 @@ from ..models import (
     UmbrellaReview,
 )
 from ..project.revisions import changed
-from ..registry.citations import unique_label
+from ..registry.citations import made_up_label, unique_label
 from ..versioning import save_versioned
 from .dedup import Candidate, Record, candidate_duplicates, first_author_surname, normalise_title
 from .study_lists import IncomingStudy, RowProblem
@@ -121,13 +121,6 @@ def _identity(row: IncomingStudy) -> tuple[Any, ...]:
     return ("title", *_title_key(row.title, row.year, row.authors))
 
 
-def _default_label(row: IncomingStudy) -> str:
-    surname = first_author_surname(row.authors).title()
-    if surname:
-        return f"{surname} {row.year}" if row.year else surname
-    return row.title[:60]
-
-
 @transaction.atomic
 def import_review_studies(
     *, review: IncludedReview, rows: list[IncomingStudy], create_missing: bool
@@ -189,11 +182,12 @@ def import_review_studies(
         identity = _identity(row)
         if identity in to_create:
             continue
+        # A label of the file is the user's (a clash is a problem); a made-up one is made
+        # unique, as labels are per project.
+        made_up = made_up_label(row.authors, row.year, row.title)
         study = PrimaryStudy(
             umbrella=umbrella,
-            # A label of the file is the user's (a clash is a problem); a made-up one is
-            # made unique, as labels are per project.
-            label=row.label or unique_label(_default_label(row), labels),
+            label=row.label or unique_label(made_up, labels),
             **row.study_fields(),
         )
         try:

@@ -158,3 +158,34 @@ def test_a_year_outside_the_accepted_range_is_refused_by_record_and_value(make_u
     ]
     assert report.created == ["Fuhr 2014"]
     assert list(PrimaryStudy.objects.values_list("label", "year")) == [("Fuhr 2014", 2014)]
+
+
+def test_made_up_labels_keep_the_first_authors_surname_as_written(make_umbrella):
+    # Each format's names give the surname whole, particles and all (the first word of the
+    # first author was taken before: "van 2011"); names with their own comma are stored
+    # separated by semicolons, so that the list reads back unambiguously.
+    umbrella = make_umbrella()
+    ris = (
+        "TY  - JOUR\nAU  - van der Berg, Anna\nAU  - Li, B.\nTI  - Peer workers on wards\n"
+        "PY  - 2011\nDO  - 10.1000/vdb\nER  -\n"
+        "TY  - JOUR\nAU  - World Health Organization\nTI  - Peer support guidance\n"
+        "PY  - 2019\nDO  - 10.1000/who\nER  -\n"
+        "TY  - JOUR\nTI  - Peer mentors after discharge from hospital: a randomised trial\n"
+        "PY  - 2012\nDO  - 10.1000/anon\nER  -\n"
+    )
+    bibtex = BIBTEX.replace("Lloyd-Evans, Brynmor", "O'Brien, K.")
+    medline = MEDLINE.replace("AU  - White S", "AU  - de la Cruz MJ")
+    for records in (parse_ris(ris), parse_bibtex(bibtex), parse_medline(medline)):
+        import_citations(umbrella, records, kind="studies")
+    assert list(
+        PrimaryStudy.objects.filter(umbrella=umbrella)
+        .order_by("pk")
+        .values_list("label", "authors")
+    ) == [
+        ("van der Berg 2011", "van der Berg, Anna; Li, B."),
+        ("World Health Organization 2019", "World Health Organization"),
+        ("Peer mentors after discharge from hospital: a randomised… 2012", ""),
+        ("O'Brien 2014", "O'Brien, K.; Mayo-Wilson, Evan"),
+        ("de la Cruz 2016", "de la Cruz MJ, Foster R"),
+        ("Smith 2019", "Smith J"),
+    ]
