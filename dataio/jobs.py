@@ -23,9 +23,11 @@ from reviews.models import UmbrellaReview
 from . import uploads
 from .ccar import import_matrix
 from .citations import PARSERS, CitationFileError, guess_format, import_citations
+from .dual_mode import final_results_warning
 from .metaumbrella.service import import_metaumbrella
 from .models import ImportJob
 from .workbook.service import import_workbook
+from .workbook.write import Counts
 
 logger = logging.getLogger(__name__)
 Status = ImportJob.Status
@@ -104,13 +106,17 @@ def _problem_report(job: ImportJob, problems: list[dict]) -> None:
     uploads.report_path(job).write_bytes(frame_csv(frame))
 
 
-def _report(job: ImportJob, rows: int, problems: list[dict], counts: dict) -> dict:
+def _report(
+    job: ImportJob, rows: int, problems: list[dict], counts: dict[str, Counts], dry_run: bool
+) -> dict:
     """What the status page shows of a checked file: counts by sheet, the first problems (all
-    of them in the downloadable CSV)."""
+    of them in the downloadable CSV), and the warnings for what is written though allowed."""
     if problems:
         _problem_report(job, problems)
+    warning = final_results_warning(job.umbrella, counts, dry_run=dry_run)
     return {
         "rows": rows,
+        "warnings": [warning] if warning else [],
         "problem_count": len(problems),
         "problems": problems[: settings.IMPORT_REPORT_MAX_PROBLEMS],
         "counts": {
@@ -133,7 +139,7 @@ def _workbook(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
         on_phase=progress.on_phase,
     )
     problems = [p.as_dict() for p in result.problems]
-    return result.ok, _report(job, result.rows, problems, result.counts)
+    return result.ok, _report(job, result.rows, problems, result.counts, dry_run)
 
 
 def _metaumbrella(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
@@ -141,7 +147,7 @@ def _metaumbrella(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict
         path, umbrella=job.umbrella, dry_run=dry_run, user=job.user, name=job.name
     )
     problems = [p.as_dict() for p in result.problems]
-    report = _report(job, result.rows, problems, result.counts)
+    report = _report(job, result.rows, problems, result.counts, dry_run)
     return result.ok, report | {"ignored": result.ignored}
 
 
@@ -150,7 +156,7 @@ def _matrix(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:
         path, umbrella=job.umbrella, dry_run=dry_run, user=job.user, name=job.name
     )
     problems = [p.as_dict() for p in result.problems]
-    return result.ok, _report(job, result.rows, problems, result.counts)
+    return result.ok, _report(job, result.rows, problems, result.counts, dry_run)
 
 
 def _citations(job: ImportJob, path: Path, dry_run: bool) -> tuple[bool, dict]:

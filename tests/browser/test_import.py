@@ -30,6 +30,8 @@ def log_in(page: Page, site: str, then: str) -> None:
 
 
 def test_owner_imports_a_workbook_after_a_dry_run(site, page: Page, tmp_path, run_tasks):
+    # In dual extraction the import adds final results all the same, and both reports say so.
+    UmbrellaReview.objects.filter(slug="peer").update(extraction_mode="dual")
     workbook = write_xlsx(tmp_path / "peer.xlsx", small_project())
     log_in(page, site, "/u/peer/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Import data").click()
@@ -45,12 +47,16 @@ def test_owner_imports_a_workbook_after_a_dry_run(site, page: Page, tmp_path, ru
     report = page.get_by_role("table", name="What the import will do")
     expect(report.get_by_role("row", name="included_reviews")).to_contain_text("2")
     expect(report.get_by_role("row", name="appraisal_answers")).to_contain_text("16")
+    expect(page.get_by_role("note")).to_contain_text(
+        "Warning: 2 outcome results will be added as final results without dual extraction"
+    )
     page.screenshot(path=str(tmp_path / "dry-run.png"), full_page=True)
 
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.get_by_role("heading", name="Waiting for the import worker")).to_be_visible()
     run_tasks()
     expect(page.get_by_role("heading", name="Imported peer.xlsx")).to_be_visible()
+    expect(page.get_by_role("note")).to_contain_text("2 outcome results were added")
     page.get_by_role("link", name="See the included reviews").click()
     expect(page.get_by_role("heading", name="2 reviews")).to_be_visible()
     expect(page.get_by_role("link", name="Chien 2019")).to_be_visible()

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from dataio.dual_mode import final_results_warning
 from dataio.management.base import ProjectFileCommand
 from dataio.metaumbrella.service import import_metaumbrella
 from dataio.workbook.report import problem_table
@@ -19,7 +20,8 @@ class Command(ProjectFileCommand):
     def handle(self, *args, path: Path, project: str, dry_run: bool, **options):
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
-        result = import_metaumbrella(path, umbrella=self.existing_project(project), dry_run=dry_run)
+        umbrella = self.existing_project(project)
+        result = import_metaumbrella(path, umbrella=umbrella, dry_run=dry_run)
         if not result.ok:
             self.stdout.write(problem_table(result.problems))
             raise CommandError(
@@ -30,3 +32,5 @@ class Command(ProjectFileCommand):
         self.stdout.write(f"{mode}: {result.rows:,} rows of {path.name}; created {created}.")
         for column, count in result.ignored.items():
             self.stdout.write(f"Not stored: {count:,} value(s) of {column}.")
+        if warning := final_results_warning(umbrella, result.counts, dry_run=dry_run):
+            self.stdout.write(f"Warning: {warning}")

@@ -2,9 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from dataio.dual_mode import final_results_warning
 from dataio.management.base import ProjectFileCommand
 from dataio.workbook.report import problem_table, summary_lines
 from dataio.workbook.service import import_workbook
+from reviews.models import UmbrellaReview
 
 
 class Command(ProjectFileCommand):
@@ -46,3 +48,6 @@ class Command(ProjectFileCommand):
             )
         for line in summary_lines(result):
             self.stdout.write(line)
+        umbrella = UmbrellaReview.objects.filter(slug=project).first()
+        if warning := final_results_warning(umbrella, result.counts, dry_run=dry_run):
+            self.stdout.write(f"Warning: {warning}")
