@@ -58,6 +58,12 @@ def _import(client, run_tasks, kind: str, name: str, content: bytes) -> tuple[st
     return checked, client.get(job.get_absolute_url()).content.decode()
 
 
+def _added(field: str) -> tuple[list, set]:
+    """The project's final results (by `field`), and the sources their history names."""
+    reasons = OutcomeResult.history.values_list("history_change_reason", flat=True)
+    return sorted(OutcomeResult.objects.values_list(field, flat=True)), set(reasons)
+
+
 def _workbook(tmp_path) -> bytes:
     return write_xlsx(tmp_path / "project.xlsx", small_project()).read_bytes()
 
@@ -70,13 +76,7 @@ def test_a_workbook_adding_results_in_dual_mode_warns_before_and_after(
     assert '<p class="warning" role="note">' + WILL in checked
     assert "Confirm and import" in checked  # a warning, not a refusal
     assert '<p class="warning" role="note">' + WERE in done
-    assert sorted(OutcomeResult.objects.values_list("extraction_id", flat=True)) == [
-        "O001",
-        "O002",
-    ]
-    assert set(OutcomeResult.history.values_list("history_change_reason", flat=True)) == {
-        "workbook import project.xlsx"
-    }
+    assert _added("extraction_id") == (["O001", "O002"], {"workbook import project.xlsx"})
 
     # The same file again adds no result (every row is unchanged): nothing to warn about.
     again_checked, again_done = _import(
@@ -94,13 +94,10 @@ def test_a_metaumbrella_file_adding_results_in_dual_mode_warns_before_and_after(
     checked, done = _import(client, run_tasks, "metaumbrella", "studies.csv", GOOD.encode())
     assert '<p class="warning" role="note">' + WILL in checked
     assert '<p class="warning" role="note">' + WERE in done
-    assert sorted(OutcomeResult.objects.values_list("outcome__name", flat=True)) == [
-        "Readmission",
-        "Recovery",
-    ]
-    assert set(OutcomeResult.history.values_list("history_change_reason", flat=True)) == {
-        "metaumbrella import studies.csv"
-    }
+    assert _added("outcome__name") == (
+        ["Readmission", "Recovery"],
+        {"metaumbrella import studies.csv"},
+    )
 
 
 @pytest.mark.parametrize("kind", ["workbook", "metaumbrella"])
