@@ -5,6 +5,11 @@ an outcome's category can never disagree with the evidence tables; implementatio
 factors backed by most reviews per CFIR domain; experiences lists each theme with its
 best-supported subthemes. Researchers add a narrative per section; the computed
 parts stay computed.
+
+The sections are kept per data revision (`cached_key_findings`): the page, the headlines of the
+overview and home pages, the API and the releases' draft figures (`kept_with_effectiveness`)
+read one computation. A release's frozen copy computes its own in the publish
+(`with_effectiveness`), outside the cache.
 """
 
 from collections import Counter, defaultdict
