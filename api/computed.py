@@ -1,5 +1,7 @@
 """The API's computed resources: overlap (CCA), key findings, PRISMA counts and the summary
-of findings. Each calls the selector its page calls and returns its figures as plain JSON."""
+of findings. Each reads what its page reads, kept per data revision where the page keeps it
+(one computation per revision serves the pages, their exports and the API), and returns its
+figures as plain JSON."""
 
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from reviews.overlap.selectors import Overlap, ReviewColumn, cached_overlap_for_
 from reviews.prisma.views import flow_of
 from synthesis.exports import summary_records
 from synthesis.models import Outcome
-from synthesis.selectors.key_findings import CategoryGroup, key_findings
-from synthesis.selectors.summary_of_findings import summary_of_findings
+from synthesis.selection import parse_rule
+from synthesis.selectors.key_findings import CategoryGroup, cached_key_findings
+from synthesis.selectors.summary_of_findings import kept_summary_of_findings, summary_filter
 
 from .base import ProjectView
 from .serializers import PRISMA_COUNTS
@@ -112,7 +115,7 @@ class KeyFindingsView(ProjectView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         sections = []
-        for section in key_findings(self.umbrella):
+        for section in cached_key_findings(self.umbrella):
             question = section.question
             entry: dict[str, Any] = {
                 "code": question.code,
@@ -152,11 +155,16 @@ class SummaryOfFindingsView(ProjectView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         params = request.query_params
         assert isinstance(params, QueryDict)
-        sof = summary_of_findings(self.umbrella, params)
-        if sof.rule_error:
-            raise ValidationError({"rule": [sof.rule_error]})
-        if sof.filter.is_bound and not sof.filter.is_valid():
-            raise ValidationError(sof.filter.errors)
+        # Refused before anything is computed or kept: the rule first, then the filters.
+        if rule := params.get("rule"):
+            try:
+                parse_rule(rule)
+            except ValueError as error:
+                raise ValidationError({"rule": [str(error)]}) from None
+        filterset = summary_filter(self.umbrella, params)
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        sof = kept_summary_of_findings(self.umbrella, params)
         return Response(
             {
                 "rule": [c.value for c in sof.rule],

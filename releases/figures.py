@@ -2,7 +2,9 @@
 
 A release keeps these so that the change between two releases is computed from two stored
 documents (`releases.diff`), never by re-querying data that may have moved on. Each part is
-read with the selector its page uses, so the figures are the pages' figures.
+read with the selector its page uses, so the figures are the pages' figures; the live
+project's computed parts (summary of findings, key findings, overlap) are read where their
+pages keep them per data revision, so one computation serves the pages and the draft.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ from reviews.prisma.models import COUNT_FIELDS
 from reviews.prisma.views import flow_of
 from reviews.registry.ratings import with_ratings
 from synthesis.exports import summary_records
-from synthesis.selectors.key_findings import effectiveness, key_findings
+from synthesis.selectors.key_findings import (
+    CategoryGroup,
+    Section,
+    kept_with_effectiveness,
+    with_effectiveness,
+)
 from synthesis.selectors.summary_of_findings import kept_summary_of_findings, summary_of_findings
 
 FIGURES_FORMAT = 1  # bumped if the document's shape changes; the diff reads both shapes
@@ -67,17 +74,11 @@ def _reviews(umbrella: UmbrellaReview) -> dict[str, dict[str, Any]]:
     }
 
 
-def _outcomes(umbrella: UmbrellaReview) -> dict[str, dict[str, Any]]:
+def _outcomes(umbrella: UmbrellaReview, groups: list[CategoryGroup]) -> dict[str, dict[str, Any]]:
     categories = {
-        str(finding.outcome): group.category
-        for group in effectiveness(umbrella)
-        for finding in group.outcomes
+        str(finding.outcome): group.category for group in groups for finding in group.outcomes
     }
     outcomes = {}
-    # The live project's is the summary page's own, kept per data revision: the draft figures
-    # after a write read what the background recomputation made when it rendered that page. A
-    # release's copy is computed here inside the publish transaction: were it kept, an entry
-    # would outlive a publish rolled back (refused), whose copy's id SQLite may give again.
     read = summary_of_findings if umbrella.is_frozen else kept_summary_of_findings
     for record in summary_records(read(umbrella, QueryDict())):
         record["category"] = categories.get(record["outcome"], "")
@@ -122,24 +123,32 @@ def _themes(umbrella: UmbrellaReview) -> dict[str, dict[str, Any]]:
     }
 
 
-def _key_findings(umbrella: UmbrellaReview) -> dict[str, str]:
+def _key_findings(sections: list[Section]) -> dict[str, str]:
     return {
         section.question.code: section.narrative.text if section.narrative else ""
-        for section in key_findings(umbrella)
+        for section in sections
     }
 
 
 def reader_figures(umbrella: UmbrellaReview) -> dict[str, Any]:
     """Everything the change page compares, for the project as it is now."""
     flow = flow_of(umbrella)
+    # The live project's summary of findings and key findings are their pages' own, kept per
+    # data revision: the draft figures after a write read what the background recomputation
+    # made when it rendered those pages. A release's copy computes its own inside the publish
+    # transaction: were they kept, an entry would outlive a publish rolled back (refused), whose
+    # copy's id SQLite may give again.
+    sections, groups = (
+        with_effectiveness(umbrella) if umbrella.is_frozen else kept_with_effectiveness(umbrella)
+    )
     return {
         "format": FIGURES_FORMAT,
         "title": umbrella.title,
         "reviews": _reviews(umbrella),
-        "outcomes": _outcomes(umbrella),
+        "outcomes": _outcomes(umbrella, groups),
         "overlap": _overlap(umbrella),
         "factors": _factors(umbrella),
         "themes": _themes(umbrella),
-        "key_findings": _key_findings(umbrella),
+        "key_findings": _key_findings(sections),
         "prisma": {label: getattr(flow, name) for name, label in COUNT_FIELDS},
     }

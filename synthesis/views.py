@@ -16,7 +16,6 @@ from reviews.access import UmbrellaAccessMixin, can_manage
 from reviews.models import IncludedReview, UmbrellaReview
 from reviews.overlap.selectors import cca_summary
 from reviews.overlap.views import ORDERS, OverlapView, overlap_context
-from reviews.project.revisions import cached_for_project, query_parts
 from reviews.registry.ratings import rating_label, with_ratings
 from reviews.versioning import StaleEdit
 from reviews.views import Column, stale_context, table_columns
@@ -28,7 +27,7 @@ from .models import Outcome, OutcomeResult
 from .selectors import evidence
 from .selectors.ratings import REVIEW_PATH, rating_for
 from .selectors.reanalysis import credibility_cell
-from .selectors.summary_of_findings import summary_of_findings
+from .selectors.summary_of_findings import outcome_rows
 from .services import DirectEntryRefused, mark_checked, refuse_direct_entry, save_result
 from .summary import summary_sentence
 
@@ -121,14 +120,9 @@ class OutcomeDetailView(FilteredResultsMixin, TemplateView):
             forest_figure=SimpleLazyObject(lambda: table.forest_figure),
             export_query=export_query(self.request.GET, outcome),
             overlap=cca_summary(self.umbrella, {fact.review for fact in facts}),
-            # The page leads with the outcome's summary-of-findings row (same rule, filters):
-            # it reads every result of the outcome, so it is kept per data revision.
-            sof_rows=cached_for_project(
-                self.umbrella,
-                "sof-outcome",
-                f"{outcome.pk}?{query_parts(self.request.GET)}",
-                lambda: summary_of_findings(self.umbrella, self.request.GET, outcome).rows,
-            ),
+            # The page leads with the outcome's summary-of-findings row (same rule, filters),
+            # kept per data revision: the summary page's own when kept for these filters.
+            sof_rows=outcome_rows(self.umbrella, self.request.GET, outcome),
         )
         return context
 

@@ -65,17 +65,27 @@ def last_changed(umbrella: UmbrellaReview) -> datetime | None:
         return None
 
 
-def cached_for_project(
-    umbrella: UmbrellaReview, name: str, parts: str, compute: Callable[[], T]
-) -> T:
-    """`compute()`, cached for this project's current revision and `parts` (e.g. the filters)."""
+def _project_key(umbrella: UmbrellaReview, name: str, parts: str) -> str:
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
     # A page showing figures may read the previous revision's while they are recomputed
     # (reviews.project.warming.figures_revision decides, once per request).
     revision = getattr(umbrella, "_figures_revision", None)
     if revision is None:
         revision = current_revision(umbrella)
-    key = f"{name}:{umbrella.pk}:{revision}:{digest}"
+    return f"{name}:{umbrella.pk}:{revision}:{digest}"
+
+
+def kept_for_project(umbrella: UmbrellaReview, name: str, parts: str) -> object | None:
+    """What `cached_for_project` keeps under the same arguments, without computing it (None:
+    nothing kept), for a reader that has a cheaper computation of its own to fall back on."""
+    return cache.get(_project_key(umbrella, name, parts))
+
+
+def cached_for_project(
+    umbrella: UmbrellaReview, name: str, parts: str, compute: Callable[[], T]
+) -> T:
+    """`compute()`, cached for this project's current revision and `parts` (e.g. the filters)."""
+    key = _project_key(umbrella, name, parts)
     value: T | None = cache.get(key)
     if value is None:
         value = compute()

@@ -5,12 +5,17 @@ an outcome's category can never disagree with the evidence tables; implementatio
 factors backed by most reviews per CFIR domain; experiences lists each theme with its
 best-supported subthemes. Researchers add a narrative per section; the computed
 parts stay computed.
+
+The sections are kept per data revision (`cached_key_findings`): the page, the headlines of the
+overview and home pages, the API and the releases' draft figures (`kept_with_effectiveness`)
+read one computation. A release's frozen copy computes its own in the publish
+(`with_effectiveness`), outside the cache.
 """
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count
 from django.http import QueryDict
@@ -177,10 +182,12 @@ def key_findings(umbrella: UmbrellaReview) -> list[Section]:
         n.research_question_id: n for n in KeyFindingNarrative.objects.filter(umbrella=umbrella)
     }
     sections = []
+    composed: dict[str, object] = {}  # per kind: two questions of one kind share the project's
     for question in ResearchQuestion.objects.filter(umbrella=umbrella).order_by("code"):
         composer = COMPOSERS.get(question.kind)
-        computed = composer(umbrella) if composer else None
-        sections.append(Section(question, narratives.get(question.pk), computed))
+        if composer and question.kind not in composed:
+            composed[question.kind] = composer(umbrella)
+        sections.append(Section(question, narratives.get(question.pk), composed.get(question.kind)))
     return sections
 
 
@@ -188,3 +195,30 @@ def cached_key_findings(umbrella: UmbrellaReview) -> list[Section]:
     """`key_findings`, kept per data revision: the key-findings page and the headlines of the
     overview and home pages read the same sections, computed once."""
     return cached_for_project(umbrella, "key-findings", "", lambda: key_findings(umbrella))
+
+
+def _effectiveness_of(sections: list[Section]) -> list[CategoryGroup] | None:
+    """The grouping an effectiveness question's section holds (None: the project asks none)."""
+    for section in sections:
+        if section.question.kind == ResearchQuestion.Kind.EFFECTIVENESS:
+            return cast(list[CategoryGroup], section.computed)
+    return None
+
+
+def with_effectiveness(umbrella: UmbrellaReview) -> tuple[list[Section], list[CategoryGroup]]:
+    """The sections and the effectiveness grouping (a release's figures group outcomes whatever
+    the questions), computed once: the effectiveness section's own when there is one."""
+    sections = key_findings(umbrella)
+    groups = _effectiveness_of(sections)
+    return sections, effectiveness(umbrella) if groups is None else groups
+
+
+def kept_with_effectiveness(umbrella: UmbrellaReview) -> tuple[list[Section], list[CategoryGroup]]:
+    """`with_effectiveness` read from what the key-findings page keeps per data revision (so
+    a warm page serves the releases' draft figures without a query of its own); a project with
+    no effectiveness question keeps its grouping beside it."""
+    sections = cached_key_findings(umbrella)
+    groups = _effectiveness_of(sections)
+    if groups is None:
+        groups = cached_for_project(umbrella, "effectiveness", "", lambda: effectiveness(umbrella))
+    return sections, groups

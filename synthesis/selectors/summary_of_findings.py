@@ -18,7 +18,8 @@ So the page, its export and the releases' draft figures read `kept_summary_of_fi
 per (project, data revision, parameters) like the other computed parts
 (reviews.project.revisions), and made after each write by the background recomputation, which
 renders the page (registered in synthesis.apps). A frozen release copy, another project or
-another revision, each with its own id or revision in the key, never share an entry.
+another revision, each with its own id or revision in the key, never share an entry. The
+API's resource reads it too, and the outcome page takes its outcome's row from it when kept.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from django.http import QueryDict
 from reviews.models import Inclusion, UmbrellaReview
 from reviews.overlap.cca import cca_from_counts
 from reviews.overlap.selectors import band_or_blank
-from reviews.project.revisions import cached_for_project, query_parts
+from reviews.project.revisions import cached_for_project, kept_for_project, query_parts
 from reviews.registry.ratings import rating_label, with_ratings
 
 from ..filters import OutcomeResultFilter
@@ -251,6 +252,7 @@ def summary_of_findings(
 # What is kept of a summary: all but the request's FilterSet (a bound form, and a queryset that
 # pickling would evaluate), which is built again for each request without a query.
 _KEPT = tuple(f.name for f in fields(SummaryOfFindings) if f.name != "filter")
+KEPT_NAME = "summary-of-findings"  # the name of the kept summaries (reviews.project.revisions)
 
 
 def kept_summary_of_findings(umbrella: UmbrellaReview, params: QueryDict) -> SummaryOfFindings:
@@ -264,8 +266,27 @@ def kept_summary_of_findings(umbrella: UmbrellaReview, params: QueryDict) -> Sum
         sof = summary_of_findings(umbrella, params)
         return {name: getattr(sof, name) for name in _KEPT}
 
-    kept = cached_for_project(umbrella, "summary-of-findings", query_parts(params), compute)
+    kept = cached_for_project(umbrella, KEPT_NAME, query_parts(params), compute)
     return SummaryOfFindings(filter=summary_filter(umbrella, params), **kept)
+
+
+def outcome_rows(umbrella: UmbrellaReview, params: QueryDict, outcome: Outcome) -> list[Row]:
+    """The outcome page's summary-of-findings row (none when the filters leave no result).
+
+    An outcome's row depends only on its own results, so it is read from the whole summary
+    when that is kept for the same parameters (the summary page's, made after each write by
+    the background recomputation). Else the outcome's alone is computed, a fraction of the
+    whole on a large project, and kept beside it."""
+    parts = query_parts(params)
+    whole = kept_for_project(umbrella, KEPT_NAME, parts)
+    if isinstance(whole, dict):
+        return [row for row in whole["rows"] if row.outcome.pk == outcome.pk]
+    return cached_for_project(
+        umbrella,
+        "sof-outcome",
+        f"{outcome.pk}?{parts}",
+        lambda: summary_of_findings(umbrella, params, outcome).rows,
+    )
 
 
 def _statement(result: OutcomeResult, outcome: Outcome, intervention: str) -> Statement | None:
@@ -283,6 +304,7 @@ __all__ = [
     "Row",
     "SummaryOfFindings",
     "kept_summary_of_findings",
+    "outcome_rows",
     "project_rule",
     "rule_text",
     "summary_filter",

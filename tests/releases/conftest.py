@@ -57,3 +57,14 @@ def small_project(db, make_umbrella, make_study) -> Project:
     project.add_review("Adams 2018", "high", 0.3, [0, 1])
     project.add_review("Baker 2021", "low", -0.05, [1, 2])
     return project
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a write as a request commits it: its revision bump (and queued task) after it."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run

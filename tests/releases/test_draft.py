@@ -44,17 +44,6 @@ def computed(monkeypatch) -> list[str]:
     return slugs
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a write as a request commits it: its revision bump (and queued task) after it."""
-
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
-
 def move_adams(project, estimate: float) -> None:
     result = OutcomeResult.objects.get(
         review__umbrella=project.umbrella, review__label="Adams 2018"

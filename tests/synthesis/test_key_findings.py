@@ -105,3 +105,19 @@ def test_narrative_of_an_unknown_question_is_404(client, peer_support):
     url = reverse("synthesis:narrative-edit", kwargs={"slug": peer_support.slug, "code": "RQ9"})
     assert client.get(url).status_code == 404
     assert ResearchQuestion.objects.filter(umbrella=peer_support).count() == 3
+
+
+def test_two_effectiveness_questions_share_one_grouping(peer_support, monkeypatch):
+    calls: list[int] = []
+    compute = key_findings.effectiveness
+    monkeypatch.setitem(
+        key_findings.COMPOSERS, "effectiveness", lambda u: calls.append(u.pk) or compute(u)
+    )
+    question = peer_support.research_questions.get(kind="effectiveness")
+    question.pk, question.code = None, "RQ9"
+    question.save()
+    sections = key_findings.key_findings(peer_support)
+    effective = [s for s in sections if s.question.kind == "effectiveness"]
+    assert [s.question.code for s in effective] == ["RQ1", "RQ9"]
+    assert effective[0].computed is effective[1].computed
+    assert calls == [peer_support.pk]
